@@ -1,0 +1,32 @@
+// Sums every workspace's vitest JSON report into the one plain line CI reads: "N passed, N failed".
+// A workspace whose test task ran but left no report counts as one failure, so a crash is never green.
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const rootPkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+let passed = 0;
+let failed = 0;
+for (const pattern of rootPkg.workspaces) {
+  const parent = path.join(root, pattern.replace('/*', ''));
+  for (const name of fs.readdirSync(parent)) {
+    const dir = path.join(parent, name);
+    const pkgPath = path.join(dir, 'package.json');
+    if (!fs.existsSync(pkgPath)) continue;
+    const pkg = JSON.parse(fs.readFileSync(pkgPath, 'utf8'));
+    if (!pkg.scripts?.test) continue;
+    const report = path.join(dir, 'test-results.json');
+    if (!fs.existsSync(report)) {
+      console.log(`${pkg.name}: no test report (the test task crashed or did not run)`);
+      failed += 1;
+      continue;
+    }
+    const result = JSON.parse(fs.readFileSync(report, 'utf8'));
+    const suiteErrors = (result.testResults ?? []).filter((file) => file.status === 'failed' && (file.assertionResults ?? []).length === 0).length;
+    passed += result.numPassedTests ?? 0;
+    failed += (result.numFailedTests ?? 0) + suiteErrors;
+    console.log(`${pkg.name}: ${result.numPassedTests} passed, ${result.numFailedTests + suiteErrors} failed`);
+  }
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);
