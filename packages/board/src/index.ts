@@ -1,0 +1,6 @@
+export * from './schema.js';
+export * from './doc.js';
+export * from './read.js';
+export * from './geometry.js';
+export * from './zorder.js';
+export * from './board.js';

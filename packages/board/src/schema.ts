@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+/**
+ * The shape records a board holds. Shapes reach a reader from other peers over the network, so every read
+ * goes through these schemas: a malformed shape is skipped (and counted), never allowed to crash a reader.
+ * Style fields have defaults so a shape written by an older client still reads.
+ */
+export const SHAPE_TYPES = ['freehand', 'rectangle', 'ellipse', 'diamond', 'line', 'arrow', 'text', 'sticky', 'image'] as const;
+export const ShapeType = z.enum(SHAPE_TYPES);
+export type ShapeType = z.infer<typeof ShapeType>;
+
+/** Coordinates are finite and bounded, so one bad peer cannot poison bounds or the spatial index. */
+const MAX_COORD = 1e9;
+const coord = z.number().finite().min(-MAX_COORD).max(MAX_COORD);
+const size = z.number().finite().min(0).max(MAX_COORD);
+const color = z.string().max(64);
+const id = z.string().min(1).max(64);
+/** Flat number arrays: [x, y, pressure, ...] for freehand, [x0, y0, x1, y1, ...] for lines and arrows. */
+const MAX_POINT_VALUES = 3 * 20_000;
+const points = z.array(coord).max(MAX_POINT_VALUES);
+
+export const DEFAULT_STYLE = {
+  strokeColor: '#1e1e1e',
+  fillColor: 'transparent',
+  strokeWidth: 2,
+  opacity: 1,
+} as const;
+
+const baseShape = {
+  id,
+  x: coord,
+  y: coord,
+  w: size,
+  h: size,
+  /** radians, around the shape's centre */
+  rotation: z.number().finite().default(0),
+  /** fractional index (see zorder.ts); ties break by id */
+  z: z.string().min(1).max(256),
+  strokeColor: color.default(DEFAULT_STYLE.strokeColor),
+  fillColor: color.default(DEFAULT_STYLE.fillColor),
+  strokeWidth: z.number().finite().min(0).max(200).default(DEFAULT_STYLE.strokeWidth),
+  opacity: z.number().finite().min(0).max(1).default(DEFAULT_STYLE.opacity),
+  /** shapes sharing a group id select and transform together */
+  groupId: id.nullable().default(null),
+  author: z.string().max(128).default(''),
+  createdAt: z.number().finite().default(0),
+  updatedAt: z.number().finite().default(0),
+};
+
+const textFields = {
+  text: z.string().max(100_000).default(''),
+  fontSize: z.number().finite().min(1).max(1000).default(20),
+  textAlign: z.enum(['left', 'center', 'right']).default('left'),
+};
+
+export const FreehandShape = z.object({
+  ...baseShape,
+  type: z.literal('freehand'),
+  /** x, y relative to the shape's origin, then pressure 0..1 */
+  points,
+  variant: z.enum(['pen', 'highlighter']).default('pen'),
+});
+export const BoxShape = z.object({ ...baseShape, type: z.enum(['rectangle', 'ellipse', 'diamond']) });
+export const LineShape = z.object({ ...baseShape, type: z.literal('line'), points: points.min(4) });
+export const ArrowShape = z.object({
+  ...baseShape,
+  type: z.literal('arrow'),
+  points: points.min(4),
+  /** id of the shape the start / end is bound to; the canvas resolves bound ends from the shape's bounds */
+  startBinding: id.nullable().default(null),
+  endBinding: id.nullable().default(null),
+  startArrowhead: z.enum(['none', 'arrow']).default('none'),
+  endArrowhead: z.enum(['none', 'arrow']).default('arrow'),
+});
+export const TextShape = z.object({ ...baseShape, type: z.literal('text'), ...textFields });
+export const StickyShape = z.object({ ...baseShape, type: z.literal('sticky'), ...textFields });
+export const ImageShape = z.object({
+  ...baseShape,
+  type: z.literal('image'),
+  /** sha-256 hex of the image bytes; the bytes live once in the board's assets map */
+  assetId: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+export const Shape = z.discriminatedUnion('type', [FreehandShape, BoxShape, LineShape, ArrowShape, TextShape, StickyShape, ImageShape]);
+export type Shape = z.infer<typeof Shape>;
+export type FreehandShape = z.infer<typeof FreehandShape>;
+export type BoxShape = z.infer<typeof BoxShape>;
+export type LineShape = z.infer<typeof LineShape>;
+export type ArrowShape = z.infer<typeof ArrowShape>;
+export type TextShape = z.infer<typeof TextShape>;
+export type StickyShape = z.infer<typeof StickyShape>;
+export type ImageShape = z.infer<typeof ImageShape>;
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/**
+ * What `Board.addShape` takes: the schema's input type (fields with defaults are optional), with id and
+ * z-order optional too (filled in when absent); author and timestamps are always set by the board.
+ */
+export type NewShape = DistributiveOmit<z.input<typeof Shape>, 'id' | 'z' | 'author' | 'createdAt' | 'updatedAt'> & {
+  id?: string;
+  z?: string;
+};
+
+/** A partial update: any field but the identity ones. Keys left out are untouched (others' edits survive). */
+export type ShapePatch = Partial<DistributiveOmit<Shape, 'id' | 'type' | 'author' | 'createdAt'>>;
+
+/** An image stored once per board, referenced by `ImageShape.assetId` (its sha-256). */
+export const Asset = z.object({
+  mimeType: z.enum(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml']),
+  data: z.instanceof(Uint8Array).refine((bytes) => bytes.byteLength <= 10 * 1024 * 1024, 'image over 10 MiB'),
+  width: size,
+  height: size,
+});
+export type Asset = z.infer<typeof Asset>;
+
+export const MAX_TITLE_LENGTH = 200;
