@@ -1,0 +1,233 @@
+import { PGlite } from '@electric-sql/pglite';
+import { AppendAck, BoardMeta, CreateBoardResponse, ErrorBody, HistoryList, RotateTokensResponse, STATE_VECTOR_HEADER, apiPaths, base64ToBytes } from '@meshboard/protocol';
+import * as Y from 'yjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultStoreOptions, type PersistenceConfig } from '../src/config.js';
+import { createPersistenceServer, type PersistenceServer } from '../src/server.js';
+import { SECRET, createPgDatabase, engines, migrationsDir } from './helpers.js';
+
+const ORIGIN = 'http://web.example';
+
+function config(overrides: Partial<PersistenceConfig> = {}): PersistenceConfig {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: '/nonexistent',
+    tokenSecret: SECRET,
+    allowedOrigins: [ORIGIN],
+    migrationsDir,
+    maxUpdateBodyBytes: 8 * 1024 * 1024,
+    store: { ...defaultStoreOptions, compactIdleMs: 0, historyIntervalMs: 0 },
+    ...overrides,
+  };
+}
+
+function shapeUpdate(doc: Y.Doc, id: string, size = 0): Uint8Array {
+  const before = Y.encodeStateVector(doc);
+  doc.transact(() => {
+    const shape = new Y.Map<unknown>();
+    shape.set('x', 1);
+    if (size > 0) shape.set('blob', 'x'.repeat(size));
+    doc.getMap<Y.Map<unknown>>('shapes').set(id, shape);
+  });
+  return Y.encodeStateAsUpdate(doc, before);
+}
+
+describe.each(engines)('HTTP API on %s', (engine) => {
+  let server: PersistenceServer;
+  let cleanup: () => Promise<void>;
+  let board: CreateBoardResponse;
+  const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+  const octet = { 'content-type': 'application/octet-stream' };
+
+  beforeAll(async () => {
+    if (engine === 'pglite') {
+      const pglite = await PGlite.create();
+      server = await createPersistenceServer(config(), { database: { kind: 'pglite-instance', pglite } });
+      cleanup = async () => {
+        await server.close();
+        await pglite.close();
+      };
+    } else {
+      const pg = await createPgDatabase();
+      server = await createPersistenceServer(config({ databaseUrl: pg.url }));
+      cleanup = async () => {
+        await server.close();
+        await pg.drop();
+      };
+    }
+    const created = await server.app.inject({ method: 'POST', url: apiPaths.boards, headers: { 'content-type': 'application/json' }, payload: { title: 'Plan' } });
+    expect(created.statusCode).toBe(201);
+    board = CreateBoardResponse.parse(created.json());
+  });
+  afterAll(async () => {
+    await cleanup?.();
+  });
+
+  function expectError(response: { statusCode: number; json(): unknown }, status: number, code: string): void {
+    expect(response.statusCode).toBe(status);
+    expect(ErrorBody.parse(response.json()).error.code).toBe(code);
+  }
+
+  it('creates boards with 128-bit ids and an edit and a view token', async () => {
+    expect(board.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(board.title).toBe('Plan');
+    const untitled = await server.app.inject({ method: 'POST', url: apiPaths.boards });
+    expect(untitled.statusCode).toBe(201);
+    expectError(await server.app.inject({ method: 'POST', url: apiPaths.boards, headers: { 'content-type': 'application/json' }, payload: '{nope' }), 400, 'bad_request');
+    expectError(await server.app.inject({ method: 'POST', url: apiPaths.boards, headers: { 'content-type': 'application/json' }, payload: { title: 'x'.repeat(201) } }), 400, 'bad_request');
+    expectError(await server.app.inject({ method: 'POST', url: apiPaths.boards, headers: { 'content-type': 'application/json' }, payload: { title: 'a', extra: 1 } }), 400, 'bad_request');
+    expectError(await server.app.inject({ method: 'POST', url: apiPaths.boards, headers: { 'content-type': 'text/xml' }, payload: '<a/>' }), 415, 'unsupported_media_type');
+  });
+
+  it('reads metadata with either token and tells the role', async () => {
+    const asEdit = await server.app.inject({ method: 'GET', url: apiPaths.board(board.id), headers: auth(board.editToken) });
+    expect(BoardMeta.parse(asEdit.json()).role).toBe('edit');
+    const asView = await server.app.inject({ method: 'GET', url: `${apiPaths.board(board.id)}?token=${board.viewToken}` });
+    expect(BoardMeta.parse(asView.json())).toMatchObject({ id: board.id, title: 'Plan', role: 'view' });
+  });
+
+  it('appends binary updates, acks with the store state vector, serves state and diff', async () => {
+    const doc = new Y.Doc();
+    const first = shapeUpdate(doc, 'a');
+    const res = await server.app.inject({ method: 'POST', url: apiPaths.updates(board.id), headers: { ...auth(board.editToken), ...octet }, payload: Buffer.from(first) });
+    expect(res.statusCode).toBe(200);
+    const ack = AppendAck.parse(res.json());
+    expect(ack.changed).toBe(true);
+    expect(Y.decodeStateVector(base64ToBytes(ack.stateVector))).toEqual(Y.decodeStateVector(Y.encodeStateVector(doc)));
+    const again = AppendAck.parse((await server.app.inject({ method: 'POST', url: apiPaths.updates(board.id), headers: { ...auth(board.editToken), ...octet }, payload: Buffer.from(first) })).json());
+    expect(again).toMatchObject({ changed: false, seq: ack.seq });
+
+    const state = await server.app.inject({ method: 'GET', url: apiPaths.state(board.id), headers: auth(board.viewToken) });
+    expect(state.headers['content-type']).toBe('application/octet-stream');
+    expect(state.headers[STATE_VECTOR_HEADER]).toBe(ack.stateVector);
+    const joined = new Y.Doc();
+    Y.applyUpdate(joined, state.rawPayload);
+    expect(joined.getMap('shapes').has('a')).toBe(true);
+
+    shapeUpdate(doc, 'b');
+    const second = Y.encodeStateAsUpdate(doc, base64ToBytes(ack.stateVector));
+    await server.app.inject({ method: 'POST', url: apiPaths.updates(board.id), headers: { ...auth(board.editToken), ...octet }, payload: Buffer.from(second) });
+    const diff = await server.app.inject({ method: 'POST', url: apiPaths.diff(board.id), headers: { ...auth(board.viewToken), ...octet }, payload: Buffer.from(Y.encodeStateVector(joined)) });
+    expect(diff.statusCode).toBe(200);
+    Y.applyUpdate(joined, diff.rawPayload);
+    expect([...joined.getMap('shapes').keys()].sort()).toEqual(['a', 'b']);
+  });
+
+  it('accepts a sendBeacon-style POST (text/plain or no type, ?token=) from the web origin', async () => {
+    const doc = new Y.Doc();
+    const update = shapeUpdate(doc, 'beacon');
+    const res = await server.app.inject({
+      method: 'POST',
+      url: `${apiPaths.updates(board.id)}?token=${board.editToken}`,
+      headers: { 'content-type': 'text/plain;charset=UTF-8', origin: ORIGIN },
+      payload: Buffer.from(update),
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['access-control-allow-origin']).toBe(ORIGIN);
+    expect(AppendAck.parse(res.json()).changed).toBe(true);
+    const untyped = await server.app.inject({ method: 'POST', url: `${apiPaths.updates(board.id)}?token=${board.editToken}`, payload: Buffer.from(shapeUpdate(doc, 'beacon2')) });
+    expect(untyped.statusCode).toBe(200);
+    const preflight = await server.app.inject({
+      method: 'OPTIONS',
+      url: apiPaths.updates(board.id),
+      headers: { origin: ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe(ORIGIN);
+    const state = await server.app.inject({ method: 'GET', url: apiPaths.state(board.id), headers: { ...auth(board.viewToken), origin: ORIGIN } });
+    expect(String(state.headers['access-control-expose-headers'])).toContain(STATE_VECTOR_HEADER);
+    const evil = await server.app.inject({ method: 'GET', url: apiPaths.state(board.id), headers: { ...auth(board.viewToken), origin: 'http://evil.example' } });
+    expect(evil.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('takes updates over 1 MB (no silent cliff) and refuses bodies over the limit with 413', async () => {
+    const doc = new Y.Doc();
+    const big = shapeUpdate(doc, 'big', 3 * 1024 * 1024);
+    const ok = await server.app.inject({ method: 'POST', url: apiPaths.updates(board.id), headers: { ...auth(board.editToken), ...octet }, payload: Buffer.from(big) });
+    expect(ok.statusCode).toBe(200);
+    const seqBefore = AppendAck.parse(ok.json()).seq;
+    const huge = shapeUpdate(new Y.Doc(), 'huge', 9 * 1024 * 1024);
+    expectError(await server.app.inject({ method: 'POST', url: apiPaths.updates(board.id), headers: { ...auth(board.editToken), ...octet }, payload: Buffer.from(huge) }), 413, 'payload_too_large');
+    const check = AppendAck.parse((await server.app.inject({ method: 'POST', url: apiPaths.updates(board.id), headers: { ...auth(board.editToken), ...octet }, payload: Buffer.from(big) })).json());
+    expect(check).toMatchObject({ seq: seqBefore, changed: false });
+  });
+
+  it('refuses bad input with clear 4xx errors and stores nothing', async () => {
+    const before = (await server.app.inject({ method: 'GET', url: apiPaths.state(board.id), headers: auth(board.viewToken) })).rawPayload;
+    const headers = { ...auth(board.editToken), ...octet };
+    const update = shapeUpdate(new Y.Doc(), 'never');
+    expectError(await server.app.inject({ method: 'POST', url: apiPaths.updates(board.id), headers: { ...auth(board.editToken), 'content-type': 'application/json' }, payload: '{}' }), 415, 'unsupported_media_type');
+    expectError(await server.app.inject({ method: 'POST', url: apiPaths.updates(board.id), headers, payload: Buffer.from(update.slice(0, update.length - 3)) }), 400, 'invalid_update');
+    expectError(await server.app.inject({ method: 'POST', url: apiPaths.updates(board.id), headers, payload: Buffer.from([0xde, 0xad, 0xbe, 0xef, 0xff, 0xff, 0xff]) }), 400, 'invalid_update');
+    expectError(await server.app.inject({ method: 'POST', url: apiPaths.updates(board.id), headers, payload: Buffer.alloc(0) }), 400, 'invalid_update');
+    expectError(await server.app.inject({ method: 'POST', url: apiPaths.diff(board.id), headers: { ...auth(board.viewToken), ...octet }, payload: Buffer.from([0xff, 0xff, 0xff]) }), 400, 'invalid_update');
+    expectError(await server.app.inject({ method: 'PATCH', url: apiPaths.board(board.id), headers: { ...auth(board.editToken), 'content-type': 'application/json' }, payload: { title: '' } }), 400, 'bad_request');
+    const after = (await server.app.inject({ method: 'GET', url: apiPaths.state(board.id), headers: auth(board.viewToken) })).rawPayload;
+    expect(Buffer.compare(before, after)).toBe(0);
+  });
+
+  it('enforces token rules: required, signed, for this board, role, generation', async () => {
+    const other = CreateBoardResponse.parse((await server.app.inject({ method: 'POST', url: apiPaths.boards })).json());
+    const update = Buffer.from(shapeUpdate(new Y.Doc(), 'tok'));
+    expectError(await server.app.inject({ method: 'GET', url: apiPaths.state(board.id) }), 401, 'unauthorized');
+    expectError(await server.app.inject({ method: 'GET', url: apiPaths.state(board.id), headers: auth('mb1.abc.def') }), 401, 'unauthorized');
+    expectError(await server.app.inject({ method: 'GET', url: apiPaths.state(board.id), headers: { authorization: 'Basic x' } }), 401, 'unauthorized');
+    const forged = board.viewToken.replace(/\.[^.]+$/, '.AAAA');
+    expectError(await server.app.inject({ method: 'GET', url: apiPaths.state(board.id), headers: auth(forged) }), 401, 'unauthorized');
+    expectError(await server.app.inject({ method: 'GET', url: apiPaths.state(board.id), headers: auth(other.editToken) }), 403, 'forbidden');
+    expectError(await server.app.inject({ method: 'POST', url: apiPaths.updates(board.id), headers: { ...auth(board.viewToken), ...octet }, payload: update }), 403, 'forbidden');
+    expectError(await server.app.inject({ method: 'PATCH', url: apiPaths.board(board.id), headers: { ...auth(board.viewToken), 'content-type': 'application/json' }, payload: { title: 'x' } }), 403, 'forbidden');
+    expectError(await server.app.inject({ method: 'GET', url: apiPaths.state('AAAAAAAAAAAAAAAAAAAAAA'), headers: auth(board.viewToken) }), 403, 'forbidden');
+    expectError(await server.app.inject({ method: 'GET', url: apiPaths.state('not-a-board') }), 404, 'board_not_found');
+
+    const rotated = await server.app.inject({ method: 'POST', url: apiPaths.rotateTokens(other.id), headers: auth(other.editToken) });
+    const fresh = RotateTokensResponse.parse(rotated.json());
+    expect(fresh.generation).toBe(1);
+    expectError(await server.app.inject({ method: 'GET', url: apiPaths.board(other.id), headers: auth(other.viewToken) }), 401, 'token_revoked');
+    expectError(await server.app.inject({ method: 'POST', url: apiPaths.updates(other.id), headers: { ...auth(other.editToken), ...octet }, payload: update }), 401, 'token_revoked');
+    expect((await server.app.inject({ method: 'GET', url: apiPaths.board(other.id), headers: auth(fresh.viewToken) })).statusCode).toBe(200);
+
+    const renamed = await server.app.inject({ method: 'PATCH', url: apiPaths.board(other.id), headers: { ...auth(fresh.editToken), 'content-type': 'application/json' }, payload: { title: '  Renamed ' } });
+    expect(BoardMeta.parse(renamed.json()).title).toBe('Renamed');
+    expect((await server.app.inject({ method: 'DELETE', url: apiPaths.board(other.id), headers: auth(fresh.editToken) })).statusCode).toBe(204);
+    expectError(await server.app.inject({ method: 'GET', url: apiPaths.board(other.id), headers: auth(fresh.viewToken) }), 404, 'board_not_found');
+    expectError(await server.app.inject({ method: 'POST', url: apiPaths.updates(other.id), headers: { ...auth(fresh.editToken), ...octet }, payload: update }), 404, 'board_not_found');
+  });
+
+  it('lists history, serves an entry read-only and restores it forward', async () => {
+    const created = CreateBoardResponse.parse((await server.app.inject({ method: 'POST', url: apiPaths.boards })).json());
+    const headers = { ...auth(created.editToken), ...octet };
+    const doc = new Y.Doc();
+    await server.app.inject({ method: 'POST', url: apiPaths.updates(created.id), headers, payload: Buffer.from(shapeUpdate(doc, 'one')) });
+    await server.store.compact(created.id);
+    await server.app.inject({ method: 'POST', url: apiPaths.updates(created.id), headers, payload: Buffer.from(shapeUpdate(doc, 'two')) });
+    await server.store.compact(created.id);
+    const list = HistoryList.parse((await server.app.inject({ method: 'GET', url: apiPaths.history(created.id), headers: auth(created.viewToken) })).json());
+    expect(list.entries).toHaveLength(1);
+    expect(list.entries[0]).toMatchObject({ shapeCount: 1 });
+    const entry = await server.app.inject({ method: 'GET', url: apiPaths.historyEntry(created.id, list.entries[0]!.id), headers: auth(created.viewToken) });
+    const old = new Y.Doc();
+    Y.applyUpdate(old, entry.rawPayload);
+    expect([...old.getMap('shapes').keys()]).toEqual(['one']);
+    expectError(await server.app.inject({ method: 'POST', url: apiPaths.restore(created.id, list.entries[0]!.id), headers: auth(created.viewToken) }), 403, 'forbidden');
+    expectError(await server.app.inject({ method: 'GET', url: apiPaths.historyEntry(created.id, 'nope'), headers: auth(created.viewToken) }), 404, 'not_found');
+    const restore = await server.app.inject({ method: 'POST', url: apiPaths.restore(created.id, list.entries[0]!.id), headers: auth(created.editToken) });
+    expect(restore.statusCode).toBe(200);
+    Y.applyUpdate(doc, restore.rawPayload);
+    expect([...doc.getMap('shapes').keys()]).toEqual(['one']);
+    const state = await server.app.inject({ method: 'GET', url: apiPaths.state(created.id), headers: auth(created.viewToken) });
+    const now = new Y.Doc();
+    Y.applyUpdate(now, state.rawPayload);
+    expect([...now.getMap('shapes').keys()]).toEqual(['one']);
+  });
+
+  it('answers /healthz, /metrics and unknown routes', async () => {
+    const health = await server.app.inject({ method: 'GET', url: '/healthz' });
+    expect(health.statusCode).toBe(200);
+    expect(health.json()).toMatchObject({ status: 'ok', checks: { database: 'ok' } });
+    const metrics = await server.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toContain('meshboard_persistence_requests_total');
+    expectError(await server.app.inject({ method: 'GET', url: '/nope' }), 404, 'not_found');
+  });
+});
