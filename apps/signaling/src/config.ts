@@ -1,0 +1,77 @@
+import { ConfigError, envInt, envList, envOptional, envPort, envString } from '@meshboard/service-kit';
+import { limits } from '@meshboard/protocol';
+import { assertUsableSecret } from '@meshboard/tokens';
+
+export interface RateLimit {
+  /** sustained messages per second per connection */
+  messagesPerSecond: number;
+  burstMessages: number;
+  /** sustained bytes per second per connection */
+  bytesPerSecond: number;
+  burstBytes: number;
+}
+
+export interface SignalingConfig {
+  port: number;
+  host: string;
+  tokenSecret: string;
+  /** where the board's current token generation is learned (GET /v1/boards/:id with the token) */
+  persistenceUrl: string;
+  redisUrl?: string;
+  /** empty: allow every origin (dev) */
+  allowedOrigins: string[];
+  maxFrameBytes: number;
+  /** a connection that has not joined a board within this is closed */
+  handshakeTimeoutMs: number;
+  /** plain-WebSocket (y-webrtc) connections silent for this long are closed (stock clients ping every 15 s) */
+  idleTimeoutMs: number;
+  /** Socket.IO heartbeat: a dead tab is removed after at most pingInterval + pingTimeout */
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
+  rate: RateLimit;
+  /** how long a persistence answer about a token generation is trusted */
+  generationCacheMs: number;
+  /** how often live connections are re-checked for revoked tokens */
+  revalidateIntervalMs: number;
+  version: string;
+}
+
+export const defaultRate: RateLimit = {
+  messagesPerSecond: 300,
+  burstMessages: 600,
+  bytesPerSecond: 8 * 1024 * 1024,
+  burstBytes: 24 * 1024 * 1024,
+};
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): SignalingConfig {
+  const tokenSecret = envOptional(env, 'MESHBOARD_TOKEN_SECRET');
+  if (!tokenSecret) throw new ConfigError('MESHBOARD_TOKEN_SECRET is required (at least 32 bytes)');
+  try {
+    assertUsableSecret(tokenSecret);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  const redisUrl = envOptional(env, 'REDIS_URL');
+  return {
+    port: envPort(env, 'SIGNALING_PORT', 4000),
+    host: envString(env, 'SIGNALING_HOST', '127.0.0.1'),
+    tokenSecret,
+    persistenceUrl: envString(env, 'PERSISTENCE_URL', 'http://127.0.0.1:4100').replace(/\/+$/, ''),
+    ...(redisUrl ? { redisUrl } : {}),
+    allowedOrigins: envList(env, 'MESHBOARD_ALLOWED_ORIGINS'),
+    maxFrameBytes: envInt(env, 'SIGNALING_MAX_FRAME_BYTES', limits.maxFrameBytes, { min: 64 * 1024, max: 64 * 1024 * 1024 }),
+    handshakeTimeoutMs: envInt(env, 'SIGNALING_HANDSHAKE_TIMEOUT_MS', 10_000, { min: 100 }),
+    idleTimeoutMs: envInt(env, 'SIGNALING_IDLE_TIMEOUT_MS', 60_000, { min: 1000 }),
+    pingIntervalMs: envInt(env, 'SIGNALING_PING_INTERVAL_MS', 5_000, { min: 100 }),
+    pingTimeoutMs: envInt(env, 'SIGNALING_PING_TIMEOUT_MS', 5_000, { min: 100 }),
+    rate: {
+      messagesPerSecond: envInt(env, 'SIGNALING_RATE_MESSAGES', defaultRate.messagesPerSecond, { min: 1 }),
+      burstMessages: envInt(env, 'SIGNALING_BURST_MESSAGES', defaultRate.burstMessages, { min: 1 }),
+      bytesPerSecond: envInt(env, 'SIGNALING_RATE_BYTES', defaultRate.bytesPerSecond, { min: 1024 }),
+      burstBytes: envInt(env, 'SIGNALING_BURST_BYTES', defaultRate.burstBytes, { min: 1024 }),
+    },
+    generationCacheMs: envInt(env, 'SIGNALING_GENERATION_CACHE_MS', 5_000, { min: 0 }),
+    revalidateIntervalMs: envInt(env, 'SIGNALING_REVALIDATE_MS', 30_000, { min: 100 }),
+    version: envString(env, 'MESHBOARD_VERSION', '0.1.0'),
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * A real board peer in its own process (y-webrtc needs one process per peer in Node), driven over IPC by
+ * tests and the benchmark. mode 'sync' = packages/sync connectBoard; mode 'stock' = an unmodified y-webrtc
+ * WebrtcProvider talking to the stock endpoint ws://host/y-webrtc?token=...
+ */
+// y-webrtc would sync same-process peers over BroadcastChannel and keep the process alive: remove it first.
+delete (globalThis as { BroadcastChannel?: unknown }).BroadcastChannel;
+import WebSocket from 'ws';
+(globalThis as { WebSocket?: unknown }).WebSocket = WebSocket;
+
+type Msg = { id: number; cmd: string; [key: string]: unknown };
+
+const wrtc = ((await import('@roamhq/wrtc')) as { default: unknown }).default;
+const Y = await import('yjs');
+const { connectBoard } = await import('@meshboard/sync');
+const { WebrtcProvider } = await import('y-webrtc');
+
+let doc = new Y.Doc();
+let connection: ReturnType<typeof connectBoard> | null = null;
+let stock: InstanceType<typeof WebrtcProvider> | null = null;
+const arrivals: Record<string, number> = {};
+const now = () => performance.timeOrigin + performance.now();
+
+function watch(d: InstanceType<typeof Y.Doc>) {
+  d.getMap('m').observe((event) => {
+    const t = now();
+    for (const key of event.keysChanged) if (!(key in arrivals)) arrivals[key] = t;
+  });
+}
+watch(doc);
+
+function webrtc() {
+  const provider = connection?.provider ?? stock;
+  const room = provider?.room;
+  if (!room) return { peerId: null, conns: [] };
+  return { peerId: room.peerId, conns: [...room.webrtcConns.entries()].map(([peerId, c]) => ({ peerId, connected: c.connected })) };
+}
+
+async function handle(msg: Msg): Promise<unknown> {
+  switch (msg.cmd) {
+    case 'connect': {
+      const o = msg as unknown as {
+        boardId: string; token: string; signalingUrl: string; storeUrl: string; name: string;
+        rtcConfiguration?: Record<string, unknown>; p2pDeadlineMs?: number; transports?: Array<'polling' | 'websocket'>;
+      };
+      connection = connectBoard(o.boardId, o.token, {
+        signalingUrl: o.signalingUrl,
+        storeUrl: o.storeUrl,
+        user: { id: o.name, name: o.name, color: '#123456' },
+        doc,
+        wrtc,
+        iceServers: [],
+        ...(o.rtcConfiguration ? { rtcConfiguration: o.rtcConfiguration as never } : {}),
+        ...(o.p2pDeadlineMs ? { p2pDeadlineMs: o.p2pDeadlineMs } : {}),
+        ...(o.transports ? { transports: o.transports } : {}),
+      });
+      try {
+        await connection.whenSeeded();
+        return { seeded: true, role: connection.role };
+      } catch (error) {
+        return { seeded: false, error: { code: (error as { code?: string }).code, message: (error as Error).message } };
+      }
+    }
+    case 'stock': {
+      const o = msg as unknown as { boardId: string; url: string };
+      stock = new WebrtcProvider(o.boardId, doc, { signaling: [o.url], peerOpts: { wrtc, config: { iceServers: [] } } });
+      return { ok: true };
+    }
+    case 'set':
+      doc.getMap('m').set(msg.key as string, msg.value);
+      return { ok: true };
+    case 'stamp': {
+      // benchmark: write a key whose value is the send time
+      const key = msg.key as string;
+      doc.getMap('m').set(key, now());
+      return { ok: true };
+    }
+    case 'arrivals':
+      return arrivals;
+    case 'state':
+      return {
+        map: Object.fromEntries([...doc.getMap('m').entries()].map(([k, v]) => [k, typeof v === 'string' && v.length > 64 ? `len:${v.length}` : v])),
+        status: connection?.status() ?? null,
+        webrtc: webrtc(),
+        clientId: doc.clientID,
+        memory: process.memoryUsage().rss,
+      };
+    case 'flush':
+      await connection?.flush();
+      return { ok: true };
+    case 'cursor':
+      connection?.setCursor(msg.point as { x: number; y: number });
+      return { ok: true };
+    case 'awareness':
+      return connection ? [...connection.awareness.getStates().entries()].map(([id, s]) => ({ id, ...s })) : [];
+    case 'destroy':
+      await connection?.destroy();
+      stock?.destroy();
+      doc.destroy();
+      doc = new Y.Doc();
+      return { ok: true };
+    default:
+      throw new Error(`unknown command ${msg.cmd}`);
+  }
+}
+
+process.on('message', (msg: Msg) => {
+  handle(msg).then(
+    (result) => process.send?.({ id: msg.id, result }),
+    (error: unknown) => process.send?.({ id: msg.id, error: String((error as Error)?.stack ?? error) }),
+  );
+});
+process.on('disconnect', () => process.exit(0));
+process.send?.({ ready: true });
