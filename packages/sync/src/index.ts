@@ -1,0 +1,14 @@
+export {
+  connectBoard,
+  STORE_ORIGIN,
+  RELAY_ORIGIN,
+  PRESENCE_ORIGIN,
+  type BoardUser,
+  type ConnectBoardOptions,
+  type PeerMode,
+  type PeerStatus,
+  type ConnectionStatus,
+  type BoardConnection,
+} from './connect.js';
+export { StoreClient, isFatalStoreError, type StoreBinary, type StoreAck, type StoreClientOptions } from './store-client.js';
+export { installSignalingDispatcher, SIGNALING_SCHEME } from './sio-websocket.js';

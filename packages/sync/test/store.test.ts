@@ -1,0 +1,153 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { MeshboardError, bytesToBase64 } from '@meshboard/protocol';
+import { StoreClient, connectBoard, type BoardConnection } from '../src/index.js';
+import { startFakeStore, type FakeStore } from './support/fake-store.js';
+
+const SECRET = 'sync-test-secret-'.padEnd(48, 'z');
+// nothing listens here: signaling stays down, which must never keep the durable path from working
+const DEAD_SIGNALING = 'http://127.0.0.1:9';
+
+let store: FakeStore;
+let open: BoardConnection[] = [];
+beforeAll(async () => {
+  store = await startFakeStore(SECRET);
+});
+afterEach(async () => {
+  await Promise.all(open.map((c) => c.destroy()));
+  open = [];
+  store.down = false;
+  store.appendDelayMs = 0;
+});
+afterAll(() => store.close());
+
+async function waitFor(predicate: () => boolean, timeoutMs = 10_000, what = 'condition') {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (predicate()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+function connect(boardId: string, token: string, doc?: Y.Doc) {
+  const c = connectBoard(boardId, token, {
+    signalingUrl: DEAD_SIGNALING,
+    storeUrl: store.url,
+    user: { id: 'u', name: 'Ada', color: '#ff0000' },
+    disableP2P: true,
+    antiEntropyIntervalMs: 500,
+    ...(doc ? { doc } : {}),
+  });
+  open.push(c);
+  return c;
+}
+const storeDoc = (id: string) => store.boards.get(id)!.doc;
+
+describe('StoreClient', () => {
+  it('speaks the persistence API and maps errors to MeshboardError codes', async () => {
+    const client = new StoreClient(store.url);
+    const created = await client.createBoard({});
+    expect(created.id).toHaveLength(22);
+    expect(await client.getMeta(created.id, created.viewToken)).toMatchObject({ id: created.id, role: 'view' });
+    const doc = new Y.Doc();
+    doc.getMap('m').set('x', 1);
+    const ack = await client.appendUpdate(created.id, created.editToken, Y.encodeStateAsUpdate(doc));
+    expect(ack).toMatchObject({ changed: true, stateVector: bytesToBase64(Y.encodeStateVector(doc)) });
+    const again = await client.appendUpdate(created.id, created.editToken, Y.encodeStateAsUpdate(doc));
+    expect(again.changed).toBe(false);
+    const state = await client.getState(created.id, created.viewToken);
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, state.update);
+    expect(copy.getMap('m').get('x')).toBe(1);
+    const diff = await client.getDiff(created.id, created.viewToken, Y.encodeStateVector(doc));
+    expect(diff.stateVector).toEqual(Y.encodeStateVector(doc));
+    await expect(client.appendUpdate(created.id, created.viewToken, new Uint8Array([0, 0]))).rejects.toMatchObject({ code: 'forbidden' });
+    store.rotate(created.id);
+    await expect(client.getState(created.id, created.editToken)).rejects.toMatchObject({ code: 'token_revoked' });
+    await expect(new StoreClient('http://127.0.0.1:9').getState(created.id, created.editToken)).rejects.toBeInstanceOf(MeshboardError);
+    await expect(new StoreClient('http://127.0.0.1:9').getState(created.id, created.editToken)).rejects.toMatchObject({ code: 'unavailable' });
+  });
+});
+
+describe('connectBoard durable path', () => {
+  it('seeds from the store, uploads only its own edits, batched while a request is in flight', async () => {
+    const board = store.createBoard();
+    const seed = new Y.Doc();
+    seed.getMap('m').set('seeded', true);
+    Y.applyUpdate(storeDoc(board.id), Y.encodeStateAsUpdate(seed));
+    const c = connect(board.id, board.editToken);
+    await c.whenSeeded();
+    expect(c.doc.getMap('m').get('seeded')).toBe(true);
+    expect(c.status().store).toBe('synced');
+    store.appendDelayMs = 200;
+    const before = store.appends.get(board.id) ?? 0;
+    for (let i = 0; i < 50; i++) c.doc.getMap('m').set(`k${i}`, i);
+    expect(c.status().pendingUploadBytes).toBeGreaterThan(0);
+    await c.flush();
+    expect(c.status().pendingUploadBytes).toBe(0);
+    expect(storeDoc(board.id).getMap('m').get('k49')).toBe(49);
+    // 50 edits, one request in flight at a time: merged into a handful of requests, not 50
+    expect((store.appends.get(board.id) ?? 0) - before).toBeLessThan(5);
+  });
+
+  it('anti-entropy: edits it only received (author gone) reach the store, exactly the difference', async () => {
+    const board = store.createBoard();
+    const c = connect(board.id, board.editToken);
+    await c.whenSeeded();
+    const author = new Y.Doc();
+    author.getMap('m').set('orphan', 'from a closed tab');
+    Y.applyUpdate(c.doc, Y.encodeStateAsUpdate(author), 'some-peer'); // remote: not uploaded as own edit
+    await waitFor(() => storeDoc(board.id).getMap('m').get('orphan') === 'from a closed tab', 10_000, 'anti-entropy upload');
+  });
+
+  it('keeps edits while the store is down and uploads them when it is back', async () => {
+    const board = store.createBoard();
+    const c = connect(board.id, board.editToken);
+    await c.whenSeeded();
+    store.down = true;
+    c.doc.getMap('m').set('offline-edit', 1);
+    await waitFor(() => c.status().store === 'offline', 10_000, 'store offline');
+    expect(c.status().pendingUploadBytes).toBeGreaterThan(0);
+    store.down = false;
+    await waitFor(() => storeDoc(board.id).getMap('m').get('offline-edit') === 1, 20_000, 'upload after recovery');
+    await waitFor(() => c.status().store === 'synced', 10_000, 'synced again');
+  });
+
+  it('whenSeeded rejects with the store error for revoked links and unknown boards; view-only never uploads', async () => {
+    const board = store.createBoard();
+    store.rotate(board.id);
+    await expect(connect(board.id, board.editToken).whenSeeded()).rejects.toMatchObject({ code: 'token_revoked' });
+    const other = store.createBoard();
+    store.boards.delete(other.id);
+    await expect(connect(other.id, other.editToken).whenSeeded()).rejects.toMatchObject({ code: 'board_not_found' });
+    const viewBoard = store.createBoard();
+    const viewer = connect(viewBoard.id, viewBoard.viewToken);
+    await viewer.whenSeeded();
+    expect(viewer.role).toBe('view');
+    viewer.doc.getMap('m').set('nope', 1);
+    await viewer.flush();
+    expect(store.appends.get(viewBoard.id) ?? 0).toBe(0);
+    expect(viewer.status().pendingUploadBytes).toBe(0);
+  });
+
+  it('reports status changes and throttles cursors to maxCursorHz', async () => {
+    const board = store.createBoard();
+    const c = connect(board.id, board.editToken);
+    const seen: string[] = [];
+    const off = c.onStatus((s) => seen.push(s.store));
+    await c.whenSeeded();
+    await waitFor(() => seen.includes('synced'), 5000, 'status event');
+    off();
+    let updates = 0;
+    c.awareness.on('change', () => updates++);
+    const started = Date.now();
+    while (Date.now() - started < 500) {
+      c.setCursor({ x: Math.random(), y: 1 });
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    expect(updates).toBeLessThanOrEqual(Math.ceil(0.6 * 30) + 2);
+    expect(updates).toBeGreaterThan(5);
+    expect(c.status().signaling).not.toBe('connected');
+  });
+});
