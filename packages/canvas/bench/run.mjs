@@ -1,0 +1,116 @@
+// Big-board benchmark (not a test): 50,000 mixed shapes in headless Debian Chromium, the engine against a
+// naive "draw everything every frame, no culling, no caching, no level of detail" renderer of the same shapes.
+// Usage: npm run bench -w @meshboard/canvas [-- --shapes 50000 --frames 60 --naive-frames 12]
+import { createServer } from 'node:http';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const SHAPES = arg('shapes', 50_000);
+const FRAMES = arg('frames', 60);
+const NAIVE_FRAMES = arg('naive-frames', 10);
+const VIEWPORT = { width: 1280, height: 800 };
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'];
+
+const out = await mkdtemp(join(tmpdir(), 'meshboard-bench-'));
+await build({
+  entryPoints: [join(here, 'page.ts')],
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  outfile: join(out, 'bench.js'),
+  logLevel: 'warning',
+});
+const html = `<!doctype html><html><head><meta charset="utf-8"><title>meshboard bench</title>
+<style>html,body{margin:0;height:100%;overflow:hidden}#board{width:100vw;height:100vh}</style></head>
+<body><div id="board"></div><script type="module" src="/bench.js"></script></body></html>`;
+const server = createServer(async (req, res) => {
+  if (req.url === '/bench.js') {
+    res.writeHead(200, { 'content-type': 'text/javascript' });
+    res.end(await readFile(join(out, 'bench.js')));
+  } else {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(html);
+  }
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const url = `http://127.0.0.1:${server.address().port}/`;
+
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+};
+const fmt = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const results = [];
+try {
+  for (const mode of ['optimized', 'naive']) {
+    // A fresh page per mode, so heap numbers do not mix.
+    const page = await browser.newPage({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+    page.on('pageerror', (error) => console.error('page error:', error));
+    await page.goto(url);
+    await page.waitForFunction(() => 'meshboardBench' in window);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const heap = async () => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      return metrics.find((m) => m.name === 'JSHeapUsedSize').value / 1024 / 1024;
+    };
+    const generated = await page.evaluate((n) => window.meshboardBench.generate(n), SHAPES);
+    const baseHeap = await heap();
+    const opened = await page.evaluate((m) => window.meshboardBench.open(m), mode);
+    const openHeap = await heap();
+    const frames = mode === 'naive' ? NAIVE_FRAMES : FRAMES;
+    const samples = await page.evaluate((n) => window.meshboardBench.panZoom(n), frames);
+    const afterHeap = await heap();
+    await page.evaluate(() => window.meshboardBench.close());
+    await page.close();
+    const all = samples.flatMap((s) => s.frames);
+    results.push({ mode, generated, opened, samples, all, baseHeap, openHeap, afterHeap });
+  }
+} finally {
+  await browser.close();
+  server.close();
+  await rm(out, { recursive: true, force: true });
+}
+
+console.log(`\nMeshboard canvas benchmark: ${SHAPES.toLocaleString('en')} mixed shapes, ${VIEWPORT.width}x${VIEWPORT.height} CSS px, DPR 1, headless Chromium (--disable-gpu, software raster)`);
+console.log(`Board state ${(results[0].generated.bytes / 1024 / 1024).toFixed(1)} MB. Targets: first render <= 1500 ms, pan/zoom p95 <= 16 ms.\n`);
+const rows = [
+  ['', ...results.map((r) => (r.mode === 'naive' ? 'naive peer' : 'meshboard'))],
+  ['board decode + read (ms)', ...results.map((r) => fmt(r.opened.loadMs))],
+  ['engine: index + first frame (ms)', ...results.map((r) => fmt(r.opened.engineMs))],
+  ['time to first full render (ms)', ...results.map((r) => fmt(r.opened.firstRenderMs))],
+  ['  shapes drawn full / simplified', ...results.map((r) => `${r.opened.drawn} / ${r.opened.simplified}`)],
+  ['pan/zoom frames measured', ...results.map((r) => String(r.all.length))],
+  ['pan/zoom frame p50 (ms)', ...results.map((r) => fmt(percentile(r.all, 50)))],
+  ['pan/zoom frame p95 (ms)', ...results.map((r) => fmt(percentile(r.all, 95)))],
+  ['pan/zoom frame max (ms)', ...results.map((r) => fmt(Math.max(...r.all)))],
+];
+for (const name of results[0].samples.map((s) => s.name)) {
+  rows.push([`  ${name} p50 / p95`, ...results.map((r) => {
+    const s = r.samples.find((x) => x.name === name);
+    return `${fmt(percentile(s.frames, 50))} / ${fmt(percentile(s.frames, 95))}`;
+  })]);
+}
+rows.push(['JS heap: board only (MB)', ...results.map((r) => fmt(r.baseHeap))]);
+rows.push(['JS heap: board + engine (MB)', ...results.map((r) => fmt(r.openHeap))]);
+rows.push(['JS heap after pan/zoom (MB)', ...results.map((r) => fmt(r.afterHeap))]);
+const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+for (const [i, row] of rows.entries()) {
+  console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  |  '));
+  if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('--+--'));
+}

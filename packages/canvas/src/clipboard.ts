@@ -1,0 +1,103 @@
+import { Shape, type Asset, type Board, type NewShape } from '@meshboard/board';
+
+/** Marker that identifies our clipboard payloads (anything else pasted is ignored by `paste`). */
+export const CLIPBOARD_MARKER = 'meshboard/shapes';
+const VERSION = 1;
+
+interface SerializedAsset {
+  mimeType: Asset['mimeType'];
+  width: number;
+  height: number;
+  /** base64 of the image bytes, so a paste into another board can store the asset there */
+  data: string;
+}
+
+export interface ClipboardPayload {
+  type: typeof CLIPBOARD_MARKER;
+  version: number;
+  shapes: Shape[];
+  assets: Record<string, SerializedAsset>;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+function fromBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+export function serializeShapes(board: Board, ids: readonly string[]): string | null {
+  const wanted = new Set(ids);
+  const shapes = board.listShapes().filter((shape) => wanted.has(shape.id));
+  if (shapes.length === 0) return null;
+  const assets: Record<string, SerializedAsset> = {};
+  for (const shape of shapes) {
+    if (shape.type !== 'image' || assets[shape.assetId]) continue;
+    const asset = board.getAsset(shape.assetId);
+    if (asset) assets[shape.assetId] = { mimeType: asset.mimeType, width: asset.width, height: asset.height, data: toBase64(asset.data) };
+  }
+  const payload: ClipboardPayload = { type: CLIPBOARD_MARKER, version: VERSION, shapes, assets };
+  return JSON.stringify(payload);
+}
+
+/** Parses a payload; null for anything that is not ours. Each shape is validated like a peer's write. */
+export function parsePayload(text: string): { shapes: Shape[]; assets: Record<string, Asset> } | null {
+  if (!text.includes(CLIPBOARD_MARKER)) return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!raw || typeof raw !== 'object') return null;
+  const payload = raw as Partial<ClipboardPayload>;
+  if (payload.type !== CLIPBOARD_MARKER || !Array.isArray(payload.shapes)) return null;
+  const shapes: Shape[] = [];
+  for (const candidate of payload.shapes) {
+    const parsed = Shape.safeParse(candidate);
+    if (parsed.success) shapes.push(parsed.data);
+  }
+  const assets: Record<string, Asset> = {};
+  for (const [id, asset] of Object.entries(payload.assets ?? {})) {
+    try {
+      assets[id] = { mimeType: asset.mimeType, width: asset.width, height: asset.height, data: fromBase64(asset.data) };
+    } catch {
+      // A corrupt asset only loses that image.
+    }
+  }
+  return shapes.length > 0 ? { shapes, assets } : null;
+}
+
+function newId(): string {
+  const bytes = new Uint8Array(12);
+  globalThis.crypto.getRandomValues(bytes);
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+/**
+ * Turns pasted shapes into new shapes for `board`: fresh ids, groups and arrow bindings remapped within
+ * the pasted set (a binding to a shape that was not copied is dropped), positions moved by `offset`.
+ */
+export function remapForPaste(shapes: readonly Shape[], offset: { x: number; y: number }): NewShape[] {
+  const idMap = new Map(shapes.map((shape) => [shape.id, newId()]));
+  const groupMap = new Map<string, string>();
+  return shapes.map((shape) => {
+    const { id, z: _z, author: _a, createdAt: _c, updatedAt: _u, ...rest } = shape;
+    const copy: Record<string, unknown> = { ...rest, id: idMap.get(id), x: shape.x + offset.x, y: shape.y + offset.y };
+    if (shape.groupId) {
+      if (!groupMap.has(shape.groupId)) groupMap.set(shape.groupId, newId());
+      copy.groupId = groupMap.get(shape.groupId);
+    }
+    if (shape.type === 'arrow') {
+      copy.startBinding = shape.startBinding ? (idMap.get(shape.startBinding) ?? null) : null;
+      copy.endBinding = shape.endBinding ? (idMap.get(shape.endBinding) ?? null) : null;
+    }
+    return copy as NewShape;
+  });
+}

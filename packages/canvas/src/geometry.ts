@@ -1,0 +1,204 @@
+import { rotatePoint, shapeBounds, shapeCenter, type Bounds, type Point, type Shape } from '@meshboard/board';
+
+export type ShapeLookup = (id: string) => Shape | undefined;
+
+/** Diameter of a freehand stroke's outline for a given stroke width (pen) — the highlighter is wider. */
+export function freehandSize(shape: { strokeWidth: number; variant?: 'pen' | 'highlighter' }): number {
+  const base = Math.max(shape.strokeWidth, 1);
+  return shape.variant === 'highlighter' ? base * 8 : base * 2.5;
+}
+
+/** Gap between a bound arrow end and the outline of the shape it is bound to (world units). */
+const BINDING_GAP = 6;
+
+export function distanceToSegment(p: Point, ax: number, ay: number, bx: number, by: number): number {
+  const dx = bx - ax;
+  const dy = by - ay;
+  const lengthSq = dx * dx + dy * dy;
+  let t = lengthSq === 0 ? 0 : ((p.x - ax) * dx + (p.y - ay) * dy) / lengthSq;
+  t = Math.max(0, Math.min(1, t));
+  const cx = ax + t * dx - p.x;
+  const cy = ay + t * dy - p.y;
+  return Math.sqrt(cx * cx + cy * cy);
+}
+
+/** Distance from `p` to a polyline given as flat points with `stride` values per point. */
+export function distanceToPolyline(p: Point, points: ArrayLike<number>, stride: number): number {
+  if (points.length < 2) return Infinity;
+  if (points.length < stride * 2) return Math.hypot(p.x - points[0]!, p.y - points[1]!);
+  let best = Infinity;
+  for (let i = 0; i + stride + 1 < points.length; i += stride) {
+    const d = distanceToSegment(p, points[i]!, points[i + 1]!, points[i + stride]!, points[i + stride + 1]!);
+    if (d < best) best = d;
+  }
+  return best;
+}
+
+/** Point in the shape's own unrotated frame, relative to its x/y. */
+export function toLocal(shape: Pick<Shape, 'x' | 'y' | 'w' | 'h' | 'rotation'>, p: Point): Point {
+  const q = shape.rotation ? rotatePoint(p, shapeCenter(shape), -shape.rotation) : p;
+  return { x: q.x - shape.x, y: q.y - shape.y };
+}
+
+export function toWorld(shape: Pick<Shape, 'x' | 'y' | 'w' | 'h' | 'rotation'>, local: Point): Point {
+  const p = { x: shape.x + local.x, y: shape.y + local.y };
+  return shape.rotation ? rotatePoint(p, shapeCenter(shape), shape.rotation) : p;
+}
+
+/** Where a ray from the shape's centre toward `toward` leaves the shape's outline (plus a small gap). */
+export function outlinePoint(shape: Shape, toward: Point, gap = BINDING_GAP): Point {
+  const center = shapeCenter(shape);
+  const local = shape.rotation ? rotatePoint(toward, center, -shape.rotation) : toward;
+  const dx = local.x - center.x;
+  const dy = local.y - center.y;
+  const rx = shape.w / 2;
+  const ry = shape.h / 2;
+  if ((dx === 0 && dy === 0) || rx === 0 || ry === 0) return center;
+  let t: number;
+  if (shape.type === 'ellipse') t = 1 / Math.sqrt((dx / rx) ** 2 + (dy / ry) ** 2);
+  else if (shape.type === 'diamond') t = 1 / (Math.abs(dx) / rx + Math.abs(dy) / ry);
+  else t = Math.min(dx === 0 ? Infinity : rx / Math.abs(dx), dy === 0 ? Infinity : ry / Math.abs(dy));
+  const length = Math.hypot(dx, dy);
+  const reach = Math.min(t, 1) * length + gap;
+  const scale = Math.min(reach / length, 1);
+  const hit = { x: center.x + dx * scale, y: center.y + dy * scale };
+  return shape.rotation ? rotatePoint(hit, center, shape.rotation) : hit;
+}
+
+/** World-space points of a line or arrow; stored points, with the two ends of the arrow rotated into world. */
+export function linePointsWorld(shape: Extract<Shape, { type: 'line' | 'arrow' }>): number[] {
+  const out: number[] = [];
+  for (let i = 0; i + 1 < shape.points.length; i += 2) {
+    const p = toWorld(shape, { x: shape.points[i]!, y: shape.points[i + 1]! });
+    out.push(p.x, p.y);
+  }
+  return out;
+}
+
+/**
+ * World-space points of an arrow with its bound ends resolved from the bound shapes' current geometry.
+ * Resolving at render time (not storing) means a bound end follows its shape however the shape moves —
+ * locally, by a collaborator, or by undo.
+ */
+export function resolveArrowPoints(shape: Extract<Shape, { type: 'arrow' | 'line' }>, lookup: ShapeLookup): number[] {
+  const points = linePointsWorld(shape);
+  if (shape.type !== 'arrow') return points;
+  const start = shape.startBinding ? lookup(shape.startBinding) : undefined;
+  const end = shape.endBinding ? lookup(shape.endBinding) : undefined;
+  if (!start && !end) return points;
+  const n = points.length;
+  // Each bound end aims at the other end: the other shape's centre if bound too, else the stored point.
+  const startAim = start ? shapeCenter(start) : { x: points[0]!, y: points[1]! };
+  const endAim = end ? shapeCenter(end) : { x: points[n - 2]!, y: points[n - 1]! };
+  const nextAfterStart = n > 4 ? { x: points[2]!, y: points[3]! } : endAim;
+  const beforeEnd = n > 4 ? { x: points[n - 4]!, y: points[n - 3]! } : startAim;
+  if (start) {
+    const p = outlinePoint(start, nextAfterStart);
+    points[0] = p.x;
+    points[1] = p.y;
+  }
+  if (end) {
+    const p = outlinePoint(end, beforeEnd);
+    points[n - 2] = p.x;
+    points[n - 1] = p.y;
+  }
+  return points;
+}
+
+function boundsOfFlat(points: ArrayLike<number>, pad: number): Bounds {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (let i = 0; i + 1 < points.length; i += 2) {
+    const x = points[i]!;
+    const y = points[i + 1]!;
+    if (x < minX) minX = x;
+    if (y < minY) minY = y;
+    if (x > maxX) maxX = x;
+    if (y > maxY) maxY = y;
+  }
+  if (minX === Infinity) return { minX: 0, minY: 0, maxX: 0, maxY: 0 };
+  return { minX: minX - pad, minY: minY - pad, maxX: maxX + pad, maxY: maxY + pad };
+}
+
+/** Bounds used by the spatial index: everything the shape paints (stroke outline, arrowheads, bound ends). */
+export function paintBounds(shape: Shape, lookup: ShapeLookup): Bounds {
+  if (shape.type === 'arrow' && (shape.startBinding || shape.endBinding)) {
+    return boundsOfFlat(resolveArrowPoints(shape, lookup), shape.strokeWidth * 2 + 12);
+  }
+  const b = shapeBounds(shape);
+  let pad = 0;
+  if (shape.type === 'freehand') pad = freehandSize(shape) / 2;
+  else if (shape.type === 'arrow') pad = shape.strokeWidth * 2 + 12; // arrowheads stick out
+  return pad ? { minX: b.minX - pad, minY: b.minY - pad, maxX: b.maxX + pad, maxY: b.maxY + pad } : b;
+}
+
+export function boundsIntersect(a: Bounds, b: Bounds): boolean {
+  return a.minX <= b.maxX && a.maxX >= b.minX && a.minY <= b.maxY && a.maxY >= b.minY;
+}
+
+export function boundsContain(outer: Bounds, inner: Bounds): boolean {
+  return inner.minX >= outer.minX && inner.maxX <= outer.maxX && inner.minY >= outer.minY && inner.maxY <= outer.maxY;
+}
+
+export function normalizeRect(a: Point, b: Point): Bounds {
+  return { minX: Math.min(a.x, b.x), minY: Math.min(a.y, b.y), maxX: Math.max(a.x, b.x), maxY: Math.max(a.y, b.y) };
+}
+
+function isFilled(color: string): boolean {
+  return color !== 'transparent' && color !== '' && color !== 'none';
+}
+
+/**
+ * Does `p` (world) hit the shape? `tolerance` is in world units (a few screen pixels / zoom).
+ * Outlines of unfilled boxes are hit only near their stroke, so shapes inside a big empty frame stay clickable.
+ */
+export function hitShape(shape: Shape, p: Point, tolerance: number, lookup: ShapeLookup): boolean {
+  const reach = tolerance + shape.strokeWidth / 2;
+  if (shape.type === 'arrow' || shape.type === 'line') {
+    const points = shape.type === 'arrow' ? resolveArrowPoints(shape, lookup) : linePointsWorld(shape);
+    return distanceToPolyline(p, points, 2) <= reach;
+  }
+  const local = toLocal(shape, p);
+  const { w, h } = shape;
+  if (shape.type === 'freehand') {
+    if (local.x < -reach - freehandSize(shape) || local.y < -reach - freehandSize(shape)) return false;
+    if (local.x > w + reach + freehandSize(shape) || local.y > h + reach + freehandSize(shape)) return false;
+    return distanceToPolyline(local, shape.points, 3) <= tolerance + freehandSize(shape) / 2;
+  }
+  const solid = shape.type === 'text' || shape.type === 'sticky' || shape.type === 'image' || isFilled(shape.fillColor);
+  if (shape.type === 'ellipse') {
+    const rx = w / 2;
+    const ry = h / 2;
+    if (rx <= 0 || ry <= 0) return distanceToSegment(local, 0, 0, w, h) <= reach;
+    const dx = local.x - rx;
+    const dy = local.y - ry;
+    const d = Math.sqrt((dx / rx) ** 2 + (dy / ry) ** 2);
+    if (solid && d <= 1) return true;
+    return Math.abs(d - 1) * Math.min(rx, ry) <= reach;
+  }
+  if (shape.type === 'diamond') {
+    const rx = w / 2;
+    const ry = h / 2;
+    const inside = rx > 0 && ry > 0 && Math.abs(local.x - rx) / rx + Math.abs(local.y - ry) / ry <= 1;
+    if (solid && inside) return true;
+    const poly = [rx, 0, w, ry, rx, h, 0, ry, rx, 0];
+    return distanceToPolyline(local, poly, 2) <= reach;
+  }
+  const inside = local.x >= -reach && local.y >= -reach && local.x <= w + reach && local.y <= h + reach;
+  if (!inside) return false;
+  if (solid) return true;
+  const innerReach = local.x > reach && local.y > reach && local.x < w - reach && local.y < h - reach;
+  return !innerReach;
+}
+
+/** Corners of a shape's rotated box in world coordinates (for selection outlines and handles). */
+export function shapeCorners(shape: Pick<Shape, 'x' | 'y' | 'w' | 'h' | 'rotation'>): Point[] {
+  return [
+    { x: 0, y: 0 },
+    { x: shape.w, y: 0 },
+    { x: shape.w, y: shape.h },
+    { x: 0, y: shape.h },
+  ].map((c) => toWorld(shape, c));
+}

@@ -1,0 +1,10 @@
+export * from './types.js';
+export { CanvasEngine } from './engine.js';
+export { Editor, DEFAULT_STYLE_STATE, type PointerInput, type WheelInput, type TextEditSession, type EditorHooks } from './editor.js';
+export { Camera, MIN_ZOOM, MAX_ZOOM, clampZoom, nextZoomStep, type Viewport } from './camera.js';
+export { SceneIndex, type SceneItem } from './scene.js';
+export { Renderer, THEMES, type RenderContext, type Overlay, type FrameInput, type FrameStats } from './renderer.js';
+export { hitShape, resolveArrowPoints, paintBounds, outlinePoint, distanceToPolyline } from './geometry.js';
+export { selectionFrame, hitHandle, rotateHandlePosition, framePoint, type Frame, type HandleId } from './selection.js';
+export { CLIPBOARD_MARKER, parsePayload, serializeShapes } from './clipboard.js';
+export { SHORTCUTS, matchShortcut, type ShortcutAction, type KeyLike } from './shortcuts.js';

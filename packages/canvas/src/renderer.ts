@@ -1,0 +1,516 @@
+import { getStroke } from 'perfect-freehand';
+import { DEFAULT_STYLE, type Bounds, type Shape } from '@meshboard/board';
+import type { Camera, Viewport } from './camera.js';
+import { freehandSize, linePointsWorld, resolveArrowPoints, shapeCorners, type ShapeLookup } from './geometry.js';
+import type { SceneIndex, SceneItem } from './scene.js';
+import { HANDLES, HANDLE_SIZE, framePoint, rotateHandlePosition, type Frame } from './selection.js';
+import type { RemoteCursor, Theme } from './types.js';
+
+/** The part of CanvasRenderingContext2D the renderer uses: tests pass a recording stub. */
+export type RenderContext = Pick<
+  CanvasRenderingContext2D,
+  | 'save'
+  | 'restore'
+  | 'setTransform'
+  | 'translate'
+  | 'rotate'
+  | 'clearRect'
+  | 'fillRect'
+  | 'strokeRect'
+  | 'beginPath'
+  | 'closePath'
+  | 'moveTo'
+  | 'lineTo'
+  | 'rect'
+  | 'ellipse'
+  | 'arc'
+  | 'stroke'
+  | 'fill'
+  | 'fillText'
+  | 'measureText'
+  | 'drawImage'
+  | 'setLineDash'
+  | 'fillStyle'
+  | 'strokeStyle'
+  | 'lineWidth'
+  | 'globalAlpha'
+  | 'font'
+  | 'textAlign'
+  | 'textBaseline'
+  | 'lineCap'
+  | 'lineJoin'
+>;
+
+export const THEMES = {
+  light: { background: '#ffffff', defaultStroke: DEFAULT_STYLE.strokeColor, selection: '#4263eb', marquee: 'rgba(66, 99, 235, 0.08)', handleFill: '#ffffff' },
+  dark: { background: '#121212', defaultStroke: '#e3e3e3', selection: '#748ffc', marquee: 'rgba(116, 143, 252, 0.12)', handleFill: '#1e1e1e' },
+} as const;
+
+export const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif';
+export const LINE_HEIGHT = 1.25;
+export const STICKY_PADDING = 12;
+export const STICKY_TEXT_COLOR = '#1e1e1e';
+
+/** Below this many screen pixels a shape is drawn as a simplified outline batched with others of its colour. */
+export const LOD_SIMPLE_PX = 10;
+/** Below this many screen pixels a shape is a single filled square, batched by colour. */
+export const LOD_DOT_PX = 2.5;
+
+export interface Overlay {
+  selection: ReadonlySet<string>;
+  frame: Frame | null;
+  showHandles: boolean;
+  marquee: Bounds | null;
+  /** shapes being drawn but not committed yet (pen stroke, rectangle being dragged) */
+  drafts: readonly Shape[];
+  /** shapes the eraser is about to delete (drawn faded) */
+  erasing: ReadonlySet<string>;
+  /** the shape being edited in the text overlay: its text is hidden on the canvas */
+  editingId: string | null;
+  remoteCursors: readonly RemoteCursor[];
+}
+
+export interface FrameInput {
+  ctx: RenderContext;
+  camera: Camera;
+  viewport: Viewport;
+  dpr: number;
+  theme: Theme;
+  scene: SceneIndex;
+  overlay: Overlay;
+  getImage: (assetId: string) => CanvasImageSource | null;
+}
+
+export interface FrameStats {
+  drawn: number;
+  simplified: number;
+  culled: number;
+}
+
+type Outline = Path2D | number[];
+
+const hasPath2D = typeof Path2D === 'function';
+
+/**
+ * Draws the board. The optimized mode draws only what the R-tree says is visible, caches each freehand
+ * outline per shape record (records are replaced on change, so a WeakMap keyed by record never goes stale),
+ * and draws shapes smaller than a few pixels as batched simplified geometry. The naive mode exists only as
+ * the benchmark's baseline.
+ */
+export class Renderer {
+  private readonly outlines = new WeakMap<Shape, Outline>();
+  private readonly wrapped = new WeakMap<Shape, string[]>();
+
+  constructor(readonly mode: 'optimized' | 'naive' = 'optimized') {}
+
+  draw(input: FrameInput): FrameStats {
+    const { ctx, camera, viewport, dpr, theme, scene, overlay } = input;
+    const colors = THEMES[theme];
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = colors.background;
+    ctx.fillRect(0, 0, viewport.width, viewport.height);
+    ctx.setTransform(dpr * camera.zoom, 0, 0, dpr * camera.zoom, -camera.x * camera.zoom * dpr, -camera.y * camera.zoom * dpr);
+
+    const stats: FrameStats = { drawn: 0, simplified: 0, culled: 0 };
+    if (this.mode === 'naive') {
+      for (const item of scene.all()) {
+        this.drawShape(ctx, item.shape, input, false);
+        stats.drawn++;
+      }
+    } else {
+      const visible = scene.query(camera.visibleBounds(viewport));
+      stats.culled = scene.size - visible.length;
+      this.drawItems(visible, input, stats);
+    }
+    for (const draft of overlay.drafts) this.drawShape(ctx, draft, input, false);
+    this.drawOverlay(input);
+    return stats;
+  }
+
+  private drawItems(items: readonly SceneItem[], input: FrameInput, stats: FrameStats): void {
+    const { ctx, camera, overlay } = input;
+    const zoom = camera.zoom;
+    // Batches of simplified geometry, one path per colour: thousands of tiny shapes cost a few draw calls.
+    const dots = new Map<string, number[]>();
+    const outlines = new Map<string, SceneItem[]>();
+    for (const item of items) {
+      const size = Math.max(item.maxX - item.minX, item.maxY - item.minY) * zoom;
+      if (size < LOD_SIMPLE_PX && !overlay.selection.has(item.id) && !overlay.erasing.has(item.id)) {
+        const color = this.lodColor(item.shape, input.theme);
+        if (size < LOD_DOT_PX) push(dots, color, item.minX, item.minY, item.maxX - item.minX, item.maxY - item.minY);
+        else {
+          let list = outlines.get(color);
+          if (!list) outlines.set(color, (list = []));
+          list.push(item);
+        }
+        stats.simplified++;
+        continue;
+      }
+      this.drawShape(ctx, item.shape, input, overlay.erasing.has(item.id));
+      stats.drawn++;
+    }
+    ctx.globalAlpha = 1;
+    const minPx = 1 / zoom;
+    for (const [color, rects] of dots) {
+      ctx.fillStyle = color;
+      ctx.beginPath();
+      for (let i = 0; i < rects.length; i += 4) ctx.rect(rects[i]!, rects[i + 1]!, Math.max(rects[i + 2]!, minPx), Math.max(rects[i + 3]!, minPx));
+      ctx.fill();
+    }
+    ctx.lineWidth = minPx;
+    for (const [color, list] of outlines) {
+      ctx.strokeStyle = color;
+      ctx.beginPath();
+      for (const item of list) this.traceSimplified(ctx, item.shape, input.scene.lookup);
+      ctx.stroke();
+    }
+  }
+
+  /** A cheap outline of a shape for the simplified level of detail (added to the current path). */
+  private traceSimplified(ctx: RenderContext, shape: Shape, lookup: ShapeLookup): void {
+    if (shape.type === 'line' || shape.type === 'arrow') {
+      const pts = shape.type === 'arrow' ? resolveArrowPoints(shape, lookup) : linePointsWorld(shape);
+      ctx.moveTo(pts[0]!, pts[1]!);
+      ctx.lineTo(pts[pts.length - 2]!, pts[pts.length - 1]!);
+      return;
+    }
+    if (shape.type === 'freehand' && shape.rotation === 0) {
+      const pts = shape.points;
+      const step = Math.max(3, Math.floor(pts.length / 3 / 6) * 3);
+      ctx.moveTo(shape.x + pts[0]!, shape.y + pts[1]!);
+      for (let i = step; i < pts.length; i += step) ctx.lineTo(shape.x + pts[i]!, shape.y + pts[i + 1]!);
+      ctx.lineTo(shape.x + pts[pts.length - 3]!, shape.y + pts[pts.length - 2]!);
+      return;
+    }
+    if (shape.rotation === 0) {
+      ctx.rect(shape.x, shape.y, shape.w, shape.h);
+      return;
+    }
+    const c = shapeCorners(shape);
+    ctx.moveTo(c[0]!.x, c[0]!.y);
+    for (let i = 1; i < 4; i++) ctx.lineTo(c[i]!.x, c[i]!.y);
+    ctx.closePath();
+  }
+
+  private lodColor(shape: Shape, theme: Theme): string {
+    if (shape.type === 'sticky' || shape.type === 'image') return shape.type === 'sticky' ? stickyFill(shape.fillColor) : '#adb5bd';
+    if (shape.fillColor !== 'transparent' && shape.type !== 'freehand') return shape.fillColor;
+    return strokeFor(shape.strokeColor, theme);
+  }
+
+  drawShape(ctx: RenderContext, shape: Shape, input: FrameInput, faded: boolean): void {
+    const theme = input.theme;
+    ctx.save();
+    ctx.globalAlpha = shape.opacity * (faded ? 0.3 : 1);
+    const stroke = strokeFor(shape.strokeColor, theme);
+    ctx.lineWidth = shape.strokeWidth;
+    ctx.lineCap = 'round';
+    ctx.lineJoin = 'round';
+    ctx.strokeStyle = stroke;
+    if (shape.type === 'line' || shape.type === 'arrow') {
+      const pts = shape.type === 'arrow' ? resolveArrowPoints(shape, input.scene.lookup) : linePointsWorld(shape);
+      ctx.beginPath();
+      ctx.moveTo(pts[0]!, pts[1]!);
+      for (let i = 2; i + 1 < pts.length; i += 2) ctx.lineTo(pts[i]!, pts[i + 1]!);
+      ctx.stroke();
+      if (shape.type === 'arrow') {
+        const n = pts.length;
+        if (shape.endArrowhead === 'arrow') arrowhead(ctx, pts[n - 4]!, pts[n - 3]!, pts[n - 2]!, pts[n - 1]!, shape.strokeWidth);
+        if (shape.startArrowhead === 'arrow') arrowhead(ctx, pts[2]!, pts[3]!, pts[0]!, pts[1]!, shape.strokeWidth);
+      }
+      ctx.restore();
+      return;
+    }
+    ctx.translate(shape.x + shape.w / 2, shape.y + shape.h / 2);
+    if (shape.rotation) ctx.rotate(shape.rotation);
+    ctx.translate(-shape.w / 2, -shape.h / 2);
+    const { w, h } = shape;
+    const filled = shape.fillColor !== 'transparent';
+    switch (shape.type) {
+      case 'rectangle':
+        ctx.beginPath();
+        ctx.rect(0, 0, w, h);
+        this.paint(ctx, shape, filled);
+        break;
+      case 'ellipse':
+        ctx.beginPath();
+        ctx.ellipse(w / 2, h / 2, w / 2, h / 2, 0, 0, Math.PI * 2);
+        this.paint(ctx, shape, filled);
+        break;
+      case 'diamond':
+        ctx.beginPath();
+        ctx.moveTo(w / 2, 0);
+        ctx.lineTo(w, h / 2);
+        ctx.lineTo(w / 2, h);
+        ctx.lineTo(0, h / 2);
+        ctx.closePath();
+        this.paint(ctx, shape, filled);
+        break;
+      case 'freehand':
+        this.drawFreehand(ctx, shape, stroke);
+        break;
+      case 'text':
+        if (input.overlay.editingId !== shape.id) this.drawText(ctx, shape, stroke, false);
+        break;
+      case 'sticky':
+        ctx.fillStyle = stickyFill(shape.fillColor);
+        ctx.fillRect(0, 0, w, h);
+        if (input.overlay.editingId !== shape.id) this.drawText(ctx, shape, STICKY_TEXT_COLOR, true);
+        break;
+      case 'image': {
+        const image = input.getImage(shape.assetId);
+        if (image) ctx.drawImage(image, 0, 0, w, h);
+        else {
+          ctx.fillStyle = theme === 'dark' ? '#2b2b2b' : '#f1f3f5';
+          ctx.fillRect(0, 0, w, h);
+        }
+        break;
+      }
+    }
+    ctx.restore();
+  }
+
+  private paint(ctx: RenderContext, shape: Shape, filled: boolean): void {
+    if (filled) {
+      ctx.fillStyle = shape.fillColor;
+      ctx.fill();
+    }
+    if (shape.strokeWidth > 0) ctx.stroke();
+  }
+
+  private drawFreehand(ctx: RenderContext, shape: Extract<Shape, { type: 'freehand' }>, color: string): void {
+    ctx.fillStyle = color;
+    if (shape.variant === 'highlighter') ctx.globalAlpha *= 0.35;
+    const outline = this.mode === 'naive' ? buildOutline(shape) : this.cachedOutline(shape);
+    if (Array.isArray(outline)) {
+      ctx.beginPath();
+      for (let i = 0; i + 1 < outline.length; i += 2) (i === 0 ? ctx.moveTo : ctx.lineTo).call(ctx, outline[i]!, outline[i + 1]!);
+      ctx.closePath();
+      ctx.fill();
+    } else {
+      ctx.fill(outline);
+    }
+  }
+
+  private cachedOutline(shape: Extract<Shape, { type: 'freehand' }>): Outline {
+    let outline = this.outlines.get(shape);
+    if (!outline) {
+      outline = buildOutline(shape);
+      this.outlines.set(shape, outline);
+    }
+    return outline;
+  }
+
+  private drawText(ctx: RenderContext, shape: Extract<Shape, { type: 'text' | 'sticky' }>, color: string, wrap: boolean): void {
+    const pad = wrap ? STICKY_PADDING : 0;
+    ctx.font = `${shape.fontSize}px ${FONT_FAMILY}`;
+    ctx.fillStyle = color;
+    ctx.textBaseline = 'top';
+    ctx.textAlign = shape.textAlign;
+    const lines = wrap ? this.wrappedLines(ctx, shape, shape.w - pad * 2) : shape.text.split('\n');
+    const x = shape.textAlign === 'left' ? pad : shape.textAlign === 'center' ? shape.w / 2 : shape.w - pad;
+    const lineHeight = shape.fontSize * LINE_HEIGHT;
+    for (let i = 0; i < lines.length; i++) {
+      const y = pad + i * lineHeight;
+      if (wrap && y + lineHeight > shape.h - pad + lineHeight * 0.5) break;
+      ctx.fillText(lines[i]!, x, y + (lineHeight - shape.fontSize) / 2);
+    }
+  }
+
+  private wrappedLines(ctx: RenderContext, shape: Extract<Shape, { type: 'text' | 'sticky' }>, width: number): string[] {
+    let lines = this.wrapped.get(shape);
+    if (!lines) {
+      lines = wrapText(shape.text, width, (s) => ctx.measureText(s).width);
+      this.wrapped.set(shape, lines);
+    }
+    return lines;
+  }
+
+  private drawOverlay(input: FrameInput): void {
+    const { ctx, camera, overlay, theme, scene } = input;
+    const colors = THEMES[theme];
+    const zoom = camera.zoom;
+    ctx.globalAlpha = 1;
+    ctx.setLineDash([]);
+    ctx.strokeStyle = colors.selection;
+    ctx.lineWidth = 1 / zoom;
+    // Outline every selected shape (useful when a multi-selection's frame is the union box).
+    if (overlay.selection.size > 1 || (overlay.frame && !overlay.showHandles)) {
+      for (const id of overlay.selection) {
+        const shape = scene.lookup(id);
+        if (shape) outlineShape(ctx, shape, scene.lookup);
+      }
+    }
+    if (overlay.frame) {
+      const f = overlay.frame;
+      ctx.lineWidth = 1.5 / zoom;
+      ctx.beginPath();
+      const corners = [framePoint(f, 0, 0), framePoint(f, 1, 0), framePoint(f, 1, 1), framePoint(f, 0, 1)];
+      ctx.moveTo(corners[0]!.x, corners[0]!.y);
+      for (const c of corners.slice(1)) ctx.lineTo(c.x, c.y);
+      ctx.closePath();
+      ctx.stroke();
+      if (overlay.showHandles) {
+        const size = HANDLE_SIZE / zoom;
+        const small = Math.min(f.w, f.h) * zoom < 24;
+        ctx.fillStyle = colors.handleFill;
+        for (const handle of HANDLES) {
+          if (small && handle.id.length === 1) continue;
+          const p = framePoint(f, handle.u, handle.v);
+          ctx.beginPath();
+          ctx.rect(p.x - size, p.y - size, size * 2, size * 2);
+          ctx.fill();
+          ctx.stroke();
+        }
+        const r = rotateHandlePosition(f, zoom);
+        ctx.beginPath();
+        ctx.arc(r.x, r.y, size * 1.2, 0, Math.PI * 2);
+        ctx.fill();
+        ctx.stroke();
+      }
+    }
+    if (overlay.marquee) {
+      const m = overlay.marquee;
+      ctx.fillStyle = colors.marquee;
+      ctx.fillRect(m.minX, m.minY, m.maxX - m.minX, m.maxY - m.minY);
+      ctx.lineWidth = 1 / zoom;
+      ctx.strokeRect(m.minX, m.minY, m.maxX - m.minX, m.maxY - m.minY);
+    }
+    for (const cursor of overlay.remoteCursors) {
+      ctx.strokeStyle = cursor.color;
+      ctx.lineWidth = 2 / zoom;
+      for (const id of cursor.selection ?? []) {
+        const shape = scene.lookup(id);
+        if (shape) outlineShape(ctx, shape, scene.lookup);
+      }
+      // Pointer arrow and name tag keep their screen size at any zoom.
+      ctx.save();
+      ctx.translate(cursor.x, cursor.y);
+      ctx.rotate(0);
+      const s = 1 / zoom;
+      ctx.fillStyle = cursor.color;
+      ctx.beginPath();
+      ctx.moveTo(0, 0);
+      ctx.lineTo(0, 16 * s);
+      ctx.lineTo(4.5 * s, 12 * s);
+      ctx.lineTo(11 * s, 12 * s);
+      ctx.closePath();
+      ctx.fill();
+      ctx.font = `${12 * s}px ${FONT_FAMILY}`;
+      ctx.textBaseline = 'top';
+      ctx.textAlign = 'left';
+      const label = cursor.name.slice(0, 40);
+      const width = ctx.measureText(label).width;
+      ctx.fillRect(10 * s, 16 * s, width + 8 * s, 18 * s);
+      ctx.fillStyle = '#ffffff';
+      ctx.fillText(label, 14 * s, 19 * s);
+      ctx.restore();
+    }
+  }
+}
+
+function push(map: Map<string, number[]>, key: string, ...values: number[]): void {
+  let list = map.get(key);
+  if (!list) map.set(key, (list = []));
+  list.push(...values);
+}
+
+function outlineShape(ctx: RenderContext, shape: Shape, lookup: ShapeLookup): void {
+  ctx.beginPath();
+  if (shape.type === 'line' || shape.type === 'arrow') {
+    const pts = shape.type === 'arrow' ? resolveArrowPoints(shape, lookup) : linePointsWorld(shape);
+    ctx.moveTo(pts[0]!, pts[1]!);
+    for (let i = 2; i + 1 < pts.length; i += 2) ctx.lineTo(pts[i]!, pts[i + 1]!);
+  } else {
+    const c = shapeCorners(shape);
+    ctx.moveTo(c[0]!.x, c[0]!.y);
+    for (let i = 1; i < 4; i++) ctx.lineTo(c[i]!.x, c[i]!.y);
+    ctx.closePath();
+  }
+  ctx.stroke();
+}
+
+function arrowhead(ctx: RenderContext, fromX: number, fromY: number, x: number, y: number, width: number): void {
+  const angle = Math.atan2(y - fromY, x - fromX);
+  const length = 10 + width * 2;
+  const spread = Math.PI / 7;
+  ctx.beginPath();
+  ctx.moveTo(x - length * Math.cos(angle - spread), y - length * Math.sin(angle - spread));
+  ctx.lineTo(x, y);
+  ctx.lineTo(x - length * Math.cos(angle + spread), y - length * Math.sin(angle + spread));
+  ctx.stroke();
+}
+
+/** Stored colours are never rewritten for dark mode: only the default ink is shown light on dark. */
+export function strokeFor(color: string, theme: Theme): string {
+  if (theme === 'dark' && (color === DEFAULT_STYLE.strokeColor || color === '#000000' || color === '#000')) return THEMES.dark.defaultStroke;
+  return color;
+}
+
+export const DEFAULT_STICKY_FILL = '#ffec99';
+
+function stickyFill(color: string): string {
+  return color === 'transparent' ? DEFAULT_STICKY_FILL : color;
+}
+
+/** perfect-freehand outline of a stroke in the shape's local coordinates. */
+export function outlinePolygon(shape: Extract<Shape, { type: 'freehand' }>): number[] {
+  const input: number[][] = [];
+  let pressureVaries = false;
+  const first = shape.points[2] ?? 0.5;
+  for (let i = 0; i + 2 < shape.points.length; i += 3) {
+    const pressure = shape.points[i + 2]!;
+    if (pressure !== first) pressureVaries = true;
+    input.push([shape.points[i]!, shape.points[i + 1]!, pressure]);
+  }
+  const highlighter = shape.variant === 'highlighter';
+  const outline = getStroke(input, {
+    size: freehandSize(shape),
+    thinning: highlighter ? 0 : 0.6,
+    smoothing: 0.5,
+    streamline: 0.5,
+    // A mouse reports constant pressure: simulate it from speed instead.
+    simulatePressure: !pressureVaries && !highlighter,
+    last: true,
+  });
+  const flat: number[] = [];
+  for (const [x, y] of outline) flat.push(x!, y!);
+  return flat;
+}
+
+function buildOutline(shape: Extract<Shape, { type: 'freehand' }>): Outline {
+  const flat = outlinePolygon(shape);
+  if (!hasPath2D) return flat;
+  const path = new Path2D();
+  for (let i = 0; i + 1 < flat.length; i += 2) (i === 0 ? path.moveTo : path.lineTo).call(path, flat[i]!, flat[i + 1]!);
+  path.closePath();
+  return path;
+}
+
+/** Greedy word wrap by measured width; explicit newlines are kept. */
+export function wrapText(text: string, width: number, measure: (s: string) => number): string[] {
+  const out: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    const words = paragraph.split(/(\s+)/);
+    let line = '';
+    for (const word of words) {
+      const candidate = line + word;
+      if (line && measure(candidate.trimEnd()) > width) {
+        out.push(line.trimEnd());
+        line = word.trimStart();
+      } else line = candidate;
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+/** Size of a text block at a font size (the canvas's own measure when available). */
+export function measureTextBlock(text: string, fontSize: number, measure?: (s: string, font: string) => number): { w: number; h: number } {
+  const lines = text.split('\n');
+  const font = `${fontSize}px ${FONT_FAMILY}`;
+  const widths = lines.map((line) => (measure ? measure(line, font) : line.length * fontSize * 0.6));
+  return { w: Math.max(Math.max(...widths), fontSize * 0.5), h: lines.length * fontSize * LINE_HEIGHT };
+}
+

@@ -1,0 +1,59 @@
+import type { Board } from '@meshboard/board';
+
+export type ToolId = 'select' | 'hand' | 'pen' | 'highlighter' | 'eraser' | 'rectangle' | 'ellipse' | 'diamond' | 'line' | 'arrow' | 'text' | 'sticky' | 'image';
+
+export const TOOL_IDS: readonly ToolId[] = ['select', 'hand', 'pen', 'highlighter', 'eraser', 'rectangle', 'ellipse', 'diamond', 'line', 'arrow', 'text', 'sticky', 'image'];
+
+export interface StyleState {
+  strokeColor: string;
+  fillColor: string;
+  strokeWidth: number;
+  opacity: number;
+  fontSize: number;
+}
+
+export type Theme = 'light' | 'dark';
+
+export interface EngineState {
+  tool: ToolId;
+  style: StyleState;
+  zoom: number;
+  selection: string[];
+  canUndo: boolean;
+  canRedo: boolean;
+  shapeCount: number;
+  readOnly: boolean;
+  theme: Theme;
+}
+
+/** A collaborator's pointer, in world coordinates. */
+export interface RemoteCursor {
+  clientId: number;
+  name: string;
+  color: string;
+  x: number;
+  y: number;
+  selection?: string[];
+}
+
+export interface CanvasEngineOptions {
+  /** the engine creates and owns a <canvas> (and the text-editing overlay) inside it */
+  container: HTMLElement;
+  board: Board;
+  /** view-only link: pan/zoom/select only, no edits */
+  readOnly?: boolean;
+  theme?: Theme;
+  /** world coordinates of the local pointer (null when it leaves), for presence */
+  onCursorMove?: (point: { x: number; y: number } | null) => void;
+  onSelectionChange?: (ids: string[]) => void;
+  /**
+   * Benchmark baseline only: draw every shape every frame with no culling, no path cache and no
+   * level of detail — the "naive peer" the big-board benchmark compares against.
+   */
+  renderMode?: 'optimized' | 'naive';
+}
+
+export interface Shortcut {
+  keys: string;
+  action: string;
+}
