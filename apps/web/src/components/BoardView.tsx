@@ -1,0 +1,327 @@
+'use client';
+
+import { useCallback, useEffect, useRef, useState } from 'react';
+import Link from 'next/link';
+import { Board, metaOf } from '@meshboard/board';
+import { CanvasEngine, type EngineState, type RemoteCursor } from '@meshboard/canvas';
+import { MeshboardError, peekTokenClaims } from '@meshboard/protocol';
+import { connectBoard, type BoardConnection, type ConnectionStatus } from '@meshboard/sync';
+import type { RuntimeConfig } from '../lib/runtime-config';
+import { loadUser, type LocalUser } from '../lib/identity';
+import { getRecentBoard, rememberBoard } from '../lib/recent-boards';
+import { describeError, getBoardMeta, renameBoard, StoreUnreachableError } from '../lib/store-api';
+import { loadTheme, type Theme } from '../lib/theme';
+import { ErrorScreen } from './ErrorScreen';
+import { HelpDialog, ShareDialog } from './dialogs';
+import { Icon } from './icons';
+import { ConnectionStatusView, PresenceList, StylePanel, Toolbar, ZoomAndHistory, type PresenceEntry } from './panels';
+import { ThemeToggle } from './ThemeToggle';
+import { UserBadge } from './UserBadge';
+
+type Phase = { kind: 'loading' } | { kind: 'error'; title: string; message: string; retry: boolean } | { kind: 'ready' };
+
+interface Session {
+  conn: BoardConnection;
+  board: Board;
+  engine: CanvasEngine;
+  token: string;
+  role: 'edit' | 'view';
+}
+
+interface AwarenessState {
+  user?: { id?: string; name?: string; color?: string };
+  cursor?: { x: number; y: number } | null;
+  selection?: string[];
+}
+
+/** The token is the URL fragment (`#<token>`), so it never reaches any server's logs. */
+function tokenFromLocation(boardId: string): string | null {
+  const raw = decodeURIComponent(window.location.hash.replace(/^#/, '')).trim();
+  const token = raw.startsWith('token=') ? raw.slice('token='.length) : raw;
+  if (token) return token;
+  const recent = getRecentBoard(boardId);
+  return recent?.editToken ?? recent?.viewToken ?? null;
+}
+
+const OFFLINE: ConnectionStatus = { signaling: 'connecting', store: 'syncing', pendingUploadBytes: 0, peers: [] };
+
+export function BoardView({ boardId, config }: { boardId: string; config: RuntimeConfig }) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
+  const [session, setSession] = useState<Session | null>(null);
+  const [engineState, setEngineState] = useState<EngineState | null>(null);
+  const [status, setStatus] = useState<ConnectionStatus>(OFFLINE);
+  const [presence, setPresence] = useState<PresenceEntry[]>([]);
+  const [title, setTitle] = useState('');
+  const [titleDraft, setTitleDraft] = useState<string | null>(null);
+  const [user, setUser] = useState<LocalUser | null>(null);
+  const [dialog, setDialog] = useState<'share' | 'help' | null>(null);
+  const [styleOpen, setStyleOpen] = useState(true);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    if (window.matchMedia('(max-width: 640px)').matches) setStyleOpen(false);
+    // A different link pasted into the address bar of this page: start over with the new token.
+    const onHash = () => window.location.reload();
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  useEffect(() => {
+    let cancelled = false;
+    let cleanup: (() => void) | null = null;
+    const container = containerRef.current!;
+    setPhase({ kind: 'loading' });
+
+    async function open() {
+      const token = tokenFromLocation(boardId);
+      if (!token) {
+        setPhase({ kind: 'error', title: 'This link has no access token', message: 'Board links look like /b/<board>#<token>. Ask whoever shared the board for the full link.', retry: false });
+        return;
+      }
+      const claims = peekTokenClaims(token);
+      if (!claims || claims.b !== boardId) {
+        setPhase({ kind: 'error', title: 'This link is not valid', message: 'The access token in this link is malformed or belongs to another board.', retry: false });
+        return;
+      }
+      if (!window.location.hash) history.replaceState(null, '', `#${token}`);
+
+      let metaTitle = '';
+      try {
+        const meta = await getBoardMeta(config.storeUrl, boardId, token);
+        metaTitle = meta.title;
+      } catch (error) {
+        if (cancelled) return;
+        const unreachable = error instanceof StoreUnreachableError || (error instanceof MeshboardError && error.code === 'unavailable');
+        const title = unreachable
+          ? 'Cannot reach the board store'
+          : error instanceof MeshboardError && error.code === 'token_revoked'
+            ? 'This link was revoked'
+            : error instanceof MeshboardError && (error.code === 'board_not_found' || error.code === 'not_found')
+              ? 'Board not found'
+              : 'Cannot open this board';
+        setPhase({ kind: 'error', title, message: describeError(error), retry: unreachable });
+        return;
+      }
+      if (cancelled) return;
+
+      const me = loadUser();
+      setUser(me);
+      rememberBoard({ id: boardId, title: metaTitle || undefined, ...(claims.r === 'edit' ? { editToken: token } : { viewToken: token }) });
+
+      const conn = connectBoard(boardId, token, {
+        signalingUrl: config.signalingUrl,
+        storeUrl: config.storeUrl,
+        user: { id: me.id, name: me.name, color: me.color },
+        iceServers: config.iceServers,
+      });
+      const role = conn.role;
+      const board = new Board(conn.doc, { userId: me.id });
+      const engine = new CanvasEngine({
+        container,
+        board,
+        readOnly: role === 'view',
+        theme: loadTheme(),
+        onCursorMove: (p) => conn.setCursor(p),
+        onSelectionChange: (ids) => conn.setSelection(ids),
+      });
+
+      const meta = metaOf(conn.doc);
+      const syncTitle = () => {
+        const current = board.title || metaTitle;
+        setTitle(current);
+        document.title = `${current || 'Untitled board'} · Meshboard`;
+        if (board.title) rememberBoard({ id: boardId, title: board.title });
+      };
+      meta.observe(syncTitle);
+      syncTitle();
+
+      const selfClientId = conn.doc.clientID;
+      const refreshPeople = (s: ConnectionStatus) => {
+        const states = conn.awareness.getStates() as Map<number, AwarenessState>;
+        const cursors: RemoteCursor[] = [];
+        for (const [clientId, state] of states) {
+          if (clientId === selfClientId || !state?.cursor || !state.user) continue;
+          cursors.push({ clientId, name: state.user.name ?? 'Someone', color: state.user.color ?? '#868e96', x: state.cursor.x, y: state.cursor.y, ...(state.selection ? { selection: state.selection } : {}) });
+        }
+        engine.setRemoteCursors(cursors);
+        const self = (states.get(selfClientId)?.user as LocalUser | undefined) ?? me;
+        const entries: PresenceEntry[] = [{ key: `self-${selfClientId}`, name: self.name, color: self.color, role, self: true }];
+        for (const peer of s.peers) {
+          if (peer.clientId === selfClientId) continue;
+          entries.push({ key: String(peer.clientId), name: peer.user.name, color: peer.user.color, role: peer.role, mode: peer.mode });
+        }
+        setPresence(entries);
+      };
+      const onAwareness = () => refreshPeople(conn.status());
+      conn.awareness.on('change', onAwareness);
+      const offStatus = conn.onStatus((s) => {
+        setStatus({ ...s, peers: [...s.peers] });
+        refreshPeople(s);
+      });
+      const offEngine = engine.subscribe((s) => setEngineState({ ...s }));
+      setEngineState({ ...engine.getState() });
+      setStatus({ ...conn.status() });
+      refreshPeople(conn.status());
+
+      const onPageHide = () => void conn.flush();
+      window.addEventListener('pagehide', onPageHide);
+
+      // A link revoked or a board deleted while open: the connection gives up; say so instead of a dead canvas.
+      conn.whenSeeded().catch((error: unknown) => {
+        if (cancelled) return;
+        setPhase({ kind: 'error', title: 'Cannot open this board', message: describeError(error), retry: !(error instanceof MeshboardError) || error.code === 'unavailable' });
+      });
+
+      setSession({ conn, board, engine, token, role });
+      setPhase({ kind: 'ready' });
+
+      cleanup = () => {
+        window.removeEventListener('pagehide', onPageHide);
+        offEngine();
+        offStatus();
+        conn.awareness.off('change', onAwareness);
+        meta.unobserve(syncTitle);
+        engine.destroy();
+        board.destroy();
+        void conn.flush().finally(() => conn.destroy());
+      };
+      if (cancelled) cleanup();
+    }
+
+    open().catch((error: unknown) => {
+      if (!cancelled) setPhase({ kind: 'error', title: 'Cannot open this board', message: describeError(error), retry: true });
+    });
+    return () => {
+      cancelled = true;
+      cleanup?.();
+      setSession(null);
+      setEngineState(null);
+    };
+  }, [boardId, config, attempt]);
+
+  // "?" opens the shortcut help (unless typing somewhere).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+      if (e.key === '?') {
+        e.preventDefault();
+        setDialog('help');
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const commitTitle = useCallback(async () => {
+    if (titleDraft === null || !session) return;
+    const next = titleDraft.trim();
+    setTitleDraft(null);
+    if (!next || next === title || session.role !== 'edit') return;
+    session.board.setTitle(next);
+    try {
+      await renameBoard(config.storeUrl, boardId, session.token, next);
+    } catch (error) {
+      console.warn(`board title saved in the board, but the store's metadata was not renamed: ${describeError(error)}`);
+    }
+  }, [titleDraft, session, title, config.storeUrl, boardId]);
+
+  const known = dialog === 'share' ? getRecentBoard(boardId) : undefined;
+
+  const onTheme = useCallback((theme: Theme) => session?.engine.setTheme(theme), [session]);
+  const onUser = useCallback(
+    (next: LocalUser) => {
+      setUser(next);
+      // re-announce ourselves with the new name / colour
+      const awareness = session?.conn.awareness as { setLocalStateField?: (k: string, v: unknown) => void } | undefined;
+      awareness?.setLocalStateField?.('user', { id: next.id, name: next.name, color: next.color });
+    },
+    [session],
+  );
+
+  if (phase.kind === 'error') {
+    return <ErrorScreen title={phase.title} message={phase.message} onRetry={phase.retry ? () => setAttempt((n) => n + 1) : undefined} />;
+  }
+
+  const readOnly = session?.role === 'view';
+  return (
+    <div className="board-page" data-role={session?.role ?? ''}>
+      <div ref={containerRef} className="canvas-host" data-testid="canvas" />
+
+      <header className="topbar">
+        <div className="row topbar-left">
+          <Link href="/" className="btn icon" aria-label="Your boards" title="Your boards">
+            <Icon name="home" />
+          </Link>
+          {session && !readOnly ? (
+            <input
+              className="title-input"
+              data-testid="board-title"
+              aria-label="Board title"
+              value={titleDraft ?? title}
+              placeholder="Untitled board"
+              maxLength={200}
+              onFocus={() => setTitleDraft(title)}
+              onChange={(e) => setTitleDraft(e.target.value)}
+              onBlur={() => void commitTitle()}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
+                if (e.key === 'Escape') {
+                  setTitleDraft(null);
+                  (e.target as HTMLInputElement).blur();
+                }
+              }}
+            />
+          ) : (
+            <h1 className="title-static" data-testid="board-title">
+              {title || 'Untitled board'}
+            </h1>
+          )}
+          {readOnly ? (
+            <span className="badge" data-testid="view-only-badge">
+              View only
+            </span>
+          ) : null}
+        </div>
+        <div className="row topbar-right">
+          <PresenceList entries={presence} />
+          {user ? <UserBadge onChange={onUser} /> : null}
+          <button type="button" className="btn" data-testid="share" onClick={() => setDialog('share')} disabled={!session}>
+            <Icon name="share" />
+            <span className="hide-narrow">Share</span>
+          </button>
+          <button type="button" className="btn icon" data-testid="help" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => setDialog('help')} disabled={!session}>
+            <Icon name="help" />
+          </button>
+          <ThemeToggle onChange={onTheme} />
+        </div>
+      </header>
+
+      {session && engineState ? (
+        <>
+          <Toolbar engine={session.engine} state={engineState} styleOpen={styleOpen} onToggleStyle={() => setStyleOpen((o) => !o)} />
+          {!readOnly && styleOpen ? <StylePanel engine={session.engine} state={engineState} /> : null}
+          <ZoomAndHistory engine={session.engine} state={engineState} />
+        </>
+      ) : null}
+      <ConnectionStatusView status={status} />
+
+      {phase.kind === 'loading' ? (
+        <div className="loading" role="status" data-testid="board-loading">
+          Opening board…
+        </div>
+      ) : null}
+
+      {dialog === 'share' && session ? (
+        <ShareDialog
+          boardId={boardId}
+          editToken={session.role === 'edit' ? session.token : known?.editToken}
+          viewToken={session.role === 'view' ? session.token : known?.viewToken}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
+      {dialog === 'help' && session ? <HelpDialog shortcuts={session.engine.shortcuts} onClose={() => setDialog(null)} /> : null}
+    </div>
+  );
+}

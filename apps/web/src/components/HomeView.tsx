@@ -1,0 +1,125 @@
+'use client';
+
+import { useEffect, useState, type FormEvent } from 'react';
+import { useRouter } from 'next/navigation';
+import type { RuntimeConfig } from '../lib/runtime-config';
+import { createBoard, describeError } from '../lib/store-api';
+import { forgetBoard, listRecentBoards, rememberBoard, type RecentBoard } from '../lib/recent-boards';
+import { ThemeToggle } from './ThemeToggle';
+import { UserBadge } from './UserBadge';
+
+function boardHref(board: RecentBoard): string | null {
+  const token = board.editToken ?? board.viewToken;
+  return token ? `/b/${board.id}#${token}` : null;
+}
+
+function timeAgo(ms: number): string {
+  const s = Math.max(0, Math.round((Date.now() - ms) / 1000));
+  if (s < 60) return 'just now';
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
+  return new Date(ms).toLocaleDateString();
+}
+
+export function HomeView({ config }: { config: RuntimeConfig }) {
+  const router = useRouter();
+  const [title, setTitle] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [recent, setRecent] = useState<RecentBoard[] | null>(null);
+
+  useEffect(() => setRecent(listRecentBoards()), []);
+
+  async function onCreate(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await createBoard(config.storeUrl, title);
+      rememberBoard({ id: created.id, title: created.title, editToken: created.editToken, viewToken: created.viewToken });
+      router.push(`/b/${created.id}#${created.editToken}`);
+    } catch (e) {
+      setError(`Could not create a board. ${describeError(e)}`);
+      setBusy(false);
+    }
+  }
+
+  function onForget(id: string) {
+    forgetBoard(id);
+    setRecent(listRecentBoards());
+  }
+
+  return (
+    <main className="home">
+      <header className="home-header">
+        <div className="brand">
+          <span className="logo" aria-hidden>
+            ◆
+          </span>
+          Meshboard
+        </div>
+        <div className="row">
+          <UserBadge />
+          <ThemeToggle />
+        </div>
+      </header>
+
+      <section className="card create-card">
+        <h1>A whiteboard for your team, on your own server</h1>
+        <p className="muted">Draw together in real time. Edits travel peer-to-peer, with a relay and a durable store behind them.</p>
+        <form className="create-form" onSubmit={onCreate}>
+          <label className="sr-only" htmlFor="board-title">
+            Board title
+          </label>
+          <input
+            id="board-title"
+            data-testid="new-board-title"
+            className="input"
+            placeholder="Board title (optional)"
+            maxLength={200}
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+          />
+          <button type="submit" className="btn primary" data-testid="create-board" disabled={busy}>
+            {busy ? 'Creating…' : 'Create a board'}
+          </button>
+        </form>
+        {error ? (
+          <p className="error" role="alert" data-testid="home-error">
+            {error}
+          </p>
+        ) : null}
+      </section>
+
+      <section className="card">
+        <h2>Recent boards</h2>
+        {recent === null ? null : recent.length === 0 ? (
+          <p className="muted">Boards you create or open in this browser are listed here.</p>
+        ) : (
+          <ul className="recent-list" data-testid="recent-boards">
+            {recent.map((board) => {
+              const href = boardHref(board);
+              return (
+                <li key={board.id}>
+                  {href ? (
+                    <a href={href} className="recent-title">
+                      {board.title || 'Untitled board'}
+                    </a>
+                  ) : (
+                    <span className="recent-title">{board.title || 'Untitled board'}</span>
+                  )}
+                  <span className="muted small">
+                    {board.editToken ? 'can edit' : 'view only'} · opened {timeAgo(board.lastOpened)}
+                  </span>
+                  <button type="button" className="btn ghost small" onClick={() => onForget(board.id)} aria-label={`Forget ${board.title || 'board'}`}>
+                    Forget
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </section>
+    </main>
+  );
+}

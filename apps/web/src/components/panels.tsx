@@ -1,0 +1,240 @@
+'use client';
+
+import type { CanvasEngine, EngineState, StyleState, ToolId } from '@meshboard/canvas';
+import type { ConnectionStatus } from '@meshboard/sync';
+import { Icon } from './icons';
+
+export const TOOLS: ReadonlyArray<{ id: ToolId; label: string; key: string }> = [
+  { id: 'select', label: 'Select', key: 'V' },
+  { id: 'hand', label: 'Hand (pan)', key: 'H' },
+  { id: 'pen', label: 'Pen', key: 'P' },
+  { id: 'highlighter', label: 'Highlighter', key: 'M' },
+  { id: 'eraser', label: 'Eraser', key: 'E' },
+  { id: 'rectangle', label: 'Rectangle', key: 'R' },
+  { id: 'ellipse', label: 'Ellipse', key: 'O' },
+  { id: 'diamond', label: 'Diamond', key: 'D' },
+  { id: 'line', label: 'Line', key: 'L' },
+  { id: 'arrow', label: 'Arrow', key: 'A' },
+  { id: 'text', label: 'Text', key: 'T' },
+  { id: 'sticky', label: 'Sticky note', key: 'S' },
+  { id: 'image', label: 'Image', key: 'I' },
+];
+const VIEW_TOOLS = new Set<ToolId>(['select', 'hand']);
+
+export function Toolbar({ engine, state, onToggleStyle, styleOpen }: { engine: CanvasEngine; state: EngineState; onToggleStyle: () => void; styleOpen: boolean }) {
+  return (
+    <nav className="toolbar" aria-label="Tools" data-testid="toolbar">
+      {TOOLS.map((tool) => {
+        const disabled = state.readOnly && !VIEW_TOOLS.has(tool.id);
+        return (
+          <button
+            key={tool.id}
+            type="button"
+            className="tool"
+            data-testid={`tool-${tool.id}`}
+            aria-pressed={state.tool === tool.id}
+            aria-label={tool.label}
+            title={tool.id === 'image' ? `${tool.label} (${tool.key}): pick a file, or paste / drop one on the board` : `${tool.label} (${tool.key})`}
+            disabled={disabled}
+            // the engine opens its own file picker for the image tool
+            onClick={() => engine.setTool(tool.id)}
+          >
+            <Icon name={tool.id} />
+          </button>
+        );
+      })}
+      {!state.readOnly ? (
+        <>
+          <span className="sep" aria-hidden />
+          <button type="button" className="tool" aria-pressed={styleOpen} aria-label="Style panel" title="Style panel" data-testid="toggle-style" onClick={onToggleStyle}>
+            <Icon name="style" />
+          </button>
+        </>
+      ) : null}
+    </nav>
+  );
+}
+
+const STROKES = ['#1e1e1e', '#e03131', '#2f9e44', '#1971c2', '#f08c00', '#9c36b5'];
+const FILLS = ['transparent', '#ffc9c9', '#b2f2bb', '#a5d8ff', '#ffec99', '#eebefa'];
+const WIDTHS = [1, 2, 4, 8, 16];
+const FONT_SIZES = [14, 20, 28, 36, 48, 64];
+
+function Swatches({ label, colors, value, onPick, testid }: { label: string; colors: string[]; value: string; onPick: (c: string) => void; testid: string }) {
+  return (
+    <fieldset className="field">
+      <legend>{label}</legend>
+      <div className="swatches">
+        {colors.map((color) => (
+          <button
+            key={color}
+            type="button"
+            className={color === 'transparent' ? 'swatch transparent' : 'swatch'}
+            style={color === 'transparent' ? undefined : { background: color }}
+            aria-label={`${label} ${color}`}
+            aria-pressed={value.toLowerCase() === color}
+            onClick={() => onPick(color)}
+          />
+        ))}
+        <input
+          type="color"
+          className="swatch custom"
+          aria-label={`Custom ${label.toLowerCase()}`}
+          data-testid={`${testid}-custom`}
+          value={/^#[0-9a-f]{6}$/i.test(value) ? value : '#ffffff'}
+          onChange={(e) => onPick(e.target.value)}
+        />
+      </div>
+    </fieldset>
+  );
+}
+
+export function StylePanel({ engine, state }: { engine: CanvasEngine; state: EngineState }) {
+  const style = state.style;
+  const set = (patch: Partial<StyleState>) => engine.setStyle(patch);
+  const hasSelection = state.selection.length > 0;
+  return (
+    <aside className="panel style-panel" aria-label="Style" data-testid="style-panel">
+      <Swatches label="Stroke" testid="stroke" colors={STROKES} value={style.strokeColor} onPick={(c) => set({ strokeColor: c })} />
+      <Swatches label="Fill" testid="fill" colors={FILLS} value={style.fillColor} onPick={(c) => set({ fillColor: c })} />
+      <fieldset className="field">
+        <legend>Width</legend>
+        <div className="seg">
+          {WIDTHS.map((w) => (
+            <button key={w} type="button" aria-pressed={style.strokeWidth === w} aria-label={`Width ${w}`} onClick={() => set({ strokeWidth: w })}>
+              <span className="width-dot" style={{ height: Math.min(w, 12), width: 18 }} />
+            </button>
+          ))}
+        </div>
+      </fieldset>
+      <label className="field">
+        <span>Opacity {Math.round(style.opacity * 100)}%</span>
+        <input type="range" min={10} max={100} step={5} value={Math.round(style.opacity * 100)} onChange={(e) => set({ opacity: Number(e.target.value) / 100 })} data-testid="opacity" />
+      </label>
+      <label className="field">
+        <span>Font size</span>
+        <select className="input" value={style.fontSize} onChange={(e) => set({ fontSize: Number(e.target.value) })} data-testid="font-size">
+          {[...new Set([...FONT_SIZES, style.fontSize])].sort((a, b) => a - b).map((size) => (
+            <option key={size} value={size}>
+              {size}px
+            </option>
+          ))}
+        </select>
+      </label>
+      {hasSelection ? (
+        <fieldset className="field">
+          <legend>Selection ({state.selection.length})</legend>
+          <div className="seg">
+            <button type="button" title="Duplicate (Ctrl+D)" aria-label="Duplicate" onClick={() => engine.duplicateSelection()}>
+              <Icon name="duplicate" />
+            </button>
+            <button type="button" title="Bring to front" aria-label="Bring to front" onClick={() => engine.reorderSelection('front')}>
+              <Icon name="front" />
+            </button>
+            <button type="button" title="Send to back" aria-label="Send to back" onClick={() => engine.reorderSelection('back')}>
+              <Icon name="back" />
+            </button>
+            <button type="button" title="Delete (Del)" aria-label="Delete selection" data-testid="delete-selection" onClick={() => engine.deleteSelection()}>
+              <Icon name="trash" />
+            </button>
+          </div>
+        </fieldset>
+      ) : null}
+    </aside>
+  );
+}
+
+export function ZoomAndHistory({ engine, state }: { engine: CanvasEngine; state: EngineState }) {
+  return (
+    <div className="bottom-controls">
+      {!state.readOnly ? (
+        <div className="group" role="group" aria-label="History">
+          <button type="button" className="btn icon" data-testid="undo" aria-label="Undo" title="Undo (Ctrl+Z)" disabled={!state.canUndo} onClick={() => engine.undo()}>
+            <Icon name="undo" />
+          </button>
+          <button type="button" className="btn icon" data-testid="redo" aria-label="Redo" title="Redo (Ctrl+Shift+Z)" disabled={!state.canRedo} onClick={() => engine.redo()}>
+            <Icon name="redo" />
+          </button>
+        </div>
+      ) : null}
+      <div className="group" role="group" aria-label="Zoom">
+        <button type="button" className="btn icon" data-testid="zoom-out" aria-label="Zoom out" onClick={() => engine.zoomOut()}>
+          <Icon name="zoomOut" />
+        </button>
+        <button type="button" className="btn zoom-pct" data-testid="zoom-reset" title="Reset zoom to 100%" onClick={() => engine.resetZoom()}>
+          {Math.round(state.zoom * 100)}%
+        </button>
+        <button type="button" className="btn icon" data-testid="zoom-in" aria-label="Zoom in" onClick={() => engine.zoomIn()}>
+          <Icon name="zoomIn" />
+        </button>
+        <button type="button" className="btn icon" data-testid="zoom-fit" aria-label="Zoom to fit" title="Zoom to fit" onClick={() => engine.zoomToFit()}>
+          <Icon name="fit" />
+        </button>
+      </div>
+    </div>
+  );
+}
+
+const MODE_LABEL = { p2p: 'peer-to-peer', relay: 'via relay', connecting: 'connecting', offline: 'offline' } as const;
+
+export function ConnectionStatusView({ status }: { status: ConnectionStatus }) {
+  const p2p = status.peers.filter((p) => p.mode === 'p2p').length;
+  const relay = status.peers.filter((p) => p.mode === 'relay').length;
+  const healthy = status.signaling === 'connected' && status.store === 'synced';
+  const level = status.store === 'error' || (status.signaling === 'offline' && status.store === 'offline') ? 'bad' : healthy ? 'good' : 'warn';
+  return (
+    <div
+      className={`status status-${level}`}
+      data-testid="connection-status"
+      data-signaling={status.signaling}
+      data-store={status.store}
+      data-p2p={p2p}
+      data-relay={relay}
+      data-pending-bytes={status.pendingUploadBytes}
+      role="status"
+      title={`Signaling: ${status.signaling}. Store: ${status.store}${status.pendingUploadBytes ? ` (${status.pendingUploadBytes} bytes waiting to upload)` : ''}.`}
+    >
+      <span className="dot" aria-hidden />
+      <span>Live: {status.signaling}</span>
+      <span>Saved: {status.store === 'synced' ? 'yes' : status.store}</span>
+      {status.peers.length > 0 ? (
+        <span>
+          {status.peers.length} peer{status.peers.length === 1 ? '' : 's'}
+          {p2p ? ` · ${p2p} ${MODE_LABEL.p2p}` : ''}
+          {relay ? ` · ${relay} ${MODE_LABEL.relay}` : ''}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+export interface PresenceEntry {
+  key: string;
+  name: string;
+  color: string;
+  role: 'edit' | 'view';
+  mode?: keyof typeof MODE_LABEL;
+  self?: boolean;
+}
+
+export function PresenceList({ entries }: { entries: PresenceEntry[] }) {
+  return (
+    <ul className="presence" data-testid="presence-list" data-count={entries.length} aria-label="People on this board">
+      {entries.map((entry) => (
+        <li key={entry.key} title={`${entry.name}${entry.self ? ' (you)' : ''} · ${entry.role === 'edit' ? 'can edit' : 'view only'}${entry.mode ? ` · ${MODE_LABEL[entry.mode]}` : ''}`} data-role={entry.role} data-mode={entry.mode ?? ''}>
+          <span className="avatar" style={{ background: entry.color }}>
+            {entry.name.trim().charAt(0).toUpperCase() || '?'}
+          </span>
+          <span className="presence-name">
+            {entry.name}
+            {entry.self ? ' (you)' : ''}
+          </span>
+          <span className="presence-meta">
+            {entry.role === 'view' ? 'view' : 'edit'}
+            {entry.mode && !entry.self ? ` · ${entry.mode}` : ''}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}

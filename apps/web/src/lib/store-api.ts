@@ -1,0 +1,74 @@
+import {
+  BoardMeta,
+  CreateBoardResponse,
+  ErrorBody,
+  MeshboardError,
+  apiPaths,
+  type ErrorCode,
+} from '@meshboard/protocol';
+
+/**
+ * The few persistence calls the shell makes itself (create, metadata, rename). Everything about the
+ * board's content goes through @meshboard/sync.
+ */
+export class StoreUnreachableError extends Error {
+  override readonly name = 'StoreUnreachableError';
+}
+
+async function call(storeUrl: string, path: string, init: RequestInit & { token?: string } = {}): Promise<unknown> {
+  const { token, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (token) headers.set('authorization', `Bearer ${token}`);
+  if (rest.body) headers.set('content-type', 'application/json');
+  let response: Response;
+  try {
+    response = await fetch(`${storeUrl}${path}`, { ...rest, headers, cache: 'no-store' });
+  } catch (error) {
+    throw new StoreUnreachableError(`The board store at ${storeUrl} is unreachable (${(error as Error).message}).`);
+  }
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const parsed = ErrorBody.safeParse(body);
+    if (parsed.success) throw new MeshboardError(parsed.data.error.code, parsed.data.error.message);
+    const code: ErrorCode = response.status === 404 ? 'not_found' : response.status >= 500 ? 'unavailable' : 'bad_request';
+    throw new MeshboardError(code, `The board store answered ${response.status} ${response.statusText}`);
+  }
+  return body;
+}
+
+export async function createBoard(storeUrl: string, title?: string): Promise<CreateBoardResponse> {
+  const body = title?.trim() ? { title: title.trim() } : {};
+  return CreateBoardResponse.parse(await call(storeUrl, apiPaths.boards, { method: 'POST', body: JSON.stringify(body) }));
+}
+
+export async function getBoardMeta(storeUrl: string, boardId: string, token: string): Promise<BoardMeta> {
+  return BoardMeta.parse(await call(storeUrl, apiPaths.board(boardId), { token }));
+}
+
+export async function renameBoard(storeUrl: string, boardId: string, token: string, title: string): Promise<BoardMeta> {
+  return BoardMeta.parse(
+    await call(storeUrl, apiPaths.board(boardId), { method: 'PATCH', token, body: JSON.stringify({ title }) }),
+  );
+}
+
+/** A sentence for a person, for any error these calls throw. */
+export function describeError(error: unknown): string {
+  if (error instanceof StoreUnreachableError) return error.message;
+  if (error instanceof MeshboardError) {
+    switch (error.code) {
+      case 'board_not_found':
+      case 'not_found':
+        return 'This board does not exist (or was deleted).';
+      case 'token_revoked':
+        return 'This link was revoked: the board owner rotated its links. Ask for a new one.';
+      case 'unauthorized':
+      case 'forbidden':
+        return 'This link is not valid for this board.';
+      case 'unavailable':
+        return 'The board store is temporarily unavailable. Try again in a moment.';
+      default:
+        return error.message;
+    }
+  }
+  return (error as Error)?.message ?? String(error);
+}
