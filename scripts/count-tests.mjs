@@ -22,7 +22,11 @@ for (const pattern of rootPkg.workspaces) {
       continue;
     }
     const result = JSON.parse(fs.readFileSync(report, 'utf8'));
-    const suiteErrors = (result.testResults ?? []).filter((file) => file.status === 'failed' && (file.assertionResults ?? []).length === 0).length;
+    // A file that failed outside any test (import error, a throwing beforeAll that leaves its tests skipped)
+    // has no failed assertion of its own; count it once so it can never read as green.
+    const suiteErrors = (result.testResults ?? []).filter(
+      (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((test) => test.status === 'failed'),
+    ).length;
     passed += result.numPassedTests ?? 0;
     failed += (result.numFailedTests ?? 0) + suiteErrors;
     console.log(`${pkg.name}: ${result.numPassedTests} passed, ${result.numFailedTests + suiteErrors} failed`);
