@@ -133,8 +133,11 @@ function checkDockerfile(file, serviceName, packages) {
   // An image that ships Next's standalone server needs next.config to produce it.
   if (/\.next\/standalone/.test(read(file))) {
     const config = ['next.config.ts', 'next.config.mjs', 'next.config.js'].map((f) => path.join(appDir, f)).find(exists);
-    if (!config || !/output\s*:\s*['"]standalone['"]/.test(read(config))) {
-      fail(`${file} copies .next/standalone but ${config ?? `${appDir}/next.config.*`} does not set output: 'standalone'`);
+    // next.config turns standalone output on only when the image's build stage sets MESHBOARD_WEB_STANDALONE=1.
+    if (!config || !/output\s*:[^\n]*['"]standalone['"]/.test(read(config))) {
+      fail(`${file} copies .next/standalone but ${config ?? `${appDir}/next.config.*`} never sets output: 'standalone'`);
+    } else if (/MESHBOARD_WEB_STANDALONE/.test(read(config)) && !/ENV\s+MESHBOARD_WEB_STANDALONE=1\b/.test(read(file))) {
+      fail(`${file} copies .next/standalone but does not set ENV MESHBOARD_WEB_STANDALONE=1 before next build`);
     }
   }
   if (!instructions.some((i) => /\bturbo\s+prune\b.*--docker/.test(i))) fail(`${file}: turbo prune without --docker`);
