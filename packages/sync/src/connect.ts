@@ -138,14 +138,15 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
   };
 
   // ------------------------------------------------------------------ status
-  const status = (): ConnectionStatus => ({
+  /** the last computed modes; `status()` recomputes them first (see refreshModes) */
+  const snapshot = (): ConnectionStatus => ({
     signaling,
     store: storeState,
     pendingUploadBytes: uploader.pendingBytes(),
     peers: [...peers.values()].map((p) => ({ clientId: p.presence.clientId, user: p.presence.user, role: p.presence.role, mode: p.mode })),
   });
   const emitStatus = () => {
-    const s = status();
+    const s = snapshot();
     const json = JSON.stringify(s);
     if (json === lastStatusJson) return;
     lastStatusJson = json;
@@ -500,7 +501,23 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
         config: { iceServers: options.iceServers ?? [], ...(options.rtcConfiguration ?? {}) },
       },
     });
-    provider.on('peers', () => refreshModes());
+    // y-webrtc emits 'peers' when a connection is created or closed, but not when its data channel opens
+    // (WebrtcConn only flips `connected`). Without this hook a peer stayed 'connecting' in status() until the
+    // next poll, i.e. after edits had already converged over that very connection.
+    const hooked = new WeakSet<object>();
+    const hookConns = () => {
+      for (const conn of provider?.room?.webrtcConns.values() ?? []) {
+        if (hooked.has(conn)) continue;
+        hooked.add(conn);
+        (conn.peer as { on(event: string, fn: () => void): void }).on('connect', () => {
+          if (!destroyed) refreshModes();
+        });
+      }
+    };
+    provider.on('peers', () => {
+      hookConns();
+      refreshModes();
+    });
   };
 
   const join = () => {
@@ -709,7 +726,11 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
     get provider() {
       return provider;
     },
-    status,
+    status() {
+      // modes derive from live WebRTC connection state: never answer from a stale computation
+      if (!destroyed && live) refreshModes();
+      return snapshot();
+    },
     onStatus(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
