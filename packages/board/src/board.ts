@@ -28,12 +28,36 @@ export type ReorderOp = 'front' | 'back' | 'forward' | 'backward';
 /** Fields whose values are point lists relative to the shape origin, scaled with the shape. */
 const STRIDE_BY_TYPE: Partial<Record<Shape['type'], 2 | 3>> = { freehand: 3, line: 2, arrow: 2 };
 
-function newShapeId(): string {
+/** A fresh random shape id (96 bits, base64url). */
+export function newShapeId(): string {
   const bytes = new Uint8Array(12);
   globalThis.crypto.getRandomValues(bytes);
   let binary = '';
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+/**
+ * New shapes made from existing ones (duplicate, paste within or across boards): fresh ids, groups kept together
+ * under new group ids, arrow bindings remapped within the set (a binding to a shape not in the set is dropped),
+ * positions moved by `offset`; z, author and timestamps are left for `addShapes` to assign.
+ */
+export function copyShapes(shapes: readonly Shape[], offset: Point): NewShape[] {
+  const idMap = new Map(shapes.map((shape) => [shape.id, newShapeId()]));
+  const groupIds = new Map<string, string>();
+  return shapes.map((shape) => {
+    const { id, z: _z, author: _a, createdAt: _c, updatedAt: _u, ...rest } = shape;
+    const copy: Record<string, unknown> = { ...rest, id: idMap.get(id), x: shape.x + offset.x, y: shape.y + offset.y };
+    if (shape.groupId) {
+      if (!groupIds.has(shape.groupId)) groupIds.set(shape.groupId, newShapeId());
+      copy.groupId = groupIds.get(shape.groupId);
+    }
+    if (shape.type === 'arrow') {
+      copy.startBinding = shape.startBinding ? (idMap.get(shape.startBinding) ?? null) : null;
+      copy.endBinding = shape.endBinding ? (idMap.get(shape.endBinding) ?? null) : null;
+    }
+    return copy as NewShape;
+  });
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -210,23 +234,7 @@ export class Board {
 
   /** Copies shapes (new ids, on top, offset), keeping groups together under new group ids. Returns new ids. */
   duplicateShapes(ids: readonly string[], offset: Point = { x: 16, y: 16 }): string[] {
-    const sources = this.listShapes().filter((shape) => ids.includes(shape.id));
-    const groupIds = new Map<string, string>();
-    const idMap = new Map(sources.map((shape) => [shape.id, newShapeId()]));
-    const copies = sources.map((shape) => {
-      const { id, z: _z, author: _a, createdAt: _c, updatedAt: _u, ...rest } = shape;
-      const copy: Record<string, unknown> = { ...rest, id: idMap.get(id), x: shape.x + offset.x, y: shape.y + offset.y };
-      if (shape.groupId) {
-        if (!groupIds.has(shape.groupId)) groupIds.set(shape.groupId, newShapeId());
-        copy.groupId = groupIds.get(shape.groupId);
-      }
-      if (shape.type === 'arrow') {
-        // Bindings follow the copy only when the bound shape was copied too.
-        copy.startBinding = shape.startBinding ? (idMap.get(shape.startBinding) ?? null) : null;
-        copy.endBinding = shape.endBinding ? (idMap.get(shape.endBinding) ?? null) : null;
-      }
-      return copy as NewShape;
-    });
+    const copies = copyShapes(this.listShapes().filter((shape) => ids.includes(shape.id)), offset);
     return this.addShapes(copies).map((shape) => shape.id);
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { Board, countShapesInState, shapeBounds, shapesOf, type BoardChange } from '../src/index.js';
+import { Board, copyShapes, countShapesInState, shapeBounds, shapesOf, type BoardChange } from '../src/index.js';
 import { rect } from './helpers.js';
 
 const newBoard = (userId = 'u1') => new Board(new Y.Doc(), { userId, now: () => 1000 });
@@ -71,6 +71,19 @@ describe('update and delete', () => {
     expect(board.getShape(copyArrow!)).toMatchObject({ startBinding: copyA });
     const [lonelyArrow] = board.duplicateShapes([arrow.id]);
     expect(board.getShape(lonelyArrow!)).toMatchObject({ startBinding: null });
+  });
+
+  it('copies shapes into another board (paste) with groups kept together under a new group id', () => {
+    const source = newBoard();
+    const ids = source.addShapes([rect, { ...rect, x: 50 }]).map((shape) => shape.id);
+    const groupId = source.group(ids);
+    const copies = copyShapes(source.listShapes(), { x: 5, y: 0 });
+    expect(new Set(copies.map((copy) => copy.groupId)).size).toBe(1);
+    expect(copies[0]!.groupId).not.toBe(groupId);
+    expect(copies.map((copy) => copy.id)).not.toContain(ids[0]);
+    const target = newBoard();
+    const pasted = target.addShapes(copies);
+    expect(pasted.map((shape) => shape.x).sort((a, b) => a - b)).toEqual([rect.x + 5, rect.x + 55].sort((a, b) => a - b));
   });
 });
 
