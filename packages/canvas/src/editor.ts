@@ -4,7 +4,7 @@ import { parsePayload, remapForPaste, serializeShapes } from './clipboard.js';
 import { boundsContain, hitShape, normalizeRect, toLocal } from './geometry.js';
 import { DEFAULT_STICKY_FILL, measureTextBlock, type Overlay } from './renderer.js';
 import { SceneIndex } from './scene.js';
-import { frameCenter, hitHandle, selectionFrame, type Frame, type HandleId } from './selection.js';
+import { HANDLES, displayFrame, frameCenter, hitHandle, selectionFrame, type Frame, type HandleId } from './selection.js';
 import type { EngineState, RemoteCursor, StyleState, Theme, ToolId } from './types.js';
 
 /** A pointer event reduced to what the tools need; x/y are CSS pixels relative to the canvas. */
@@ -71,7 +71,7 @@ type Gesture =
   | { kind: 'pan'; last: Point }
   | { kind: 'pinch'; startDistance: number; startZoom: number; anchor: Point }
   | { kind: 'press'; start: Point; startWorld: Point; hitId: string | null; shift: boolean; moved: boolean; snapshot: Snapshot; toggled: boolean }
-  | { kind: 'resize'; handle: Exclude<HandleId, 'rotate'>; frame: Frame; snapshot: Snapshot; keepRatio: boolean }
+  | { kind: 'resize'; handle: Exclude<HandleId, 'rotate'>; frame: Frame; snapshot: Snapshot; keepRatio: boolean; grab: Point }
   | { kind: 'rotate'; center: Point; startAngle: number; snapshot: Snapshot }
   | { kind: 'marquee'; startWorld: Point; base: string[]; shift: boolean }
   | { kind: 'box'; tool: 'rectangle' | 'ellipse' | 'diamond'; start: Point; startWorld: Point; current: Point }
@@ -732,8 +732,14 @@ export class Editor {
         return;
       }
       if (handle) {
+        // Handles are drawn a little outside the shape: remember where within the handle it was grabbed, so
+        // the edge follows the pointer from where it is instead of jumping to it.
+        const spec = HANDLES.find((h) => h.id === handle)!;
+        const center = frameCenter(frame);
+        const local = rotatePoint(world, center, -frame.rotation);
+        const grab = { x: local.x - (frame.x + frame.w * spec.u), y: local.y - (frame.y + frame.h * spec.v) };
         this.beginGestureCapture();
-        this.gesture = { kind: 'resize', handle, frame, snapshot: this.snapshot(), keepRatio: false };
+        this.gesture = { kind: 'resize', handle, frame, snapshot: this.snapshot(), keepRatio: false, grab };
         return;
       }
     }
@@ -750,7 +756,7 @@ export class Editor {
         this.setSelection(ids);
         toggled = true;
       }
-    } else if (!(frame && this.selection.length > 1 && insideFrame(frame, world))) {
+    } else if (!(frame && this.selection.length > 1 && insideFrame(frame, world, this.camera.zoom))) {
       this.gesture = { kind: 'marquee', startWorld: world, base: input.shiftKey ? [...this.selection] : [], shift: input.shiftKey };
       if (!input.shiftKey) this.setSelection([]);
       return;
@@ -779,7 +785,8 @@ export class Editor {
     const { frame, handle } = gesture;
     // Work in the frame's own (unrotated) axes so rotated shapes resize along their sides.
     const center = frameCenter(frame);
-    const local = rotatePoint(world, center, -frame.rotation);
+    const pointer = rotatePoint(world, center, -frame.rotation);
+    const local = { x: pointer.x - gesture.grab.x, y: pointer.y - gesture.grab.y };
     const movesLeft = handle.includes('w');
     const movesRight = handle.includes('e');
     const movesTop = handle.includes('n');
@@ -1000,7 +1007,8 @@ function normalizeAngle(angle: number): number {
   return ((angle % full) + full) % full;
 }
 
-function insideFrame(frame: Frame, p: Point): boolean {
+function insideFrame(selected: Frame, p: Point, zoom: number): boolean {
+  const frame = displayFrame(selected, zoom);
   const local = rotatePoint(p, frameCenter(frame), -frame.rotation);
   return local.x >= frame.x && local.x <= frame.x + frame.w && local.y >= frame.y && local.y <= frame.y + frame.h;
 }

@@ -105,7 +105,7 @@ export function resolveArrowPoints(shape: Extract<Shape, { type: 'arrow' | 'line
   return points;
 }
 
-function boundsOfFlat(points: ArrayLike<number>, pad: number): Bounds {
+export function boundsOfFlat(points: ArrayLike<number>, pad: number): Bounds {
   let minX = Infinity;
   let minY = Infinity;
   let maxX = -Infinity;

@@ -5,6 +5,6 @@ export { Camera, MIN_ZOOM, MAX_ZOOM, clampZoom, nextZoomStep, type Viewport } fr
 export { SceneIndex, type SceneItem } from './scene.js';
 export { Renderer, THEMES, type RenderContext, type Overlay, type FrameInput, type FrameStats } from './renderer.js';
 export { hitShape, resolveArrowPoints, paintBounds, outlinePoint, distanceToPolyline } from './geometry.js';
-export { selectionFrame, hitHandle, rotateHandlePosition, framePoint, type Frame, type HandleId } from './selection.js';
+export { selectionFrame, selectionOutline, displayFrame, hitHandle, rotateHandlePosition, framePoint, SELECTION_GAP, type Frame, type HandleId } from './selection.js';
 export { CLIPBOARD_MARKER, parsePayload, serializeShapes } from './clipboard.js';
 export { SHORTCUTS, matchShortcut, type ShortcutAction, type KeyLike } from './shortcuts.js';

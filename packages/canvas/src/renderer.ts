@@ -3,7 +3,7 @@ import { DEFAULT_STYLE, type Bounds, type Shape } from '@meshboard/board';
 import type { Camera, Viewport } from './camera.js';
 import { freehandSize, linePointsWorld, resolveArrowPoints, shapeCorners, type ShapeLookup } from './geometry.js';
 import type { SceneIndex, SceneItem } from './scene.js';
-import { HANDLES, HANDLE_SIZE, framePoint, rotateHandlePosition, type Frame } from './selection.js';
+import { HANDLES, HANDLE_SIZE, displayFrame, framePoint, rotateHandlePosition, selectionOutline, type Frame } from './selection.js';
 import type { RemoteCursor, Theme } from './types.js';
 
 /** The part of CanvasRenderingContext2D the renderer uses: tests pass a recording stub. */
@@ -339,11 +339,12 @@ export class Renderer {
     if (overlay.selection.size > 1 || (overlay.frame && !overlay.showHandles)) {
       for (const id of overlay.selection) {
         const shape = scene.lookup(id);
-        if (shape) outlineShape(ctx, shape, scene.lookup);
+        if (shape) outlineShape(ctx, shape, scene.lookup, zoom);
       }
     }
     if (overlay.frame) {
-      const f = overlay.frame;
+      // Drawn clear of the shapes' ink, so the selection never hides their own stroke colour.
+      const f = displayFrame(overlay.frame, zoom);
       ctx.lineWidth = 1.5 / zoom;
       ctx.beginPath();
       const corners = [framePoint(f, 0, 0), framePoint(f, 1, 0), framePoint(f, 1, 1), framePoint(f, 0, 1)];
@@ -382,7 +383,7 @@ export class Renderer {
       ctx.lineWidth = 2 / zoom;
       for (const id of cursor.selection ?? []) {
         const shape = scene.lookup(id);
-        if (shape) outlineShape(ctx, shape, scene.lookup);
+        if (shape) outlineShape(ctx, shape, scene.lookup, zoom);
       }
       // Pointer arrow and name tag keep their screen size at any zoom.
       ctx.save();
@@ -416,18 +417,13 @@ function push(map: Map<string, number[]>, key: string, ...values: number[]): voi
   list.push(...values);
 }
 
-function outlineShape(ctx: RenderContext, shape: Shape, lookup: ShapeLookup): void {
+/** A selection outline around (never on top of) a shape: its own stroke stays visible under a selection. */
+function outlineShape(ctx: RenderContext, shape: Shape, lookup: ShapeLookup, zoom: number): void {
+  const c = selectionOutline(shape, lookup, zoom);
   ctx.beginPath();
-  if (shape.type === 'line' || shape.type === 'arrow') {
-    const pts = shape.type === 'arrow' ? resolveArrowPoints(shape, lookup) : linePointsWorld(shape);
-    ctx.moveTo(pts[0]!, pts[1]!);
-    for (let i = 2; i + 1 < pts.length; i += 2) ctx.lineTo(pts[i]!, pts[i + 1]!);
-  } else {
-    const c = shapeCorners(shape);
-    ctx.moveTo(c[0]!.x, c[0]!.y);
-    for (let i = 1; i < 4; i++) ctx.lineTo(c[i]!.x, c[i]!.y);
-    ctx.closePath();
-  }
+  ctx.moveTo(c[0]!.x, c[0]!.y);
+  for (let i = 1; i < c.length; i++) ctx.lineTo(c[i]!.x, c[i]!.y);
+  ctx.closePath();
   ctx.stroke();
 }
 
