@@ -4,15 +4,19 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import Link from 'next/link';
 import { Board, metaOf } from '@meshboard/board';
 import { CanvasEngine, type EngineState, type RemoteCursor } from '@meshboard/canvas';
-import { MeshboardError, peekTokenClaims } from '@meshboard/protocol';
+import { MeshboardError, peekTokenClaims, type HistoryEntry } from '@meshboard/protocol';
 import { connectBoard, type BoardConnection, type ConnectionStatus } from '@meshboard/sync';
 import type { RuntimeConfig } from '../lib/runtime-config';
 import { loadUser, type LocalUser } from '../lib/identity';
 import { getRecentBoard, rememberBoard } from '../lib/recent-boards';
-import { describeError, getBoardMeta, renameBoard, StoreUnreachableError } from '../lib/store-api';
+import { describeError, getBoardMeta, renameBoard, rotateLinks, StoreUnreachableError } from '../lib/store-api';
+import { errorScreenTitle, isRetryable } from '../lib/board-errors';
 import { loadTheme, type Theme } from '../lib/theme';
 import { ErrorScreen } from './ErrorScreen';
 import { HelpDialog, ShareDialog } from './dialogs';
+import { HistoryDialog } from './HistoryDialog';
+import { RevokeLinks } from './RevokeLinks';
+import featureStyles from './features.module.css';
 import { Icon } from './icons';
 import { ConnectionStatusView, PresenceList, StylePanel, Toolbar, ZoomAndHistory, type PresenceEntry } from './panels';
 import { ThemeToggle } from './ThemeToggle';
@@ -55,7 +59,11 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
   const [title, setTitle] = useState('');
   const [titleDraft, setTitleDraft] = useState<string | null>(null);
   const [user, setUser] = useState<LocalUser | null>(null);
-  const [dialog, setDialog] = useState<'share' | 'help' | null>(null);
+  const [dialog, setDialog] = useState<'share' | 'help' | 'history' | null>(null);
+  const [rotatedAt, setRotatedAt] = useState<number | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  /** true while this tab revokes its own links: its old connection failing then is expected, not an error */
+  const rotatingRef = useRef(false);
   const [styleOpen, setStyleOpen] = useState(true);
   const [attempt, setAttempt] = useState(0);
 
@@ -114,6 +122,8 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
         storeUrl: config.storeUrl,
         user: { id: me.id, name: me.name, color: me.color },
         iceServers: config.iceServers,
+        // editors keep a local copy (y-indexeddb): edits made offline survive a closed tab and are uploaded later
+        offline: claims.r === 'edit',
       });
       const role = conn.role;
       const board = new Board(conn.doc, { userId: me.id });
@@ -155,9 +165,26 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
       };
       const onAwareness = () => refreshPeople(conn.status());
       conn.awareness.on('change', onAwareness);
+      // The connection stops for good (store 'error') when its link is revoked or the board deleted while
+      // open: ask the store why, and say so on a clear screen instead of leaving a canvas that no longer syncs.
+      let stopExplained = false;
+      const explainStop = async () => {
+        let next: Phase = { kind: 'error', title: 'This board stopped syncing', message: 'The board store refused this connection. Reload the page to try again.', retry: true };
+        try {
+          await getBoardMeta(config.storeUrl, boardId, token);
+        } catch (error) {
+          next = { kind: 'error', title: errorScreenTitle(error), message: describeError(error), retry: isRetryable(error) };
+        }
+        if (cancelled || rotatingRef.current || tokenFromLocation(boardId) !== token) return;
+        setPhase(next);
+      };
       const offStatus = conn.onStatus((s) => {
         setStatus({ ...s, peers: [...s.peers] });
         refreshPeople(s);
+        if (s.store === 'error' && !stopExplained && !rotatingRef.current) {
+          stopExplained = true;
+          void explainStop();
+        }
       });
       const offEngine = engine.subscribe((s) => setEngineState({ ...s }));
       setEngineState({ ...engine.getState() });
@@ -229,6 +256,45 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
 
   const known = dialog === 'share' ? getRecentBoard(boardId) : undefined;
 
+  /**
+   * Revokes every link and switches this tab to the new edit link: flush what is pending with the old token,
+   * rotate, record the new links (recent boards, URL fragment without a reload), then reconnect.
+   */
+  const rotate = useCallback(async () => {
+    if (!session || session.role !== 'edit') return;
+    rotatingRef.current = true;
+    try {
+      await Promise.race([session.conn.flush().catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
+      const next = await rotateLinks(config.storeUrl, boardId, session.token);
+      rememberBoard({ id: boardId, editToken: next.editToken, viewToken: next.viewToken });
+      history.replaceState(null, '', `#${next.editToken}`); // no hashchange event, so no reload
+      setRotatedAt(Date.now());
+      setAttempt((n) => n + 1);
+    } finally {
+      // the old connection's failures after this point are ignored because the URL carries the new token
+      rotatingRef.current = false;
+    }
+  }, [session, config.storeUrl, boardId]);
+
+  /** A forward restore on the live doc under this user's origin: syncs like any edit, and Ctrl+Z undoes it. */
+  const restoreVersion = useCallback(
+    (state: Uint8Array, entry: HistoryEntry) => {
+      if (!session || session.role !== 'edit') return;
+      session.board.stopCapturing();
+      session.board.restoreFrom(state);
+      session.board.stopCapturing();
+      setDialog(null);
+      setNotice(`Restored the version from ${new Date(entry.createdAt).toLocaleString()} (${entry.shapeCount} shape${entry.shapeCount === 1 ? '' : 's'}). Undo with Ctrl+Z.`);
+    },
+    [session],
+  );
+
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(null), 10_000);
+    return () => clearTimeout(timer);
+  }, [notice]);
+
   const onTheme = useCallback((theme: Theme) => session?.engine.setTheme(theme), [session]);
   const onUser = useCallback(
     (next: LocalUser) => {
@@ -287,6 +353,10 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
         <div className="row topbar-right">
           <PresenceList entries={presence} />
           {user ? <UserBadge onChange={onUser} /> : null}
+          <button type="button" className="btn" data-testid="history-button" title="Version history" onClick={() => setDialog('history')} disabled={!session}>
+            <span aria-hidden>🕘</span>
+            <span className="hide-narrow">History</span>
+          </button>
           <button type="button" className="btn" data-testid="share" onClick={() => setDialog('share')} disabled={!session}>
             <Icon name="share" />
             <span className="hide-narrow">Share</span>
@@ -305,7 +375,15 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
           <ZoomAndHistory engine={session.engine} state={engineState} />
         </>
       ) : null}
-      <ConnectionStatusView status={status} />
+      <ConnectionStatusView status={status} localCopy={session?.role === 'edit'} readOnly={readOnly} />
+      {notice ? (
+        <div className={featureStyles.notice} role="status" data-testid="board-notice">
+          <span>{notice}</span>
+          <button type="button" className="btn small" data-testid="board-notice-dismiss" onClick={() => setNotice(null)}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
 
       {phase.kind === 'loading' ? (
         <div className="loading" role="status" data-testid="board-loading">
@@ -319,7 +397,12 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
           editToken={session.role === 'edit' ? session.token : known?.editToken}
           viewToken={session.role === 'view' ? session.token : known?.viewToken}
           onClose={() => setDialog(null)}
-        />
+        >
+          {session.role === 'edit' ? <RevokeLinks onRotate={rotate} rotatedAt={rotatedAt} /> : null}
+        </ShareDialog>
+      ) : null}
+      {dialog === 'history' && session ? (
+        <HistoryDialog storeUrl={config.storeUrl} boardId={boardId} token={session.token} role={session.role} onRestore={restoreVersion} onClose={() => setDialog(null)} />
       ) : null}
       {dialog === 'help' && session ? <HelpDialog shortcuts={session.engine.shortcuts} onClose={() => setDialog(null)} /> : null}
     </div>

@@ -59,7 +59,7 @@ function CopyField({ label, value, testid, hint }: { label: string; value: strin
   );
 }
 
-export function ShareDialog({ boardId, editToken, viewToken, onClose }: { boardId: string; editToken?: string; viewToken?: string; onClose: () => void }) {
+export function ShareDialog({ boardId, editToken, viewToken, onClose, children }: { boardId: string; editToken?: string; viewToken?: string; onClose: () => void; children?: ReactNode }) {
   const base = typeof window === 'undefined' ? '' : `${window.location.origin}/b/${boardId}#`;
   return (
     <Modal title="Share this board" onClose={onClose} testid="share-dialog">
@@ -71,6 +71,7 @@ export function ShareDialog({ boardId, editToken, viewToken, onClose }: { boardI
         testid="share-view-link"
         hint={viewToken ? 'Sees the board live, cannot change it.' : 'This browser does not know the view-only link: it is shown in the browser that created the board.'}
       />
+      {children}
     </Modal>
   );
 }

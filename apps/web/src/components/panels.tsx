@@ -177,7 +177,15 @@ export function ZoomAndHistory({ engine, state }: { engine: CanvasEngine; state:
 
 const MODE_LABEL = { p2p: 'peer-to-peer', relay: 'via relay', connecting: 'connecting', offline: 'offline' } as const;
 
-export function ConnectionStatusView({ status }: { status: ConnectionStatus }) {
+/** What a person needs to know when the store cannot be reached: where their edits are right now. */
+function offlineText(status: ConnectionStatus, localCopy: boolean, readOnly: boolean): string | null {
+  if (status.store !== 'offline') return null;
+  if (readOnly) return 'Offline — showing the last version loaded';
+  return localCopy ? 'Offline — changes saved in this browser' : 'Offline — changes not saved yet';
+}
+
+export function ConnectionStatusView({ status, localCopy = false, readOnly = false }: { status: ConnectionStatus; localCopy?: boolean; readOnly?: boolean }) {
+  const offline = offlineText(status, localCopy, readOnly);
   const p2p = status.peers.filter((p) => p.mode === 'p2p').length;
   const relay = status.peers.filter((p) => p.mode === 'relay').length;
   const healthy = status.signaling === 'connected' && status.store === 'synced';
@@ -191,10 +199,12 @@ export function ConnectionStatusView({ status }: { status: ConnectionStatus }) {
       data-p2p={p2p}
       data-relay={relay}
       data-pending-bytes={status.pendingUploadBytes}
+      data-local-only={offline && !readOnly ? 'true' : 'false'}
       role="status"
-      title={`Signaling: ${status.signaling}. Store: ${status.store}${status.pendingUploadBytes ? ` (${status.pendingUploadBytes} bytes waiting to upload)` : ''}.`}
+      title={`Signaling: ${status.signaling}. Store: ${status.store}${status.pendingUploadBytes ? ` (${status.pendingUploadBytes} bytes waiting to upload)` : ''}.${offline && localCopy && !readOnly ? ' Your changes are kept in this browser and uploaded when the store is reachable again.' : ''}`}
     >
       <span className="dot" aria-hidden />
+      {offline ? <strong data-testid="offline-notice">{offline}</strong> : null}
       <span>Live: {status.signaling}</span>
       <span>Saved: {status.store === 'synced' ? 'yes' : status.store}</span>
       {status.peers.length > 0 ? (

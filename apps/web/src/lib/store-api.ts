@@ -1,11 +1,14 @@
 import {
   BoardMeta,
   CreateBoardResponse,
+  type HistoryEntry,
+  type RotateTokensResponse,
   ErrorBody,
   MeshboardError,
   apiPaths,
   type ErrorCode,
 } from '@meshboard/protocol';
+import { StoreClient } from '@meshboard/sync';
 
 /**
  * The few persistence calls the shell makes itself (create, metadata, rename). Everything about the
@@ -49,6 +52,24 @@ export async function renameBoard(storeUrl: string, boardId: string, token: stri
   return BoardMeta.parse(
     await call(storeUrl, apiPaths.board(boardId), { method: 'PATCH', token, body: JSON.stringify({ title }) }),
   );
+}
+
+// ---- history and link rotation: through @meshboard/sync's typed StoreClient (binary answers included)
+
+/** Restore points of a board, newest first (the store lists them in that order; sorted again to be sure). */
+export async function listHistory(storeUrl: string, boardId: string, token: string): Promise<HistoryEntry[]> {
+  const { entries } = await new StoreClient(storeUrl).listHistory(boardId, token);
+  return [...entries].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+}
+
+/** The full Yjs state of one restore point (to preview it, or to restore it with `Board.restoreFrom`). */
+export function getHistoryState(storeUrl: string, boardId: string, token: string, entryId: string): Promise<Uint8Array> {
+  return new StoreClient(storeUrl).getHistoryEntry(boardId, token, entryId);
+}
+
+/** Revokes every current link of the board and returns new edit and view tokens (needs an edit token). */
+export function rotateLinks(storeUrl: string, boardId: string, token: string): Promise<RotateTokensResponse> {
+  return new StoreClient(storeUrl).rotateTokens(boardId, token);
 }
 
 /** A sentence for a person, for any error these calls throw. */

@@ -102,7 +102,14 @@ const REQUIRED = [
   'apps/web/.next/BUILD_ID',
 ];
 
-export async function startStack(): Promise<Stack> {
+export interface StackOptions {
+  /** extra environment for persistence (e.g. MESHBOARD_HISTORY_INTERVAL_SECONDS), over the defaults below */
+  persistenceEnv?: Record<string, string>;
+  /** extra environment for signaling (e.g. SIGNALING_REVALIDATE_MS) */
+  signalingEnv?: Record<string, string>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const missing = REQUIRED.filter((file) => !existsSync(path.join(repoRoot, file)));
   if (missing.length) throw new Error(`not built: ${missing.join(', ')} (run \`npm run build\` or \`turbo run test\`, which builds first)`);
 
@@ -130,6 +137,7 @@ export async function startStack(): Promise<Stack> {
       MESHBOARD_DATA_DIR: dataDir,
       MESHBOARD_TOKEN_SECRET: secret,
       MESHBOARD_ALLOWED_ORIGINS: webUrl,
+      ...options.persistenceEnv,
     });
     procs.push(persistence);
     const signaling = start('signaling', ['apps/signaling/dist/main.js'], repoRoot, {
@@ -138,6 +146,7 @@ export async function startStack(): Promise<Stack> {
       PERSISTENCE_URL: storeUrl,
       MESHBOARD_TOKEN_SECRET: secret,
       MESHBOARD_ALLOWED_ORIGINS: webUrl,
+      ...options.signalingEnv,
     });
     procs.push(signaling);
     const web = start('web', [path.join(repoRoot, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(webPort)], webDir, {
