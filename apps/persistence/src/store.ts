@@ -68,6 +68,14 @@ interface PendingAppend {
 }
 
 class StaleCacheError extends Error {}
+/** Another compactor (another process, or a store that restarted) committed a snapshot first: nothing to do. */
+class CompactionRaceError extends Error {}
+
+/**
+ * Interactive transaction limits. Prisma's defaults (2 s to get a connection, 5 s to finish) would turn a
+ * multi-megabyte update on a loaded PGlite, or a queue behind a busy pool, into a failed write.
+ */
+const WRITE_TRANSACTION = { maxWait: 15_000, timeout: 120_000 };
 
 const APPLY_ORIGIN = Symbol('meshboard-store');
 
@@ -107,11 +115,17 @@ export class BoardStore {
   private readonly loading = new Map<string, Promise<LoadedBoard>>();
   private readonly queues = new Map<string, PendingAppend[]>();
   private readonly flushing = new Set<string>();
+  /**
+   * Boards whose cached doc holds a batch that is not committed yet, with the reads waiting for the outcome.
+   * Reads never see uncommitted data: a state vector in a read response is an acknowledgement too (clients stop
+   * uploading what it covers), so it must not cover anything that may still fail to commit.
+   */
+  private readonly uncommitted = new Map<string, ((doc: Y.Doc | null) => void)[]>();
   private readonly compacting = new Map<string, Promise<CompactionResult | null>>();
   private readonly idleTimers = new Map<string, NodeJS.Timeout>();
   private closed = false;
   /** counters for /metrics */
-  readonly stats = { appends: 0, appendsUnchanged: 0, batches: 0, compactions: 0, compactionErrors: 0, staleRetries: 0 };
+  readonly stats = { appends: 0, appendsUnchanged: 0, batches: 0, compactions: 0, compactionErrors: 0, compactionRaces: 0, staleRetries: 0 };
   onBackgroundError: (error: unknown, boardId: string) => void = () => {};
 
   constructor(
@@ -163,20 +177,49 @@ export class BoardStore {
 
   // ---------------------------------------------------------------- reads
 
-  async getState(boardId: string): Promise<StateResult> {
-    const loaded = await this.load(boardId);
-    return { update: Y.encodeStateAsUpdate(loaded.doc), stateVector: Y.encodeStateVector(loaded.doc) };
+  getState(boardId: string): Promise<StateResult> {
+    return this.readCommitted(boardId, (doc) => ({ update: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc) }));
   }
 
   /** What a client with state vector `stateVector` lacks. */
   async getDiff(boardId: string, stateVector: Uint8Array): Promise<StateResult> {
     decodeStateVectorOrThrow(stateVector);
-    const loaded = await this.load(boardId);
-    return { update: Y.encodeStateAsUpdate(loaded.doc, stateVector), stateVector: Y.encodeStateVector(loaded.doc) };
+    return this.readCommitted(boardId, (doc) => ({ update: Y.encodeStateAsUpdate(doc, stateVector), stateVector: Y.encodeStateVector(doc) }));
   }
 
-  async getStateVector(boardId: string): Promise<Uint8Array> {
-    return Y.encodeStateVector((await this.load(boardId)).doc);
+  getStateVector(boardId: string): Promise<Uint8Array> {
+    return this.readCommitted(boardId, (doc) => Y.encodeStateVector(doc));
+  }
+
+  /**
+   * Runs `read` on the board's doc when it holds only committed data: at once, or right after the batch being
+   * written commits (synchronously, before the next batch is applied), or on a fresh load if it failed.
+   */
+  private readCommitted<T>(boardId: string, read: (doc: Y.Doc) => T): Promise<T> {
+    return this.load(boardId).then((loaded) => {
+      const waiters = this.uncommitted.get(boardId);
+      if (!waiters) return read(loaded.doc);
+      return new Promise<T>((resolve, reject) => {
+        waiters.push((doc) => {
+          if (!doc) {
+            this.readCommitted(boardId, read).then(resolve, reject);
+            return;
+          }
+          try {
+            resolve(read(doc));
+          } catch (error) {
+            reject(error);
+          }
+        });
+      });
+    });
+  }
+
+  /** The batch applied to the cached doc is committed (`doc`) or abandoned (`null`, cache evicted). */
+  private settleReads(boardId: string, doc: Y.Doc | null): void {
+    const waiters = this.uncommitted.get(boardId);
+    this.uncommitted.delete(boardId);
+    if (waiters) for (const waiter of waiters) waiter(doc);
   }
 
   // ---------------------------------------------------------------- writes
@@ -207,7 +250,14 @@ export class BoardStore {
         const queue = this.queues.get(boardId);
         if (!queue || queue.length === 0) break;
         const batch = queue.splice(0, queue.length);
-        await this.writeBatch(boardId, batch);
+        try {
+          await this.writeBatch(boardId, batch);
+        } catch (error) {
+          // not expected (writeBatch answers every item itself), but never leave callers or readers hanging
+          this.evict(boardId);
+          this.settleReads(boardId, null);
+          for (const item of batch) item.reject(error);
+        }
       }
     } finally {
       this.flushing.delete(boardId);
@@ -226,6 +276,7 @@ export class BoardStore {
         return;
       }
       const { doc } = loaded;
+      if (!this.uncommitted.has(boardId)) this.uncommitted.set(boardId, []);
       const deltas: Uint8Array[] = [];
       const changed: boolean[] = [];
       const onUpdate = (update: Uint8Array) => deltas.push(update);
@@ -240,6 +291,7 @@ export class BoardStore {
             // A half-applied bad update may have touched the cached doc: drop it and redo the rest without it.
             doc.off('update', onUpdate);
             this.evict(boardId);
+            this.settleReads(boardId, null);
             item.reject(new MeshboardError('invalid_update', 'the Yjs update could not be applied'));
             const rest = batch.filter((candidate) => candidate !== item);
             if (rest.length > 0) await this.writeBatch(boardId, rest);
@@ -257,6 +309,7 @@ export class BoardStore {
       }
 
       if (deltas.length === 0) {
+        this.settleReads(boardId, doc);
         const stateVector = Y.encodeStateVector(doc);
         this.stats.appends += batch.length;
         this.stats.appendsUnchanged += batch.length;
@@ -275,9 +328,10 @@ export class BoardStore {
           await tx.boardUpdate.create({
             data: { boardId, seq: BigInt(expected + 1), data: bytes(merged), size: merged.length },
           });
-        });
+        }, WRITE_TRANSACTION);
       } catch (error) {
         this.evict(boardId);
+        this.settleReads(boardId, null);
         if (error instanceof StaleCacheError && attempt < 3) {
           this.stats.staleRetries += 1;
           continue; // someone else wrote (or deleted) the board: reload and redo the batch
@@ -289,6 +343,7 @@ export class BoardStore {
       loaded.seq = expected + 1;
       loaded.logRows += 1;
       loaded.logBytes += merged.length;
+      this.settleReads(boardId, doc);
       const stateVector = Y.encodeStateVector(doc);
       this.stats.appends += batch.length;
       for (let index = 0; index < batch.length; index++) {
@@ -430,39 +485,52 @@ export class BoardStore {
 
     const now = new Date();
     let historyCreated = false;
-    await this.prisma.$transaction(async (tx) => {
-      if (snapshot) {
-        const latest = await tx.snapshotHistory.findFirst({
-          where: { boardId, reason: 'compaction' },
-          orderBy: { createdAt: 'desc' },
-          select: { createdAt: true },
-        });
-        if (!latest || snapshot.createdAt.getTime() - latest.createdAt.getTime() >= this.options.historyIntervalMs) {
-          await tx.snapshotHistory.create({
-            data: {
-              id: newEntryId(),
-              boardId,
-              data: snapshot.data,
-              stateVector: snapshot.stateVector,
-              size: snapshot.size,
-              shapeCount: snapshot.shapeCount,
-              createdAt: snapshot.createdAt,
-              reason: 'compaction',
-            },
+    try {
+      await this.prisma.$transaction(async (tx) => {
+        if (snapshot) {
+          const latest = await tx.snapshotHistory.findFirst({
+            where: { boardId, reason: 'compaction' },
+            orderBy: { createdAt: 'desc' },
+            select: { createdAt: true },
           });
-          historyCreated = true;
+          if (!latest || snapshot.createdAt.getTime() - latest.createdAt.getTime() >= this.options.historyIntervalMs) {
+            await tx.snapshotHistory.create({
+              data: {
+                id: newEntryId(),
+                boardId,
+                data: snapshot.data,
+                stateVector: snapshot.stateVector,
+                size: snapshot.size,
+                shapeCount: snapshot.shapeCount,
+                createdAt: snapshot.createdAt,
+                reason: 'compaction',
+              },
+            });
+            historyCreated = true;
+          }
+          const moved = await tx.snapshot.updateMany({
+            where: { boardId, upToSeq: snapshot.upToSeq },
+            data: { data: bytes(data), stateVector: bytes(stateVector), upToSeq, size: data.length, shapeCount, createdAt: now },
+          });
+          if (moved.count === 0) throw new CompactionRaceError();
+        } else {
+          // ON CONFLICT DO NOTHING: a concurrent first compaction must not abort this transaction with an error
+          const created = await tx.snapshot.createMany({
+            data: [{ boardId, data: bytes(data), stateVector: bytes(stateVector), upToSeq, size: data.length, shapeCount, createdAt: now }],
+            skipDuplicates: true,
+          });
+          if (created.count === 0) throw new CompactionRaceError();
         }
-        const moved = await tx.snapshot.updateMany({
-          where: { boardId, upToSeq: snapshot.upToSeq },
-          data: { data: bytes(data), stateVector: bytes(stateVector), upToSeq, size: data.length, shapeCount, createdAt: now },
-        });
-        if (moved.count === 0) throw new Error('snapshot changed during compaction (another compactor); skipped');
-      } else {
-        await tx.snapshot.create({ data: { boardId, data: bytes(data), stateVector: bytes(stateVector), upToSeq, size: data.length, shapeCount, createdAt: now } });
+        await tx.boardUpdate.deleteMany({ where: { boardId, seq: { lte: upToSeq } } });
+        await this.pruneHistory(tx, boardId, now);
+      }, WRITE_TRANSACTION);
+    } catch (error) {
+      if (error instanceof CompactionRaceError) {
+        this.stats.compactionRaces += 1;
+        return null; // rolled back; the other compactor's snapshot covers (at least) a prefix of the log
       }
-      await tx.boardUpdate.deleteMany({ where: { boardId, seq: { lte: upToSeq } } });
-      await this.pruneHistory(tx, boardId, now);
-    });
+      throw error;
+    }
     const cached = this.cache.get(boardId);
     if (cached) {
       const merged = rows.length;

@@ -157,6 +157,31 @@ describe.each(engines)('BoardStore on %s', (engine) => {
     expect(history[0]!.shapeCount).toBeGreaterThan(0);
   });
 
+  it('two compactors on one board (two processes, or one restarted) race harmlessly while writes continue', async () => {
+    const board = await store.createBoard('two compactors');
+    const other = new BoardStore(t.db.prisma, { compactIdleMs: 0, historyIntervalMs: 0, compactAfterUpdates: 1_000_000 });
+    const a = clientDoc(1111);
+    for (let i = 0; i < 120; i++) addShape(a.doc, `s${i}`, { x: i });
+    try {
+      for (let round = 0; round < 4; round++) {
+        const slice = a.updates.slice(round * 30, round * 30 + 30);
+        const results = await Promise.all([
+          Promise.all(slice.map((update, i) => (i % 2 === 0 ? store : other).append(board.id, update))),
+          store.compact(board.id),
+          other.compact(board.id),
+        ]);
+        expect(results[0]).toHaveLength(30);
+      }
+      await store.compact(board.id);
+    } finally {
+      await other.close();
+    }
+    const fresh = new BoardStore(t.db.prisma);
+    expect(docOf((await fresh.getState(board.id)).update).getMap('shapes').toJSON()).toEqual(a.doc.getMap('shapes').toJSON());
+    await fresh.close();
+    expect(store.stats.compactionErrors).toBe(0);
+  });
+
   it('restores a restore point as a forward update, and the restore can itself be undone', async () => {
     const board = await store.createBoard('restore');
     const a = clientDoc(707);
@@ -186,6 +211,85 @@ describe.each(engines)('BoardStore on %s', (engine) => {
     const undone = await store.restore(board.id, before!.id);
     Y.applyUpdate(a.doc, undone.update);
     expect(a.doc.getMap('shapes').toJSON()).toEqual(newShapes);
+  });
+
+  it('never shows uncommitted data: reads during a write that then fails report only what is stored', async () => {
+    const board = await store.createBoard('uncommitted');
+    const a = clientDoc(909);
+    addShape(a.doc, 'stored', { x: 1 });
+    addShape(a.doc, 'lost', { x: 2 });
+    // The database "goes away" during the second append's transaction (after it was applied in memory).
+    let gate: { reached: () => void; release: Promise<void> } | null = null;
+    const prisma = t.db.prisma;
+    const flaky = new Proxy(prisma, {
+      get(target, prop) {
+        if (prop === '$transaction' && gate) {
+          const current = gate;
+          gate = null;
+          return async () => {
+            current.reached();
+            await current.release;
+            throw new Error('Connection terminated unexpectedly');
+          };
+        }
+        const value: unknown = Reflect.get(target, prop);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const flakyStore = new BoardStore(flaky, { compactIdleMs: 0, compactAfterUpdates: 1_000_000 });
+    try {
+      await flakyStore.append(board.id, a.updates[0]!);
+      const committed = await flakyStore.getStateVector(board.id);
+      let reached!: () => void;
+      let release!: () => void;
+      const reachedGate = new Promise<void>((resolve) => (reached = resolve));
+      gate = { reached, release: new Promise<void>((resolve) => (release = resolve)) };
+      const failing = flakyStore.append(board.id, a.updates[1]!);
+      failing.catch(() => {});
+      await reachedGate;
+      let answered = false;
+      const reads = Promise.all([
+        flakyStore.getStateVector(board.id),
+        flakyStore.getState(board.id),
+        flakyStore.getDiff(board.id, Y.encodeStateVector(new Y.Doc())),
+      ]).finally(() => (answered = true));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(answered).toBe(false); // reads wait for the outcome instead of reporting the in-flight batch
+      release();
+      await expect(failing).rejects.toThrow(/terminated/);
+      const [stateVector, state, diff] = await reads;
+      expect(Y.decodeStateVector(stateVector)).toEqual(Y.decodeStateVector(committed));
+      expect(Y.decodeStateVector(state.stateVector)).toEqual(Y.decodeStateVector(committed));
+      expect([...docOf(state.update).getMap('shapes').keys()]).toEqual(['stored']);
+      expect([...docOf(diff.update).getMap('shapes').keys()]).toEqual(['stored']);
+      // the client retries (its queue, or any peer's anti-entropy diff) and the edit is stored
+      const retried = await flakyStore.append(board.id, Y.encodeStateAsUpdate(a.doc, committed));
+      expect(retried.changed).toBe(true);
+      expect(Y.decodeStateVector(retried.stateVector)).toEqual(Y.decodeStateVector(Y.encodeStateVector(a.doc)));
+    } finally {
+      await flakyStore.close();
+    }
+    const fresh = new BoardStore(t.db.prisma);
+    expect([...docOf((await fresh.getState(board.id)).update).getMap('shapes').keys()].sort()).toEqual(['lost', 'stored']);
+    await fresh.close();
+  });
+
+  it('stores a multi-megabyte update (no 1 MB cliff) through the log, a fresh load and compaction', async () => {
+    const board = await store.createBoard('big');
+    const a = clientDoc(1001);
+    const blob = 'b'.repeat(12 * 1024 * 1024);
+    addShape(a.doc, 'image', { kind: 'image', src: blob });
+    addShape(a.doc, 'small', { x: 1 });
+    expect(a.updates[0]!.length).toBeGreaterThan(12 * 1024 * 1024);
+    for (const update of a.updates) await store.append(board.id, update);
+    const fresh = new BoardStore(t.db.prisma);
+    const shapes = docOf((await fresh.getState(board.id)).update).getMap<Y.Map<unknown>>('shapes');
+    expect(shapes.get('image')!.get('src')).toBe(blob);
+    await fresh.compact(board.id);
+    await fresh.close();
+    const afterCompaction = new BoardStore(t.db.prisma);
+    expect(docOf((await afterCompaction.getState(board.id)).update).getMap<Y.Map<unknown>>('shapes').get('image')!.get('src')).toBe(blob);
+    await afterCompaction.close();
   });
 
   it('refuses bad updates without touching the board', async () => {
