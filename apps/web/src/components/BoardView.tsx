@@ -14,7 +14,7 @@ import { errorScreenTitle, isRetryable } from '../lib/board-errors';
 import { loadTheme, type Theme } from '../lib/theme';
 import { ErrorScreen } from './ErrorScreen';
 import { HelpDialog, ShareDialog } from './dialogs';
-import { HistoryDialog } from './HistoryDialog';
+import { HistoryDialog, HistoryIcon } from './HistoryDialog';
 import { RevokeLinks } from './RevokeLinks';
 import featureStyles from './features.module.css';
 import { Icon } from './icons';
@@ -95,23 +95,34 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
       if (!window.location.hash) history.replaceState(null, '', `#${token}`);
 
       let metaTitle = '';
+      let openedOffline = false;
       try {
         const meta = await getBoardMeta(config.storeUrl, boardId, token);
         metaTitle = meta.title;
       } catch (error) {
         if (cancelled) return;
         const unreachable = error instanceof StoreUnreachableError || (error instanceof MeshboardError && error.code === 'unavailable');
-        const title = unreachable
-          ? 'Cannot reach the board store'
-          : error instanceof MeshboardError && error.code === 'token_revoked'
-            ? 'This link was revoked'
-            : error instanceof MeshboardError && (error.code === 'board_not_found' || error.code === 'not_found')
-              ? 'Board not found'
-              : 'Cannot open this board';
-        setPhase({ kind: 'error', title, message: describeError(error), retry: unreachable });
-        return;
+        // An editor who opened this board here before has its local copy (y-indexeddb): open that, edit
+        // offline, and let the connection upload when the store is back (it keeps retrying).
+        const known = getRecentBoard(boardId);
+        if (unreachable && claims.r === 'edit' && known) {
+          metaTitle = known.title;
+          openedOffline = true;
+        }
+        if (!openedOffline) {
+          const title = unreachable
+            ? 'Cannot reach the board store'
+            : error instanceof MeshboardError && error.code === 'token_revoked'
+              ? 'This link was revoked'
+              : error instanceof MeshboardError && (error.code === 'board_not_found' || error.code === 'not_found')
+                ? 'Board not found'
+                : 'Cannot open this board';
+          setPhase({ kind: 'error', title, message: describeError(error), retry: unreachable });
+          return;
+        }
       }
       if (cancelled) return;
+      if (openedOffline) setNotice("The board store is unreachable: showing this browser's copy of the board. Your changes are kept here and uploaded when the store is back.");
 
       const me = loadUser();
       setUser(me);
@@ -353,8 +364,8 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
         <div className="row topbar-right">
           <PresenceList entries={presence} />
           {user ? <UserBadge onChange={onUser} /> : null}
-          <button type="button" className="btn" data-testid="history-button" title="Version history" onClick={() => setDialog('history')} disabled={!session}>
-            <span aria-hidden>🕘</span>
+          <button type="button" className="btn" data-testid="history-button" title="Version history" aria-label="Version history" onClick={() => setDialog('history')} disabled={!session}>
+            <HistoryIcon />
             <span className="hide-narrow">History</span>
           </button>
           <button type="button" className="btn" data-testid="share" onClick={() => setDialog('share')} disabled={!session}>

@@ -57,6 +57,15 @@ function Preview({ state }: { state: Uint8Array }) {
   return <div ref={hostRef} className={styles.preview} data-testid="history-preview" aria-label="Preview of this version (read-only)" />;
 }
 
+/** Clock with a back arrow, drawn like the other 20px line icons (icons.tsx). */
+export function HistoryIcon() {
+  return (
+    <svg width="20" height="20" viewBox="0 0 20 20" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" aria-hidden>
+      <path d="M3.5 10a6.5 6.5 0 1 0 1.9-4.6M3.5 3.5v2.9h2.9M10 6.5V10l2.5 1.5" />
+    </svg>
+  );
+}
+
 export interface HistoryDialogProps {
   storeUrl: string;
   boardId: string;
