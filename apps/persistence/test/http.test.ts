@@ -1,5 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
-import { AppendAck, BoardMeta, CreateBoardResponse, ErrorBody, HistoryList, RotateTokensResponse, STATE_VECTOR_HEADER, apiPaths, base64ToBytes } from '@meshboard/protocol';
+import { AppendAck, BoardMeta, CreateBoardResponse, ErrorBody, HistoryList, RotateTokensResponse, STATE_VECTOR_HEADER, apiPaths, base64ToBytes, newBoardId } from '@meshboard/protocol';
+import { issueBoardTokens } from '@meshboard/tokens';
+import type { InjectOptions } from 'fastify';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultStoreOptions, type PersistenceConfig } from '../src/config.js';
@@ -165,6 +167,91 @@ describe.each(engines)('HTTP API on %s', (engine) => {
     expectError(await server.app.inject({ method: 'PATCH', url: apiPaths.board(board.id), headers: { ...auth(board.editToken), 'content-type': 'application/json' }, payload: { title: '' } }), 400, 'bad_request');
     const after = (await server.app.inject({ method: 'GET', url: apiPaths.state(board.id), headers: auth(board.viewToken) })).rawPayload;
     expect(Buffer.compare(before, after)).toBe(0);
+  });
+
+  it('refuses every kind of bad input with a clear 4xx, stores nothing and leaves the board intact', async () => {
+    const target = CreateBoardResponse.parse((await server.app.inject({ method: 'POST', url: apiPaths.boards })).json());
+    const edit = auth(target.editToken);
+    const doc = new Y.Doc();
+    const good = shapeUpdate(doc, 'kept');
+    expect((await server.app.inject({ method: 'POST', url: apiPaths.updates(target.id), headers: { ...edit, ...octet }, payload: Buffer.from(good) })).statusCode).toBe(200);
+    const snapshot = async () => ({
+      state: (await server.app.inject({ method: 'GET', url: apiPaths.state(target.id), headers: edit })).rawPayload,
+      rows: await server.db.prisma.boardUpdate.count({ where: { boardId: target.id } }),
+      meta: (await server.app.inject({ method: 'GET', url: apiPaths.board(target.id), headers: edit })).json() as unknown,
+    });
+    const before = await snapshot();
+    const next = shapeUpdate(new Y.Doc(), 'never');
+    const cases: [string, InjectOptions, number, string][] = [
+      ['update as JSON', { method: 'POST', url: apiPaths.updates(target.id), headers: { ...edit, 'content-type': 'application/json' }, payload: Buffer.from(next) }, 415, 'unsupported_media_type'],
+      ['update as form', { method: 'POST', url: apiPaths.updates(target.id), headers: { ...edit, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a=b' }, 415, 'unsupported_media_type'],
+      ['update as multipart', { method: 'POST', url: apiPaths.updates(target.id), headers: { ...edit, 'content-type': 'multipart/form-data; boundary=x' }, payload: '--x--' }, 415, 'unsupported_media_type'],
+      ['state vector as JSON', { method: 'POST', url: apiPaths.diff(target.id), headers: { ...edit, 'content-type': 'application/json' }, payload: '[]' }, 415, 'unsupported_media_type'],
+      ['rename as binary', { method: 'PATCH', url: apiPaths.board(target.id), headers: { ...edit, ...octet }, payload: Buffer.from('{"title":"x"}') }, 415, 'unsupported_media_type'],
+      ['rename without body', { method: 'PATCH', url: apiPaths.board(target.id), headers: { ...edit, 'content-type': 'application/json' } }, 400, 'bad_request'],
+      ['rename with a number', { method: 'PATCH', url: apiPaths.board(target.id), headers: { ...edit, 'content-type': 'application/json' }, payload: { title: 5 } }, 400, 'bad_request'],
+      ['rename with garbage JSON', { method: 'PATCH', url: apiPaths.board(target.id), headers: { ...edit, 'content-type': 'application/json' }, payload: '{"title":' }, 400, 'bad_request'],
+      ['rename over the JSON limit', { method: 'PATCH', url: apiPaths.board(target.id), headers: { ...edit, 'content-type': 'application/json' }, payload: JSON.stringify({ title: 'x'.repeat(200 * 1024) }) }, 413, 'payload_too_large'],
+      ['truncated update', { method: 'POST', url: apiPaths.updates(target.id), headers: { ...edit, ...octet }, payload: Buffer.from(next.slice(0, 5)) }, 400, 'invalid_update'],
+      ['update cut by one byte', { method: 'POST', url: apiPaths.updates(target.id), headers: { ...edit, ...octet }, payload: Buffer.from(next.slice(0, next.length - 1)) }, 400, 'invalid_update'],
+      ['random bytes', { method: 'POST', url: apiPaths.updates(target.id), headers: { ...edit, ...octet }, payload: Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 97 + 13) % 256)) }, 400, 'invalid_update'],
+      ['JSON text sent as an update', { method: 'POST', url: apiPaths.updates(target.id), headers: { ...edit, 'content-type': 'text/plain' }, payload: '{"shapes":{}}' }, 400, 'invalid_update'],
+      ['empty update', { method: 'POST', url: apiPaths.updates(target.id), headers: { ...edit, ...octet } }, 400, 'invalid_update'],
+      ['garbage state vector', { method: 'POST', url: apiPaths.diff(target.id), headers: { ...edit, ...octet }, payload: Buffer.from([0x05, 0xff, 0xff]) }, 400, 'invalid_update'],
+      ['update over the body limit', { method: 'POST', url: apiPaths.updates(target.id), headers: { ...edit, ...octet }, payload: Buffer.alloc(8 * 1024 * 1024 + 1, 1) }, 413, 'payload_too_large'],
+      ['unknown history entry', { method: 'GET', url: apiPaths.historyEntry(target.id, 'AAAAAAAAAAAAAAAA'), headers: edit }, 404, 'not_found'],
+      ['restore of an unknown entry', { method: 'POST', url: apiPaths.restore(target.id, 'AAAAAAAAAAAAAAAA'), headers: edit }, 404, 'not_found'],
+      ['no token', { method: 'POST', url: apiPaths.updates(target.id), headers: octet, payload: Buffer.from(next) }, 401, 'unauthorized'],
+      ['garbage token', { method: 'POST', url: apiPaths.updates(target.id), headers: { authorization: 'Bearer garbage', ...octet }, payload: Buffer.from(next) }, 401, 'unauthorized'],
+      ['token signed with another secret', { method: 'POST', url: apiPaths.updates(target.id), headers: { ...auth(issueBoardTokens('another-secret-another-secret-another-secret', target.id, 0).editToken), ...octet }, payload: Buffer.from(next) }, 401, 'unauthorized'],
+      ['view token writing', { method: 'POST', url: apiPaths.updates(target.id), headers: { ...auth(target.viewToken), ...octet }, payload: Buffer.from(next) }, 403, 'forbidden'],
+      ['view token renaming', { method: 'PATCH', url: apiPaths.board(target.id), headers: { ...auth(target.viewToken), 'content-type': 'application/json' }, payload: { title: 'x' } }, 403, 'forbidden'],
+      ['view token deleting', { method: 'DELETE', url: apiPaths.board(target.id), headers: auth(target.viewToken) }, 403, 'forbidden'],
+      ['view token rotating', { method: 'POST', url: apiPaths.rotateTokens(target.id), headers: auth(target.viewToken) }, 403, 'forbidden'],
+      ['token of another board', { method: 'POST', url: apiPaths.updates(target.id), headers: { ...auth(board.editToken), ...octet }, payload: Buffer.from(next) }, 403, 'forbidden'],
+    ];
+    for (const [name, request, status, code] of cases) {
+      const response = await server.app.inject(request);
+      expect({ name, status: response.statusCode, code: (response.json() as { error?: { code?: string } }).error?.code }).toEqual({ name, status, code });
+      expect(ErrorBody.parse(response.json()).error.message.length).toBeGreaterThan(0);
+    }
+    expect(await snapshot()).toEqual(before);
+
+    // unknown boards: a well-formed id with a correctly signed token for it is still 404, and nothing is created
+    const ghost = newBoardId();
+    const ghostTokens = issueBoardTokens(SECRET, ghost, 0);
+    expectError(await server.app.inject({ method: 'POST', url: apiPaths.updates(ghost), headers: { ...auth(ghostTokens.editToken), ...octet }, payload: Buffer.from(next) }), 404, 'board_not_found');
+    expectError(await server.app.inject({ method: 'GET', url: apiPaths.state(ghost), headers: auth(ghostTokens.viewToken) }), 404, 'board_not_found');
+    expectError(await server.app.inject({ method: 'POST', url: apiPaths.diff(ghost), headers: { ...auth(ghostTokens.viewToken), ...octet }, payload: Buffer.from([0]) }), 404, 'board_not_found');
+    expectError(await server.app.inject({ method: 'GET', url: apiPaths.history(ghost), headers: auth(ghostTokens.viewToken) }), 404, 'board_not_found');
+    expect(await server.db.prisma.board.count({ where: { id: ghost } })).toBe(0);
+    expect(await server.db.prisma.boardUpdate.count({ where: { boardId: ghost } })).toBe(0);
+  });
+
+  it('takes a multi-megabyte update as a streamed (chunked) body over a real socket', async () => {
+    const url = await server.listen();
+    const target = CreateBoardResponse.parse((await (await fetch(`${url}${apiPaths.boards}`, { method: 'POST' })).json()) as unknown);
+    const doc = new Y.Doc();
+    const big = shapeUpdate(doc, 'streamed', 5 * 1024 * 1024);
+    const chunk = 64 * 1024;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let offset = 0; offset < big.length; offset += chunk) controller.enqueue(big.slice(offset, offset + chunk));
+        controller.close();
+      },
+    });
+    const response = await fetch(`${url}${apiPaths.updates(target.id)}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${target.editToken}`, 'content-type': 'application/octet-stream' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(200);
+    expect(AppendAck.parse(await response.json()).changed).toBe(true);
+    const state = await fetch(`${url}${apiPaths.state(target.id)}`, { headers: { authorization: `Bearer ${target.viewToken}` } });
+    const joined = new Y.Doc();
+    Y.applyUpdate(joined, new Uint8Array(await state.arrayBuffer()));
+    expect((joined.getMap<Y.Map<unknown>>('shapes').get('streamed')!.get('blob') as string).length).toBe(5 * 1024 * 1024);
   });
 
   it('enforces token rules: required, signed, for this board, role, generation', async () => {
