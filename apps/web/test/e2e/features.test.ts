@@ -51,6 +51,13 @@ async function historyEntries(id: string, token: string): Promise<Array<{ id: st
   return ((await response.json()) as { entries: Array<{ id: string; createdAt: string; shapeCount: number }> }).entries;
 }
 
+/** Compactions the store has run so far (its /metrics), to know a snapshot was taken without guessing timings. */
+async function compactions(): Promise<number> {
+  const text = await (await fetch(`${stack.storeUrl}/metrics`)).text();
+  const match = /^meshboard_persistence_store\{[^}]*counter="compactions"[^}]*\} (\d+)/m.exec(text);
+  return match ? Number(match[1]) : 0;
+}
+
 async function peer(): Promise<{ context: BrowserContext; page: Page }> {
   const p = await newPeer(browser, stack.webUrl);
   contexts.push(p.context);
@@ -115,16 +122,18 @@ describe('version history', () => {
     await openBoard(a.page, link(board.id, board.editToken));
     await openBoard(v.page, link(board.id, board.viewToken));
 
-    // three shapes, each followed by a pause: every idle compaction after the first keeps the previous snapshot
+    // three shapes, each followed by a pause until the store compacted: every compaction after the first keeps
+    // the previous snapshot as a restore point (1 shape, then 2 shapes)
     const spots: Array<[number, number]> = [
       [300, 250],
       [520, 250],
       [740, 250],
     ];
     for (const [i, [x, y]] of spots.entries()) {
+      const before = await compactions();
       await drawRect(a.page, x, y, i + 1);
       await expect.poll(() => storeShapes(board.id, board.editToken), { timeout: 15_000 }).toBe(i + 1);
-      await a.page.waitForTimeout(2500);
+      await expect.poll(compactions, { timeout: 20_000 }).toBeGreaterThan(before);
     }
     await expect.poll(async () => (await historyEntries(board.id, board.editToken)).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
     await waitForShapeCount(v.page, 3, 20_000);
@@ -136,7 +145,7 @@ describe('version history', () => {
     );
     expect(listed.length).toBeGreaterThanOrEqual(2);
     for (let i = 1; i < listed.length; i++) expect(listed[i]!.at).toBeLessThanOrEqual(listed[i - 1]!.at);
-    expect(listed[0]!.shapes).toBe(2);
+    expect(listed[0]!.shapes).toBe(2); // the snapshot before the last compaction
     expect(listed.map((e) => e.shapes)).toContain(1);
     const entryText = await a.page.textContent('[data-testid="history-entry"]');
     expect(entryText).toMatch(/2 shapes · \d+(\.\d)? (B|KB)/);
