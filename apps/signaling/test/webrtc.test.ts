@@ -71,6 +71,17 @@ describe('WebRTC through our signaling', () => {
     for (const s of await states(list)) expect(s.status!.peers.every((p) => p.mode === 'p2p')).toBe(true);
   });
 
+  it('five peers joining at the same moment (WebRTC glare) still end in a full P2P mesh', async () => {
+    // stock y-webrtc leaves a pair whose announces crossed unconnected forever; connectBoard retries it
+    const board = store.createBoard();
+    const list = await spawnPeers(5, 'glare');
+    const joined = await Promise.all(list.map((p) => connect(p, board.id, board.editToken)));
+    for (const r of joined) expect(r).toMatchObject({ seeded: true });
+    await waitFor(async () => p2pMesh(await states(list)), 60_000, 'full p2p mesh after simultaneous joins');
+    await waitFor(async () => (await states(list)).every((s) => s.status!.peers.length === 4), 10_000, 'presence of 4');
+    for (const s of await states(list)) expect(s.status!.peers.map((p) => p.mode)).toEqual(['p2p', 'p2p', 'p2p', 'p2p']);
+  });
+
   it('a stock y-webrtc client (plain WebSocket endpoint) and a sync client sync over WebRTC', async () => {
     const board = store.createBoard();
     const [ours, theirs] = await spawnPeers(2, 'mix');

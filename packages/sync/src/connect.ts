@@ -4,7 +4,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { io, type Socket } from 'socket.io-client';
-import { WebrtcProvider } from 'y-webrtc';
+import { WebrtcProvider, type WebrtcConn } from 'y-webrtc';
 import {
   MeshboardError,
   SocketEvent,
@@ -412,6 +412,33 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
     }
   };
 
+  // ------------------------------------------------------------------ stuck WebRTC connections
+  // y-webrtc never gives up on a connection that does not come up. The common case is glare: two peers that
+  // announce at the same moment both create an initiator connection, one accepts the other's offer into its
+  // own initiator and the pair stays unconnected forever (measured: 5 stock peers joining at once left a pair
+  // without a data channel). Such a peer is served through the relay after `deadline`; in addition, a
+  // connection still not up after its patience is destroyed: y-webrtc drops it and announces again, and the
+  // pair starts over. Patience grows per remote peer (backoff, with jitter so both sides do not retry in step).
+  const connBorn = new WeakMap<WebrtcConn, { at: number; patience: number }>();
+  const connRetries = new Map<string, number>();
+  const stuckPatience = (attempts: number) => Math.max(deadline, 4000) * 2 ** Math.min(attempts, 4) * (1 + Math.random() * 0.5);
+  const reapStuckConns = () => {
+    const room = provider?.room;
+    if (!room || signaling !== 'connected') return; // starting over needs signaling
+    const now = Date.now();
+    for (const [peerId, conn] of room.webrtcConns) {
+      const born = connBorn.get(conn);
+      if (!born || conn.connected || conn.closed || now - born.at < born.patience) continue;
+      connRetries.set(peerId, (connRetries.get(peerId) ?? 0) + 1);
+      try {
+        (conn.peer as { destroy(): void }).destroy(); // -> 'close': y-webrtc forgets it and re-announces
+      } catch {
+        room.webrtcConns.delete(peerId);
+      }
+    }
+    if (connRetries.size > 256) connRetries.clear();
+  };
+
   // ------------------------------------------------------------------ peers and modes
   const p2pConnected = (presence: Presence): boolean => {
     if (!provider?.room || !presence.peerId) return false;
@@ -504,12 +531,13 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
     // y-webrtc emits 'peers' when a connection is created or closed, but not when its data channel opens
     // (WebrtcConn only flips `connected`). Without this hook a peer stayed 'connecting' in status() until the
     // next poll, i.e. after edits had already converged over that very connection.
-    const hooked = new WeakSet<object>();
     const hookConns = () => {
       for (const conn of provider?.room?.webrtcConns.values() ?? []) {
-        if (hooked.has(conn)) continue;
-        hooked.add(conn);
+        if (connBorn.has(conn)) continue;
+        const attempts = connRetries.get(conn.remotePeerId) ?? 0;
+        connBorn.set(conn, { at: Date.now(), patience: stuckPatience(attempts) });
         (conn.peer as { on(event: string, fn: () => void): void }).on('connect', () => {
+          connRetries.delete(conn.remotePeerId);
           if (!destroyed) refreshModes();
         });
       }
@@ -607,7 +635,10 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
   };
   awareness.on('update', onAwarenessUpdate);
 
-  const modeTimer = setInterval(refreshModes, 250);
+  const modeTimer = setInterval(() => {
+    reapStuckConns();
+    refreshModes();
+  }, 250);
   const antiEntropyTimer = setInterval(() => void antiEntropy(), (options.antiEntropyIntervalMs ?? 15_000) * (0.8 + Math.random() * 0.4));
   const sweepTimer = setInterval(() => {
     const cutoff = Date.now() - RESEND_KEEP_MS;
