@@ -19,7 +19,13 @@ let doc = new Y.Doc();
 let connection: ReturnType<typeof connectBoard> | null = null;
 let stock: InstanceType<typeof WebrtcProvider> | null = null;
 const arrivals: Record<string, number> = {};
-const now = () => performance.timeOrigin + performance.now();
+// CLOCK_MONOTONIC is system-wide on Linux: timestamps compare across processes (benchmark latencies)
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+let connectStartedAt = 0;
+const stamped = new Set<string>();
+/** benchmark baseline: a bare Socket.IO client of a broadcast echo server */
+let bare: { close(): void; emit(event: string, ...args: unknown[]): void } | null = null;
+const bareSamples: Array<[key: string, sentAt: number, arrivedAt: number]> = [];
 
 function watch(d: InstanceType<typeof Y.Doc>) {
   d.getMap('m').observe((event) => {
@@ -42,7 +48,9 @@ async function handle(msg: Msg): Promise<unknown> {
       const o = msg as unknown as {
         boardId: string; token: string; signalingUrl: string; storeUrl: string; name: string;
         rtcConfiguration?: Record<string, unknown>; p2pDeadlineMs?: number; transports?: Array<'polling' | 'websocket'>;
+        disableP2P?: boolean;
       };
+      connectStartedAt = now();
       connection = connectBoard(o.boardId, o.token, {
         signalingUrl: o.signalingUrl,
         storeUrl: o.storeUrl,
@@ -53,18 +61,61 @@ async function handle(msg: Msg): Promise<unknown> {
         ...(o.rtcConfiguration ? { rtcConfiguration: o.rtcConfiguration as never } : {}),
         ...(o.p2pDeadlineMs ? { p2pDeadlineMs: o.p2pDeadlineMs } : {}),
         ...(o.transports ? { transports: o.transports } : {}),
+        ...(o.disableP2P ? { disableP2P: true } : {}),
       });
       try {
         await connection.whenSeeded();
-        return { seeded: true, role: connection.role };
+        return { seeded: true, role: connection.role, seededMs: now() - connectStartedAt };
       } catch (error) {
         return { seeded: false, error: { code: (error as { code?: string }).code, message: (error as Error).message } };
       }
     }
     case 'stock': {
       const o = msg as unknown as { boardId: string; url: string };
+      connectStartedAt = now();
       stock = new WebrtcProvider(o.boardId, doc, { signaling: [o.url], peerOpts: { wrtc, config: { iceServers: [] } } });
       return { ok: true };
+    }
+    case 'waitMesh': {
+      // benchmark: ms from connect/stock until `n` WebRTC connections are open (and, for connectBoard,
+      // status() reports n peers in p2p), measured in this process
+      const n = msg.n as number;
+      const until = now() + ((msg.timeoutMs as number | undefined) ?? 30_000);
+      const done = () => {
+        if (webrtc().conns.filter((c) => c.connected).length < n) return false;
+        if (!connection) return true;
+        const peers = connection.status().peers;
+        return peers.length >= n && peers.every((p) => p.mode === 'p2p');
+      };
+      while (!done()) {
+        if (now() > until) throw new Error(`no mesh of ${n} in time`);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      return { ms: now() - connectStartedAt };
+    }
+    case 'bare': {
+      // benchmark baseline: join a room of a bare Socket.IO broadcast server; record what arrives
+      const { io } = await import('socket.io-client');
+      const socket = io(msg.url as string, { transports: ['websocket'], forceNew: true });
+      socket.on('m', (key: string, sentAt: number) => bareSamples.push([key, sentAt, now()]));
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => socket.emit('join', msg.room, () => resolve()));
+        socket.once('connect_error', reject);
+      });
+      bare = socket;
+      return { ok: true };
+    }
+    case 'bareSend':
+      bare?.emit('m', msg.key, now());
+      return { ok: true };
+    case 'samples': {
+      // [key, sentAt, arrivedAt] for every stamped key that arrived here from another peer
+      const fromDoc: Array<[string, number, number]> = [];
+      for (const [key, arrivedAt] of Object.entries(arrivals)) {
+        const sentAt = doc.getMap('m').get(key);
+        if (typeof sentAt === 'number' && !stamped.has(key)) fromDoc.push([key, sentAt, arrivedAt]);
+      }
+      return [...fromDoc, ...bareSamples];
     }
     case 'set':
       doc.getMap('m').set(msg.key as string, msg.value);
@@ -72,6 +123,7 @@ async function handle(msg: Msg): Promise<unknown> {
     case 'stamp': {
       // benchmark: write a key whose value is the send time
       const key = msg.key as string;
+      stamped.add(key);
       doc.getMap('m').set(key, now());
       return { ok: true };
     }
@@ -96,6 +148,7 @@ async function handle(msg: Msg): Promise<unknown> {
     case 'destroy':
       await connection?.destroy();
       stock?.destroy();
+      bare?.close();
       doc.destroy();
       doc = new Y.Doc();
       return { ok: true };

@@ -1,0 +1,381 @@
+/**
+ * Realtime benchmark (issue 3, Performance). Loopback only, every party a real process:
+ *   - the real persistence service (PGlite in a temp dir) and the signaling service (`node dist/main.js`),
+ *   - board peers in their own processes (test/peer.ts: packages/sync `connectBoard`, or a stock y-webrtc
+ *     provider), real WebRTC data channels through @roamhq/wrtc,
+ *   - named baselines in the same run: y-webrtc's stock signaling server (node_modules/y-webrtc/bin/server.js)
+ *     and a bare Socket.IO broadcast echo server (bench/bare-server.ts).
+ *
+ * Run (after `npx turbo run build --filter=@meshboard/signaling...`):
+ *   cd apps/signaling && npm run bench
+ * Knobs: BENCH_PEERS (5), BENCH_UPDATES per peer (100), BENCH_INTERVAL_MS between updates (10),
+ *        BENCH_JOINS (5), BENCH_IDLE_CONNECTIONS (1000), BENCH_JSON=path to also write the numbers as JSON.
+ *
+ * Latency = arrival time in the receiving process minus the send time written by the sender, both read from
+ * CLOCK_MONOTONIC (process.hrtime), which is one clock for every process on Linux.
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, connect as tcpConnect } from 'node:net';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import WebSocket from 'ws';
+import { startPeer, startService, type Peer, type ServiceProcess } from '../test/peers.js';
+import { startPersistence, type PersistenceProcess } from '../test/persistence.js';
+
+const require = createRequire(import.meta.url);
+const PEERS = Number(process.env.BENCH_PEERS ?? 5);
+const UPDATES = Number(process.env.BENCH_UPDATES ?? 100);
+const INTERVAL_MS = Number(process.env.BENCH_INTERVAL_MS ?? 10);
+const JOINS = Number(process.env.BENCH_JOINS ?? 5);
+const IDLE = Number(process.env.BENCH_IDLE_CONNECTIONS ?? 1000);
+const WARMUP = 10;
+const SECRET = randomBytes(32).toString('base64url');
+const STOCK_SERVER = path.join(path.dirname(require.resolve('y-webrtc')), '..', 'bin', 'server.js');
+const BARE_SERVER = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = (...args: unknown[]) => console.error('[bench]', ...args);
+
+interface Stats {
+  n: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+function stats(values: number[]): Stats {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
+  return { n: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? NaN };
+}
+const fmt = (s: Stats) => `p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms  max ${s.max.toFixed(2)} ms  (n=${s.n})`;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+async function waitForPort(port: number, timeoutMs = 15_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = tcpConnect(port, '127.0.0.1', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > until) throw new Error(`nothing listens on ${port}`);
+    await sleep(50);
+  }
+}
+function rssKiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!m) throw new Error('no VmRSS');
+  return Number(m[1]);
+}
+/** median of a few RSS readings over ~1.5 s (V8 grows and trims its heap in steps) */
+async function settledRss(pid: number): Promise<number> {
+  const readings: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    await sleep(250);
+    readings.push(rssKiB(pid));
+  }
+  return stats(readings).p50;
+}
+async function stopChild(child: ChildProcess) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(t);
+}
+async function startStockServer(): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [STOCK_SERVER], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+  await waitForPort(port);
+  return { child, url: `ws://127.0.0.1:${port}` };
+}
+async function startBareServer(): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(BARE_SERVER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m: { port: number }) => resolve(m.port));
+    child.once('exit', (code) => reject(new Error(`bare server exited ${code}`)));
+  });
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+type Sample = [key: string, sentAt: number, arrivedAt: number];
+
+/** Every peer in turn writes a timestamped key, one every INTERVAL_MS; returns one-way latencies. */
+async function measure(peers: Peer[], prefix: string, send: (peer: Peer, key: string) => Promise<unknown>): Promise<Stats> {
+  for (let i = 0; i < WARMUP; i++) for (const [j, p] of peers.entries()) await send(p, `${prefix}w-${j}-${i}`);
+  await sleep(500);
+  for (let i = 0; i < UPDATES; i++) {
+    for (const [j, p] of peers.entries()) {
+      await send(p, `${prefix}-${j}-${i}`);
+      await sleep(INTERVAL_MS);
+    }
+  }
+  await sleep(1500);
+  const expected = UPDATES * peers.length * (peers.length - 1);
+  const samples = (await Promise.all(peers.map((p) => p.call<Sample[]>('samples')))).flat().filter(([key]) => key.startsWith(`${prefix}-`));
+  if (samples.length < expected) log(`${prefix}: only ${samples.length} of ${expected} deliveries arrived`);
+  return stats(samples.map(([, sentAt, arrivedAt]) => arrivedAt - sentAt));
+}
+
+async function spawnPeers(n: number, prefix: string): Promise<Peer[]> {
+  return Promise.all(Array.from({ length: n }, (_, i) => startPeer(`${prefix}${i}`)));
+}
+const stopAll = (peers: Peer[]) => Promise.all(peers.map((p) => p.stop()));
+
+async function main() {
+  const started = new Date();
+  log(`node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const results: Record<string, unknown> = {
+    date: started.toISOString(),
+    node: process.version,
+    cores: os.cpus().length,
+    loadavgAtStart: os.loadavg(),
+    config: { peers: PEERS, updatesPerPeer: UPDATES, intervalMs: INTERVAL_MS, joins: JOINS, idleConnections: IDLE },
+  };
+
+  const store = await startPersistence(SECRET);
+  const signalingEnv = { MESHBOARD_TOKEN_SECRET: SECRET, PERSISTENCE_URL: store.url };
+  let signaling: ServiceProcess = await startService(signalingEnv);
+  const connectOpts = (board: { id: string; editToken: string }, name: string, extra: Record<string, unknown> = {}) => ({
+    boardId: board.id,
+    token: board.editToken,
+    signalingUrl: signaling.url,
+    storeUrl: store.url,
+    name,
+    ...extra,
+  });
+  try {
+    // ------------------------------------------------------------ P2P: Meshboard
+    log(`P2P (Meshboard): ${PEERS} peers, ${UPDATES} updates each`);
+    const board = await store.createBoard('bench p2p');
+    const mesh = await spawnPeers(PEERS, 'mb');
+    for (const p of mesh) await p.call('connect', connectOpts(board, p.name));
+    await Promise.all(mesh.map((p) => p.call('waitMesh', { n: PEERS - 1, timeoutMs: 60_000 }, 70_000)));
+    const p2p = await measure(mesh, 'p2p', (p, key) => p.call('stamp', { key }));
+    results.p2pMeshboard = p2p;
+    log('  ', fmt(p2p));
+
+    // ------------------------------------------------------------ join-to-synced: a newcomer to a board with peers and content
+    log(`join-to-synced (Meshboard): ${JOINS} newcomers to the ${PEERS}-peer board`);
+    const seeded: number[] = [];
+    const meshed: number[] = [];
+    for (let i = 0; i < JOINS; i++) {
+      const [late] = await spawnPeers(1, `late${i}-`);
+      const r = await late!.call<{ seeded: boolean; seededMs: number }>('connect', connectOpts(board, late!.name));
+      if (!r.seeded) throw new Error('newcomer not seeded');
+      seeded.push(r.seededMs);
+      meshed.push((await late!.call<{ ms: number }>('waitMesh', { n: PEERS, timeoutMs: 30_000 }, 40_000)).ms);
+      await late!.stop();
+      await sleep(300);
+    }
+    const docBytes = (await fetch(`${store.url}/v1/boards/${board.id}/state`, { headers: { authorization: `Bearer ${board.viewToken}` } }).then((r) => r.arrayBuffer())).byteLength;
+    results.joinMeshboard = { seededFromStore: stats(seeded), p2pWithAllPeers: stats(meshed), boardBytes: docBytes };
+    log(`   seeded from store: ${fmt(stats(seeded))}; board ${docBytes} bytes`);
+    log(`   P2P with all ${PEERS}:   ${fmt(stats(meshed))}`);
+    await stopAll(mesh);
+
+    // ------------------------------------------------------------ P2P: stock y-webrtc through its own signaling server
+    log(`P2P (stock y-webrtc + bin/server.js): ${PEERS} peers`);
+    const stockServer = await startStockServer();
+    try {
+      const room = randomBytes(16).toString('base64url');
+      const stock = await spawnPeers(PEERS, 'yw');
+      for (const p of stock) await p.call('stock', { boardId: room, url: stockServer.url });
+      await Promise.all(stock.map((p) => p.call('waitMesh', { n: PEERS - 1, timeoutMs: 60_000 }, 70_000)));
+      const stockP2p = await measure(stock, 'p2p', (p, key) => p.call('stamp', { key }));
+      results.p2pStockYwebrtc = stockP2p;
+      log('  ', fmt(stockP2p));
+      const joins: number[] = [];
+      for (let i = 0; i < JOINS; i++) {
+        const [late] = await spawnPeers(1, `ywlate${i}-`);
+        await late!.call('stock', { boardId: room, url: stockServer.url });
+        joins.push((await late!.call<{ ms: number }>('waitMesh', { n: PEERS, timeoutMs: 30_000 }, 40_000)).ms);
+        await late!.stop();
+        await sleep(300);
+      }
+      results.joinStockYwebrtc = { p2pWithAllPeers: stats(joins) };
+      log(`   join, P2P with all ${PEERS}: ${fmt(stats(joins))}`);
+      await stopAll(stock);
+    } finally {
+      await stopChild(stockServer.child);
+    }
+
+    // ------------------------------------------------------------ relay: Meshboard
+    log(`relay (Meshboard, P2P disabled): ${PEERS} peers`);
+    const relayBoard = await store.createBoard('bench relay');
+    const relay = await spawnPeers(PEERS, 'rl');
+    for (const p of relay) await p.call('connect', connectOpts(relayBoard, p.name, { disableP2P: true, transports: ['websocket'] }));
+    const relayReady = async () =>
+      (await Promise.all(relay.map((p) => p.state()))).every((s) => s.status?.peers.length === PEERS - 1 && s.status.peers.every((x) => x.mode === 'relay'));
+    for (let until = Date.now() + 30_000; !(await relayReady()); await sleep(50)) if (Date.now() > until) throw new Error('relay peers not ready');
+    const relayStats = await measure(relay, 'relay', (p, key) => p.call('stamp', { key }));
+    results.relayMeshboard = relayStats;
+    log('  ', fmt(relayStats));
+    await stopAll(relay);
+
+    // ------------------------------------------------------------ relay: bare Socket.IO broadcast
+    log(`relay (bare Socket.IO broadcast echo server): ${PEERS} clients`);
+    const bareServer = await startBareServer();
+    try {
+      const bare = await spawnPeers(PEERS, 'bare');
+      for (const p of bare) await p.call('bare', { url: bareServer.url, room: 'r' });
+      const bareStats = await measure(bare, 'relay', (p, key) => p.call('bareSend', { key }));
+      results.relayBareSocketIo = bareStats;
+      log('  ', fmt(bareStats));
+      await stopAll(bare);
+    } finally {
+      await stopChild(bareServer.child);
+    }
+
+    // ------------------------------------------------------------ memory at IDLE idle connections
+    await signaling.stop();
+    results.idleMemory = await idleMemory(store, signalingEnv);
+    signaling = await startService(signalingEnv);
+  } finally {
+    await signaling.stop();
+    await store.close();
+  }
+
+  results.loadavgAtEnd = os.loadavg();
+  results.seconds = Math.round((Date.now() - started.getTime()) / 1000);
+  report(results);
+  if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify(results, null, 2));
+}
+
+interface IdleResult {
+  baselineKiB: number;
+  loadedKiB: number;
+  perConnectionKiB: number;
+}
+
+/** RSS of a fresh server process before and after IDLE idle connections (opened 50 at a time). */
+async function measureIdle(pid: number, open: (i: number) => Promise<() => void>): Promise<IdleResult> {
+  const closers: Array<() => void> = [];
+  closers.push(await open(-1)); // warm-up: the first connection loads lazy code paths
+  await sleep(1000);
+  const baselineKiB = await settledRss(pid);
+  for (let i = 0; i < IDLE; i += 50) {
+    closers.push(...(await Promise.all(Array.from({ length: Math.min(50, IDLE - i) }, (_, k) => open(i + k)))));
+  }
+  await sleep(3000); // idle: only heartbeats
+  const loadedKiB = await settledRss(pid);
+  for (const close of closers) close();
+  return { baselineKiB, loadedKiB, perConnectionKiB: (loadedKiB - baselineKiB) / IDLE };
+}
+
+async function idleMemory(store: PersistenceProcess, signalingEnv: Record<string, string>) {
+  log(`idle memory: ${IDLE} connections (10 per board)`);
+  const boards = await Promise.all(Array.from({ length: Math.ceil(IDLE / 10) + 1 }, (_, i) => store.createBoard(`idle ${i}`)));
+  const boardFor = (i: number) => boards[i < 0 ? boards.length - 1 : Math.floor(i / 10)]!;
+  const out: Record<string, IdleResult> = {};
+
+  // Meshboard, Socket.IO: joined (presence) and subscribed to the board's signaling topic, like an idle editor tab
+  {
+    const service = await startService({ ...signalingEnv, SIGNALING_HANDSHAKE_TIMEOUT_MS: '60000' });
+    try {
+      out.meshboardSocketIo = await measureIdle(service.child.pid!, async (i) => {
+        const board = boardFor(i);
+        const socket: Socket = ioClient(service.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+        await new Promise<void>((resolve, reject) => {
+          socket.once('connect', resolve);
+          socket.once('connect_error', reject);
+        });
+        const ack = (await socket.timeout(30_000).emitWithAck('join', {
+          boardId: board.id,
+          token: board.editToken,
+          user: { id: `u${i}`, name: `user ${i}`, color: '#336699' },
+          clientId: 1000 + i + 1,
+          peerId: `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+          mode: 'p2p',
+        })) as { ok: boolean; error?: unknown };
+        if (!ack.ok) throw new Error(`join refused: ${JSON.stringify(ack.error)}`);
+        socket.emit('signal', { type: 'subscribe', topics: [board.id] });
+        return () => socket.disconnect();
+      });
+    } finally {
+      await service.stop();
+    }
+  }
+  // Meshboard, stock endpoint /y-webrtc and y-webrtc's own server: a WebSocket subscribed to one topic
+  const openWs = (url: string, topic: string) =>
+    new Promise<() => void>((resolve, reject) => {
+      const ws = new WebSocket(url, { perMessageDeflate: false });
+      ws.once('open', () => {
+        ws.send(JSON.stringify({ type: 'subscribe', topics: [topic] }));
+        resolve(() => ws.terminate());
+      });
+      ws.once('error', reject);
+    });
+  {
+    const service = await startService(signalingEnv);
+    try {
+      out.meshboardStockEndpoint = await measureIdle(service.child.pid!, (i) => {
+        const board = boardFor(i);
+        return openWs(`${service.url.replace('http', 'ws')}/y-webrtc?token=${board.editToken}`, board.id);
+      });
+    } finally {
+      await service.stop();
+    }
+  }
+  {
+    const stock = await startStockServer();
+    try {
+      out.stockYwebrtcServer = await measureIdle(stock.child.pid!, (i) => openWs(stock.url, boardFor(i).id));
+    } finally {
+      await stopChild(stock.child);
+    }
+  }
+  for (const [name, r] of Object.entries(out)) {
+    log(`   ${name}: ${r.baselineKiB} KiB -> ${r.loadedKiB} KiB, ${r.perConnectionKiB.toFixed(1)} KiB per connection`);
+  }
+  return out;
+}
+
+function report(r: Record<string, unknown>) {
+  const s = (k: string) => r[k] as Stats;
+  const join = r.joinMeshboard as { seededFromStore: Stats; p2pWithAllPeers: Stats; boardBytes: number };
+  const stockJoin = r.joinStockYwebrtc as { p2pWithAllPeers: Stats };
+  const idle = r.idleMemory as Record<string, IdleResult>;
+  const lines = [
+    `Meshboard realtime benchmark, ${r.date as string} (node ${r.node as string}, ${r.cores as number} cores, load ${(r.loadavgAtStart as number[]).map((l) => l.toFixed(1)).join('/')})`,
+    `P2P update latency, ${PEERS} peers (target p99 <= 10 ms)`,
+    `  Meshboard (connectBoard over our signaling)   ${fmt(s('p2pMeshboard'))}`,
+    `  stock y-webrtc + its bin/server.js            ${fmt(s('p2pStockYwebrtc'))}`,
+    `Relay update latency, ${PEERS} peers (target p99 <= 15 ms)`,
+    `  Meshboard relay (Yjs frames, checked)         ${fmt(s('relayMeshboard'))}`,
+    `  bare Socket.IO broadcast echo server          ${fmt(s('relayBareSocketIo'))}`,
+    `Join-to-synced, newcomer to ${PEERS} peers on a ${join.boardBytes}-byte board`,
+    `  Meshboard: seeded from store                  ${fmt(join.seededFromStore)}`,
+    `  Meshboard: P2P with all ${PEERS} peers               ${fmt(join.p2pWithAllPeers)}`,
+    `  stock y-webrtc: P2P with all ${PEERS} peers          ${fmt(stockJoin.p2pWithAllPeers)}`,
+    `Signaling process memory, ${IDLE} idle connections (target <= 30 KB each)`,
+    ...Object.entries(idle).map(
+      ([name, x]) => `  ${name.padEnd(44)} ${(x.perConnectionKiB * 1.024).toFixed(1)} KB/conn (RSS ${x.baselineKiB} -> ${x.loadedKiB} KiB)`,
+    ),
+    `took ${r.seconds as number} s, load at end ${(r.loadavgAtEnd as number[]).map((l) => l.toFixed(1)).join('/')}`,
+  ];
+  console.log(lines.join('\n'));
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,113 @@
+/**
+ * The real persistence service (apps/persistence, `node dist/main.js`) as a child process on an ephemeral
+ * port, with embedded PGlite in a throw-away data directory. Tests and the benchmark use it instead of a
+ * fake store. Build it first (`npx turbo run build --filter=@meshboard/signaling...` builds it as a
+ * dev dependency of this workspace).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+export interface PersistenceProcess {
+  url: string;
+  child: ChildProcess;
+  dataDir: string;
+  createBoard(title?: string): Promise<{ id: string; editToken: string; viewToken: string }>;
+  rotate(boardId: string, editToken: string): Promise<{ editToken: string; viewToken: string }>;
+  /** stop the process (the data directory survives for restart()) */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** start again on the same port and data directory */
+  restart(): Promise<void>;
+  /** stop and delete the data directory */
+  close(): Promise<void>;
+}
+
+export function persistenceMain(): string {
+  // resolved through the workspace package (a test-only dev dependency), never imported as code
+  // (its package.json has no main/exports, so resolve the package folder)
+  const main = path.join(path.dirname(require.resolve('@meshboard/persistence/package.json')), 'dist', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: build apps/persistence first`);
+  return main;
+}
+
+export async function startPersistence(secret: string, options: { startTimeoutMs?: number } = {}): Promise<PersistenceProcess> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'meshboard-signaling-store-'));
+  const main = persistenceMain();
+  let port = 0;
+  let child!: ChildProcess;
+
+  const launch = async () => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      LOG_LEVEL: 'info',
+      MESHBOARD_DATA_DIR: dataDir,
+      MESHBOARD_TOKEN_SECRET: secret,
+      PERSISTENCE_PORT: String(port),
+      PERSISTENCE_HOST: '127.0.0.1',
+    };
+    delete env.DATABASE_URL; // embedded PGlite, never a shared PostgreSQL
+    child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    const collect = (d: Buffer) => {
+      log += d.toString();
+      if (log.length > 64_000) log = log.slice(-32_000);
+    };
+    child.stderr!.on('data', collect);
+    port = await new Promise<number>((resolve, reject) => {
+      // first open of an embedded PGlite runs initdb: seconds, more on a loaded machine
+      const timer = setTimeout(() => reject(new Error(`persistence did not start:\n${log}`)), options.startTimeoutMs ?? 120_000);
+      child.stdout!.on('data', (d: Buffer) => {
+        collect(d);
+        const m = /"address":"http:\/\/127\.0\.0\.1:(\d+)"[^\n]*persistence listening/.exec(log);
+        if (m) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`persistence exited ${code}:\n${log}`));
+      });
+    });
+  };
+  await launch();
+  const url = () => `http://127.0.0.1:${port}`;
+
+  const json = async <T>(route: string, init: RequestInit): Promise<T> => {
+    const res = await fetch(`${url()}${route}`, init);
+    if (!res.ok) throw new Error(`persistence ${route}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const handle: PersistenceProcess = {
+    get url() {
+      return url();
+    },
+    get child() {
+      return child;
+    },
+    dataDir,
+    createBoard: (title = 'Test board') =>
+      json('/v1/boards', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title }) }),
+    rotate: (boardId, editToken) =>
+      json(`/v1/boards/${boardId}/tokens/rotate`, { method: 'POST', headers: { authorization: `Bearer ${editToken}` } }),
+    stop,
+    restart: launch,
+    async close() {
+      await stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return handle;
+}
