@@ -180,6 +180,7 @@ describe('version history', () => {
     await v.page.click('[data-testid="history-entry"]');
     await v.page.waitForSelector('[data-testid="history-preview"][data-shape-count]', { timeout: 15_000 });
     await v.page.waitForSelector('[data-testid="history-view-only"]');
+    await save(v.page, 'history-view-only');
     expect(await v.page.$('[data-testid="history-restore"]')).toBeNull();
     await v.page.keyboard.press('Escape');
     await waitForShapeCount(v.page, 3);
@@ -191,11 +192,14 @@ describe('revoking links', () => {
     const board = await createBoard('Rotate board');
     const a = await peer();
     const old = await peer(); // a tab that keeps the old view link open
+    const oldEditor = await peer(); // another editor, elsewhere, with the old edit link open
     await openBoard(a.page, link(board.id, board.editToken));
     await drawRect(a.page, 400, 300, 1);
     await expect.poll(() => storeShapes(board.id, board.editToken), { timeout: 15_000 }).toBe(1);
     await openBoard(old.page, link(board.id, board.viewToken));
     await waitForShapeCount(old.page, 1, 20_000);
+    await openBoard(oldEditor.page, link(board.id, board.editToken));
+    await waitForShapeCount(oldEditor.page, 1, 20_000);
 
     await a.page.click('[data-testid="share"]');
     await a.page.waitForSelector('[data-testid="share-dialog"]');
@@ -215,6 +219,7 @@ describe('revoking links', () => {
     expect(editLink).toBe(link(board.id, newEditToken));
     const newViewToken = viewLink.split('#')[1]!;
     expect(newViewToken).not.toBe(board.viewToken);
+    await save(a.page, 'share-after-rotation');
     const recent = await a.page.evaluate((id) => JSON.parse(localStorage.getItem('meshboard:recent-boards') ?? '[]').find((b: { id: string }) => b.id === id), board.id);
     expect(recent).toMatchObject({ editToken: newEditToken, viewToken: newViewToken });
     await a.page.keyboard.press('Escape');
@@ -226,6 +231,8 @@ describe('revoking links', () => {
     // the tab still open with the old view link is told, not left with a dead canvas
     await old.page.waitForSelector('[data-testid="error-screen"]', { timeout: 45_000 });
     expect(await old.page.textContent('[data-testid="error-screen"]')).toContain('This link was revoked');
+    await oldEditor.page.waitForSelector('[data-testid="error-screen"]', { timeout: 45_000 });
+    expect(await oldEditor.page.textContent('[data-testid="error-screen"]')).toContain('This link was revoked');
 
     // opening the old links: revoked screen; the old tokens are refused by the store too
     const c = await peer();
