@@ -151,6 +151,15 @@ const api = {
     return samples;
   },
 
+  /** Shows the board zoomed to fit or at a zoom level around its centre (for --screenshots). */
+  view(zoom: 'fit' | number): void {
+    const editor = engine!.editor;
+    editor.zoomToFit();
+    if (zoom !== 'fit') editor.camera.zoomAt({ x: editor.viewport.width / 2, y: editor.viewport.height / 2 }, zoom);
+    // Strokes deferred by the outline budget are refined over the next frames: draw until none is left.
+    for (let i = 0; i < 200 && engine!.renderNow().deferred > 0; i++);
+  },
+
   close(): void {
     engine?.destroy();
     engine = null;

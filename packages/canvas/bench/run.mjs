@@ -1,6 +1,6 @@
 // Big-board benchmark (not a test): 50,000 mixed shapes in headless Debian Chromium, the engine against a
 // naive "draw everything every frame, no culling, no caching, no level of detail" renderer of the same shapes.
-// Usage: npm run bench -w @meshboard/canvas [-- --shapes 50000 --frames 60 --naive-frames 12]
+// Usage: npm run bench -w @meshboard/canvas [-- --shapes 50000 --frames 60 --naive-frames 10 --only optimized|naive]
 import { createServer } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,28 @@ const arg = (name, fallback) => {
 const SHAPES = arg('shapes', 50_000);
 const FRAMES = arg('frames', 60);
 const NAIVE_FRAMES = arg('naive-frames', 10);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
+const MODES = only ? [only] : ['optimized', 'naive'];
+const PROFILE = args.includes('--profile');
+// --screenshots <dir>: PNGs of each mode at a few zoom levels, to judge what the level of detail looks like
+const SHOTS = args.includes('--screenshots') ? args[args.indexOf('--screenshots') + 1] : null;
 const VIEWPORT = { width: 1280, height: 800 };
+
+/** --profile: the functions with the most self time while panning and zooming (CDP sampling profiler). */
+function printProfile(profile, mode) {
+  const self = new Map();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const dt = new Map();
+  profile.samples.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  for (const [id, t] of dt) {
+    const { functionName, url, lineNumber } = byId.get(id).callFrame;
+    const key = `${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber}`;
+    self.set(key, (self.get(key) ?? 0) + t / 1000);
+  }
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  console.log(`\nprofile (${mode}), self time, total ${total.toFixed(0)} ms:`);
+  for (const [key, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${t.toFixed(0).padStart(7)} ms  ${key}`);
+}
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'];
 
 const out = await mkdtemp(join(tmpdir(), 'meshboard-bench-'));
@@ -28,7 +49,8 @@ await build({
   format: 'esm',
   platform: 'browser',
   target: 'es2022',
-  minify: true,
+  minify: !PROFILE,
+  keepNames: PROFILE,
   outfile: join(out, 'bench.js'),
   logLevel: 'warning',
 });
@@ -56,7 +78,7 @@ const fmt = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 const results = [];
 try {
-  for (const mode of ['optimized', 'naive']) {
+  for (const mode of MODES) {
     // A fresh page per mode, so heap numbers do not mix.
     const page = await browser.newPage({ viewport: VIEWPORT, deviceScaleFactor: 1 });
     page.on('pageerror', (error) => console.error('page error:', error));
@@ -73,8 +95,20 @@ try {
     const baseHeap = await heap();
     const opened = await page.evaluate((m) => window.meshboardBench.open(m), mode);
     const openHeap = await heap();
+    if (SHOTS) {
+      for (const zoom of ['fit', 0.06, 0.12, 0.3, 1]) {
+        await page.evaluate((z) => window.meshboardBench.view(z), zoom);
+        await page.screenshot({ path: join(SHOTS, `${mode}-zoom-${zoom}.png`) });
+      }
+    }
     const frames = mode === 'naive' ? NAIVE_FRAMES : FRAMES;
+    if (PROFILE) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     const samples = await page.evaluate((n) => window.meshboardBench.panZoom(n), frames);
+    if (PROFILE) printProfile((await cdp.send('Profiler.stop')).profile, mode);
     const afterHeap = await heap();
     await page.evaluate(() => window.meshboardBench.close());
     await page.close();

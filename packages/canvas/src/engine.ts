@@ -245,6 +245,8 @@ export class CanvasEngine {
     });
     this.lastFrame = stats;
     if (this.editor.textEdit) this.positionTextarea(this.editor.textEdit);
+    // Some strokes were drawn with a stand-in to keep this frame fast: refine them on the next one.
+    if (stats.deferred > 0) this.requestRender();
     return stats;
   }
 

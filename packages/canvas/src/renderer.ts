@@ -3,6 +3,7 @@ import { DEFAULT_STYLE, type Bounds, type Shape } from '@meshboard/board';
 import type { Camera, Viewport } from './camera.js';
 import { freehandSize, linePointsWorld, resolveArrowPoints, shapeCorners, type ShapeLookup } from './geometry.js';
 import type { SceneIndex, SceneItem } from './scene.js';
+import { PixelLayer, splatShape } from './splat.js';
 import { HANDLES, HANDLE_SIZE, displayFrame, framePoint, rotateHandlePosition, selectionOutline, type Frame } from './selection.js';
 import type { RemoteCursor, Theme } from './types.js';
 
@@ -55,6 +56,18 @@ export const STICKY_TEXT_COLOR = '#1e1e1e';
 export const LOD_SIMPLE_PX = 10;
 /** Below this many screen pixels a shape is a single filled square, batched by colour. */
 export const LOD_DOT_PX = 2.5;
+/** From this many tiny shapes on screen, they are rasterised into a pixel buffer instead of canvas paths. */
+export const SPLAT_MIN_ITEMS = 400;
+/**
+ * Milliseconds per frame spent building new freehand outlines (perfect-freehand): zooming into a dense area
+ * reveals thousands of strokes at once; past the budget they are drawn as plain polylines and refined on the
+ * next frames, so the zoom itself stays smooth.
+ */
+export const OUTLINE_BUDGET_MS = 4;
+/** Strokes thinner than this many screen pixels get miter joins and butt caps (cheaper, same look). */
+export const ROUND_JOIN_MIN_PX = 1.5;
+/** Text whose font is smaller than this many screen pixels is drawn as bars, not glyphs. */
+export const TEXT_GREEK_PX = 5;
 
 export interface Overlay {
   selection: ReadonlySet<string>;
@@ -85,6 +98,8 @@ export interface FrameStats {
   drawn: number;
   simplified: number;
   culled: number;
+  /** freehand strokes drawn with a stand-in this frame (their smooth outline is built on a later frame) */
+  deferred: number;
 }
 
 type Outline = Path2D | number[];
@@ -100,6 +115,14 @@ const hasPath2D = typeof Path2D === 'function';
 export class Renderer {
   private readonly outlines = new WeakMap<Shape, Outline>();
   private readonly wrapped = new WeakMap<Shape, string[]>();
+  private readonly pixels = new PixelLayer();
+  private layer: { canvas: HTMLCanvasElement | OffscreenCanvas; ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D } | null = null;
+  private readonly fullItems: SceneItem[] = [];
+  private outlineBudgetEnd = Infinity;
+  private deferred = 0;
+  /** what the pixel buffer shows when the last frame was drawn entirely as pixels */
+  private pixelFrame: { version: number; zoom: number; dpr: number; theme: Theme; x: number; y: number } | null = null;
+  private readonly smallItems: SceneItem[] = [];
 
   constructor(readonly mode: 'optimized' | 'naive' = 'optimized') {}
 
@@ -112,7 +135,9 @@ export class Renderer {
     ctx.fillRect(0, 0, viewport.width, viewport.height);
     ctx.setTransform(dpr * camera.zoom, 0, 0, dpr * camera.zoom, -camera.x * camera.zoom * dpr, -camera.y * camera.zoom * dpr);
 
-    const stats: FrameStats = { drawn: 0, simplified: 0, culled: 0 };
+    const stats: FrameStats = { drawn: 0, simplified: 0, culled: 0, deferred: 0 };
+    this.outlineBudgetEnd = performance.now() + OUTLINE_BUDGET_MS;
+    this.deferred = 0;
     if (this.mode === 'naive') {
       for (const item of scene.all()) {
         this.drawShape(ctx, item.shape, input, false);
@@ -123,32 +148,65 @@ export class Renderer {
       stats.culled = scene.size - visible.length;
       this.drawItems(visible, input, stats);
     }
+    // Drafts are what the user is drawing right now: never deferred.
+    this.outlineBudgetEnd = Infinity;
     for (const draft of overlay.drafts) this.drawShape(ctx, draft, input, false);
     this.drawOverlay(input);
+    stats.deferred = this.deferred;
     return stats;
   }
 
   private drawItems(items: readonly SceneItem[], input: FrameInput, stats: FrameStats): void {
     const { ctx, camera, overlay } = input;
     const zoom = camera.zoom;
-    // Batches of simplified geometry, one path per colour: thousands of tiny shapes cost a few draw calls.
-    const dots = new Map<string, number[]>();
-    const outlines = new Map<string, SceneItem[]>();
+    // Shapes a few pixels wide get a simplified look; selected / erased ones are always drawn in full.
+    const full = this.fullItems;
+    const small = this.smallItems;
+    full.length = 0;
+    small.length = 0;
     for (const item of items) {
       const size = Math.max(item.maxX - item.minX, item.maxY - item.minY) * zoom;
-      if (size < LOD_SIMPLE_PX && !overlay.selection.has(item.id) && !overlay.erasing.has(item.id)) {
-        const color = this.lodColor(item.shape, input.theme);
-        if (size < LOD_DOT_PX) push(dots, color, item.minX, item.minY, item.maxX - item.minX, item.maxY - item.minY);
-        else {
-          let list = outlines.get(color);
-          if (!list) outlines.set(color, (list = []));
-          list.push(item);
-        }
-        stats.simplified++;
-        continue;
+      if (size < LOD_SIMPLE_PX && !overlay.selection.has(item.id) && !overlay.erasing.has(item.id)) small.push(item);
+      else full.push(item);
+    }
+    stats.simplified = small.length;
+    stats.drawn = full.length;
+    const canvas = (ctx as Partial<CanvasRenderingContext2D>).canvas;
+    const pixels = small.length >= SPLAT_MIN_ITEMS && canvas && typeof ImageData === 'function' && typeof (ctx as Partial<CanvasRenderingContext2D>).putImageData === 'function';
+    if (pixels && full.length === 0) {
+      // Only tiny shapes on screen (a big board zoomed out): the whole frame is one pixel buffer.
+      this.drawPixelFrame(small, input, canvas.width, canvas.height);
+      (ctx as CanvasRenderingContext2D).putImageData(this.pixels.imageData, 0, 0);
+      return;
+    }
+    this.pixelFrame = null;
+    for (const item of full) this.drawShape(ctx, item.shape, input, overlay.erasing.has(item.id));
+    if (small.length === 0) return;
+    if (pixels) {
+      // Tiny shapes stay on top of the big ones, as a transparent pixel layer composited once.
+      this.pixels.begin(canvas.width, canvas.height, 0);
+      this.splat(small, input, camera.x, camera.y);
+      const layer = this.layerCanvas(canvas.width, canvas.height);
+      layer.ctx.putImageData(this.pixels.imageData, 0, 0);
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.globalAlpha = 1;
+      ctx.drawImage(layer.canvas, 0, 0);
+      ctx.restore();
+      return;
+    }
+    // Few tiny shapes (or no pixel access, e.g. unit tests): batched paths, one per colour.
+    const dots = new Map<string, number[]>();
+    const outlines = new Map<string, SceneItem[]>();
+    for (const item of small) {
+      const size = Math.max(item.maxX - item.minX, item.maxY - item.minY) * zoom;
+      const color = this.lodColor(item.shape, input.theme);
+      if (size < LOD_DOT_PX) push(dots, color, item.minX, item.minY, item.maxX - item.minX, item.maxY - item.minY);
+      else {
+        let list = outlines.get(color);
+        if (!list) outlines.set(color, (list = []));
+        list.push(item);
       }
-      this.drawShape(ctx, item.shape, input, overlay.erasing.has(item.id));
-      stats.drawn++;
     }
     ctx.globalAlpha = 1;
     const minPx = 1 / zoom;
@@ -165,6 +223,84 @@ export class Renderer {
       for (const item of list) this.traceSimplified(ctx, item.shape, input.scene.lookup);
       ctx.stroke();
     }
+  }
+
+  /**
+   * A frame of only tiny shapes, as pixels. Panning at an unchanged zoom over an unchanged scene moves the
+   * previous picture by whole device pixels and rasterises only the uncovered strips.
+   */
+  private drawPixelFrame(items: readonly SceneItem[], input: FrameInput, width: number, height: number): void {
+    const layer = this.pixels;
+    const { camera, dpr, theme, scene } = input;
+    const s = camera.zoom * dpr;
+    const background = layer.color(THEMES[theme].background);
+    const last = this.pixelFrame;
+    if (last && last.version === scene.version && last.zoom === camera.zoom && last.dpr === dpr && last.theme === theme && layer.width === width && layer.height === height) {
+      const dx = Math.round((last.x - camera.x) * s);
+      const dy = Math.round((last.y - camera.y) * s);
+      if (Math.abs(dx) < width / 2 && Math.abs(dy) < height / 2) {
+        if (dx === 0 && dy === 0) return;
+        layer.shift(dx, dy, background);
+        // The buffer now shows the camera moved by exactly (dx, dy) pixels (within half a pixel of the real one).
+        last.x -= dx / s;
+        last.y -= dy / s;
+        const strips: Array<{ x0: number; y0: number; x1: number; y1: number }> = [];
+        if (dx > 0) strips.push({ x0: 0, y0: 0, x1: dx, y1: height });
+        if (dx < 0) strips.push({ x0: width + dx, y0: 0, x1: width, y1: height });
+        if (dy > 0) strips.push({ x0: 0, y0: 0, x1: width, y1: dy });
+        if (dy < 0) strips.push({ x0: 0, y0: height + dy, x1: width, y1: height });
+        for (const strip of strips) {
+          layer.clip(strip);
+          const world = { minX: last.x + strip.x0 / s, minY: last.y + strip.y0 / s, maxX: last.x + strip.x1 / s, maxY: last.y + strip.y1 / s };
+          this.splat(scene.query(world), input, last.x, last.y);
+        }
+        layer.clip(null);
+        return;
+      }
+    }
+    layer.begin(width, height, background);
+    this.splat(items, input, camera.x, camera.y);
+    this.pixelFrame = { version: scene.version, zoom: camera.zoom, dpr, theme, x: camera.x, y: camera.y };
+  }
+
+  /** Rasterises tiny shapes into the pixel layer (device pixels), bottom to top, as seen from (x, y). */
+  private splat(items: readonly SceneItem[], input: FrameInput, x: number, y: number): void {
+    const layer = this.pixels;
+    const { camera, dpr, theme } = input;
+    const s = camera.zoom * dpr;
+    const dotPx = LOD_DOT_PX * dpr;
+    const lookup = input.scene.lookup;
+    for (const item of items) {
+      const shape = item.shape;
+      if (item.lodShape !== shape || item.lodTheme !== theme) {
+        if (shape.type === 'sticky') {
+          item.lodFill = layer.color(stickyFill(shape.fillColor));
+          item.lodStroke = 0;
+        } else if (shape.type === 'image') {
+          item.lodFill = layer.color('#adb5bd');
+          item.lodStroke = 0;
+        } else {
+          item.lodStroke = layer.color(strokeFor(shape.strokeColor, theme));
+          item.lodFill = shape.type !== 'freehand' && shape.type !== 'line' && shape.type !== 'arrow' && shape.fillColor !== 'transparent' ? layer.color(shape.fillColor) : 0;
+        }
+        item.lodShape = shape;
+        item.lodTheme = theme;
+      }
+      const wide = item.maxX - item.minX;
+      const tall = item.maxY - item.minY;
+      const dot = (wide > tall ? wide : tall) * s < dotPx;
+      splatShape(layer, shape, item, x, y, s, item.lodStroke!, item.lodFill!, dot, lookup);
+    }
+  }
+
+  private layerCanvas(width: number, height: number): { canvas: HTMLCanvasElement | OffscreenCanvas; ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D } {
+    let layer = this.layer;
+    if (!layer || layer.canvas.width !== width || layer.canvas.height !== height) {
+      const canvas = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(width, height) : Object.assign(document.createElement('canvas'), { width, height });
+      const ctx = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+      layer = this.layer = { canvas, ctx };
+    }
+    return layer;
   }
 
   /** A cheap outline of a shape for the simplified level of detail (added to the current path). */
@@ -205,8 +341,10 @@ export class Renderer {
     ctx.globalAlpha = shape.opacity * (faded ? 0.3 : 1);
     const stroke = strokeFor(shape.strokeColor, theme);
     ctx.lineWidth = shape.strokeWidth;
-    ctx.lineCap = 'round';
-    ctx.lineJoin = 'round';
+    // Round joins and caps cost several times more to rasterise and look the same on thin (on-screen) lines.
+    const round = shape.strokeWidth * input.camera.zoom >= ROUND_JOIN_MIN_PX;
+    ctx.lineCap = round ? 'round' : 'butt';
+    ctx.lineJoin = round ? 'round' : 'miter';
     ctx.strokeStyle = stroke;
     if (shape.type === 'line' || shape.type === 'arrow') {
       const pts = shape.type === 'arrow' ? resolveArrowPoints(shape, input.scene.lookup) : linePointsWorld(shape);
@@ -251,12 +389,12 @@ export class Renderer {
         this.drawFreehand(ctx, shape, stroke);
         break;
       case 'text':
-        if (input.overlay.editingId !== shape.id) this.drawText(ctx, shape, stroke, false);
+        if (input.overlay.editingId !== shape.id) this.drawText(ctx, shape, stroke, false, input.camera.zoom);
         break;
       case 'sticky':
         ctx.fillStyle = stickyFill(shape.fillColor);
         ctx.fillRect(0, 0, w, h);
-        if (input.overlay.editingId !== shape.id) this.drawText(ctx, shape, STICKY_TEXT_COLOR, true);
+        if (input.overlay.editingId !== shape.id) this.drawText(ctx, shape, STICKY_TEXT_COLOR, true, input.camera.zoom);
         break;
       case 'image': {
         const image = input.getImage(shape.assetId);
@@ -283,6 +421,17 @@ export class Renderer {
     ctx.fillStyle = color;
     if (shape.variant === 'highlighter') ctx.globalAlpha *= 0.35;
     const outline = this.mode === 'naive' ? buildOutline(shape) : this.cachedOutline(shape);
+    if (!outline) {
+      // Over this frame's budget for new outlines: a plain polyline now, the smooth outline on a later frame.
+      ctx.strokeStyle = color;
+      ctx.lineWidth = freehandSize(shape) * 0.6;
+      ctx.beginPath();
+      const pts = shape.points;
+      ctx.moveTo(pts[0]!, pts[1]!);
+      for (let i = 3; i + 1 < pts.length; i += 3) ctx.lineTo(pts[i]!, pts[i + 1]!);
+      ctx.stroke();
+      return;
+    }
     if (Array.isArray(outline)) {
       ctx.beginPath();
       for (let i = 0; i + 1 < outline.length; i += 2) (i === 0 ? ctx.moveTo : ctx.lineTo).call(ctx, outline[i]!, outline[i + 1]!);
@@ -293,17 +442,26 @@ export class Renderer {
     }
   }
 
-  private cachedOutline(shape: Extract<Shape, { type: 'freehand' }>): Outline {
+  /** The cached outline, or null when building it would overrun this frame's budget (see OUTLINE_BUDGET_MS). */
+  private cachedOutline(shape: Extract<Shape, { type: 'freehand' }>): Outline | null {
     let outline = this.outlines.get(shape);
     if (!outline) {
+      if (performance.now() > this.outlineBudgetEnd) {
+        this.deferred++;
+        return null;
+      }
       outline = buildOutline(shape);
       this.outlines.set(shape, outline);
     }
     return outline;
   }
 
-  private drawText(ctx: RenderContext, shape: Extract<Shape, { type: 'text' | 'sticky' }>, color: string, wrap: boolean): void {
+  private drawText(ctx: RenderContext, shape: Extract<Shape, { type: 'text' | 'sticky' }>, color: string, wrap: boolean, zoom: number): void {
     const pad = wrap ? STICKY_PADDING : 0;
+    if (shape.fontSize * zoom < TEXT_GREEK_PX) {
+      this.greekText(ctx, shape, color, pad);
+      return;
+    }
     ctx.font = `${shape.fontSize}px ${FONT_FAMILY}`;
     ctx.fillStyle = color;
     ctx.textBaseline = 'top';
@@ -315,6 +473,32 @@ export class Renderer {
       const y = pad + i * lineHeight;
       if (wrap && y + lineHeight > shape.h - pad + lineHeight * 0.5) break;
       ctx.fillText(lines[i]!, x, y + (lineHeight - shape.fontSize) / 2);
+    }
+  }
+
+  /**
+   * Text too small to read (a few pixels tall) is drawn as faint bars where its lines are: glyph rasterising
+   * is the most expensive thing on a zoomed-out board and shows nothing legible anyway.
+   */
+  private greekText(ctx: RenderContext, shape: Extract<Shape, { type: 'text' | 'sticky' }>, color: string, pad: number): void {
+    const lineHeight = shape.fontSize * LINE_HEIGHT;
+    const charWidth = shape.fontSize * 0.55;
+    const room = Math.max(shape.w - pad * 2, charWidth);
+    ctx.globalAlpha *= 0.45;
+    ctx.fillStyle = color;
+    let y = pad;
+    for (const paragraph of shape.text.split('\n')) {
+      let left = paragraph.trim().length * charWidth;
+      do {
+        if (y + lineHeight > shape.h - pad + lineHeight * 0.5 && shape.type === 'sticky') return;
+        const width = Math.min(left, room);
+        if (width > 0) {
+          const x = shape.textAlign === 'left' ? pad : shape.textAlign === 'center' ? (shape.w - width) / 2 : shape.w - pad - width;
+          ctx.fillRect(x, y + lineHeight * 0.3, width, lineHeight * 0.4);
+        }
+        left -= room;
+        y += lineHeight;
+      } while (left > 0 && shape.type === 'sticky');
     }
   }
 

@@ -11,6 +11,11 @@ export interface SceneItem {
   shape: Shape;
   /** position in stacking order; valid while the scene's order is not dirty */
   rank: number;
+  /** the renderer's packed level-of-detail colours, valid while `lodShape` is `shape` and the theme is `lodTheme` */
+  lodShape?: Shape;
+  lodTheme?: string;
+  lodStroke?: number;
+  lodFill?: number;
 }
 
 /**
@@ -107,9 +112,12 @@ export class SceneIndex {
   }
 
   /** Items whose painted bounds intersect `bounds`, bottom to top. */
-  query(bounds: Bounds): SceneItem[] {
-    const found = this.tree.search(bounds);
+  query(bounds: Bounds): readonly SceneItem[] {
     const order = this.ensureOrder();
+    // The whole board in view (zoomed out): everything, in order, without searching.
+    const root = this.tree.toJSON() as Bounds;
+    if (order.length > 0 && root.minX >= bounds.minX && root.minY >= bounds.minY && root.maxX <= bounds.maxX && root.maxY <= bounds.maxY) return order;
+    const found = this.tree.search(bounds);
     // When most of the board is visible, one pass over the ordered list beats sorting the hits.
     if (found.length * 4 > order.length) return order.filter((item) => boundsIntersect(item, bounds));
     return found.sort((a, b) => a.rank - b.rank);
