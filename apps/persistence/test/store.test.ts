@@ -157,6 +157,41 @@ describe.each(engines)('BoardStore on %s', (engine) => {
     expect(history[0]!.shapeCount).toBeGreaterThan(0);
   });
 
+  it('serves a compacted board to a joining client straight from the snapshot, and falls back to the log when it has more', async () => {
+    const board = await store.createBoard('join');
+    const a = clientDoc(1212);
+    for (let i = 0; i < 30; i++) addShape(a.doc, `s${i}`, { x: i });
+    a.doc.getMap<Y.Map<unknown>>('shapes').delete('s3');
+    for (const update of a.updates.splice(0)) await store.append(board.id, update);
+    await store.compact(board.id);
+    const snapshot = await t.db.prisma.snapshot.findUniqueOrThrow({ where: { boardId: board.id } });
+    const reader = new BoardStore(t.db.prisma);
+    try {
+      const state = await reader.getState(board.id);
+      expect(Buffer.compare(Buffer.from(state.update), Buffer.from(snapshot.data))).toBe(0);
+      expect(Y.decodeStateVector(state.stateVector)).toEqual(Y.decodeStateVector(Y.encodeStateVector(a.doc)));
+      expect(docOf(state.update).getMap('shapes').toJSON()).toEqual(a.doc.getMap('shapes').toJSON());
+      const diff = await reader.getDiff(board.id, Y.encodeStateVector(new Y.Doc()));
+      expect(docOf(diff.update).getMap('shapes').toJSON()).toEqual(a.doc.getMap('shapes').toJSON());
+      const upToDate = await reader.getDiff(board.id, Y.encodeStateVector(a.doc));
+      expect(Y.decodeUpdate(upToDate.update).structs).toHaveLength(0);
+
+      // another writer appends: the log now has more than the snapshot, so the reader must not serve it alone
+      addShape(a.doc, 'later', { x: 99 });
+      await store.append(board.id, a.updates.splice(0)[0]!);
+      expect(docOf((await reader.getState(board.id)).update).getMap('shapes').has('later')).toBe(true);
+      const caughtUp = docOf(snapshot.data);
+      Y.applyUpdate(caughtUp, (await reader.getDiff(board.id, snapshot.stateVector)).update);
+      expect(caughtUp.getMap('shapes').toJSON()).toEqual(a.doc.getMap('shapes').toJSON());
+      await store.deleteBoard(board.id);
+      const third = new BoardStore(t.db.prisma);
+      await expect(third.getState(board.id)).rejects.toMatchObject({ code: 'board_not_found' });
+      await third.close();
+    } finally {
+      await reader.close();
+    }
+  });
+
   it('two compactors on one board (two processes, or one restarted) race harmlessly while writes continue', async () => {
     const board = await store.createBoard('two compactors');
     const other = new BoardStore(t.db.prisma, { compactIdleMs: 0, historyIntervalMs: 0, compactAfterUpdates: 1_000_000 });
