@@ -10,7 +10,7 @@ import type { RuntimeConfig } from '../lib/runtime-config';
 import { loadUser, type LocalUser } from '../lib/identity';
 import { getRecentBoard, rememberBoard } from '../lib/recent-boards';
 import { describeError, getBoardMeta, renameBoard, rotateLinks, StoreUnreachableError } from '../lib/store-api';
-import { errorScreenTitle, isRetryable } from '../lib/board-errors';
+import { errorScreenTitle, isRetryable, newerKnownToken, SWITCH_TO_NEWER_LINK } from '../lib/board-errors';
 import { loadTheme, type Theme } from '../lib/theme';
 import { ErrorScreen } from './ErrorScreen';
 import { HelpDialog, ShareDialog } from './dialogs';
@@ -22,7 +22,8 @@ import { ConnectionStatusView, PresenceList, StylePanel, Toolbar, ZoomAndHistory
 import { ThemeToggle } from './ThemeToggle';
 import { UserBadge } from './UserBadge';
 
-type Phase = { kind: 'loading' } | { kind: 'error'; title: string; message: string; retry: boolean } | { kind: 'ready' };
+/** `switchTo`: a newer link to this board that this browser knows; "Try again" opens the board with it. */
+type Phase = { kind: 'loading' } | { kind: 'error'; title: string; message: string; retry: boolean; switchTo?: string } | { kind: 'ready' };
 
 interface Session {
   conn: BoardConnection;
@@ -105,6 +106,11 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
         // An editor who opened this board here before has its local copy (y-indexeddb): open that, edit
         // offline, and let the connection upload when the store is back (it keeps retrying).
         const known = getRecentBoard(boardId);
+        const newer = newerKnownToken(boardId, token);
+        if (newer && (unreachable || (error instanceof MeshboardError && error.code === 'token_revoked'))) {
+          setPhase({ kind: 'error', title: 'This link was revoked', message: `This link no longer works: the board’s links were changed. ${SWITCH_TO_NEWER_LINK}`, retry: true, switchTo: newer });
+          return;
+        }
         if (unreachable && claims.r === 'edit' && known) {
           metaTitle = known.title;
           openedOffline = true;
@@ -139,7 +145,9 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
       const role = conn.role;
       const board = new Board(conn.doc, { userId: me.id });
       const engine = new CanvasEngine({
-        container,
+        // read now, not when the effect started: after an error screen ("Try again") the canvas host is only
+        // mounted again once the loading phase has rendered
+        container: containerRef.current ?? container,
         board,
         readOnly: role === 'view',
         theme: loadTheme(),
@@ -185,6 +193,8 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
           await getBoardMeta(config.storeUrl, boardId, token);
         } catch (error) {
           next = { kind: 'error', title: errorScreenTitle(error), message: describeError(error), retry: isRetryable(error) };
+          const newer = error instanceof MeshboardError && error.code === 'token_revoked' ? newerKnownToken(boardId, token) : null;
+          if (newer) next = { ...next, message: `${describeError(error)} ${SWITCH_TO_NEWER_LINK}`, retry: true, switchTo: newer };
         }
         if (cancelled || rotatingRef.current || tokenFromLocation(boardId) !== token) return;
         setPhase(next);
@@ -318,7 +328,12 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
   );
 
   if (phase.kind === 'error') {
-    return <ErrorScreen title={phase.title} message={phase.message} onRetry={phase.retry ? () => setAttempt((n) => n + 1) : undefined} />;
+    const { switchTo } = phase;
+    const retry = () => {
+      if (switchTo) history.replaceState(null, '', `#${switchTo}`); // no hashchange event: the retry reopens with it
+      setAttempt((n) => n + 1);
+    };
+    return <ErrorScreen title={phase.title} message={phase.message} onRetry={phase.retry ? retry : undefined} />;
   }
 
   const readOnly = session?.role === 'view';

@@ -1,4 +1,5 @@
-import { MeshboardError } from '@meshboard/protocol';
+import { MeshboardError, peekTokenClaims } from '@meshboard/protocol';
+import { getRecentBoard } from './recent-boards';
 import { StoreUnreachableError } from './store-api';
 
 /** The heading of the error screen for a failure of the board store (the body is `describeError`). */
@@ -15,3 +16,21 @@ export function errorScreenTitle(error: unknown): string {
 export function isRetryable(error: unknown): boolean {
   return error instanceof StoreUnreachableError || !(error instanceof MeshboardError) || error.code === 'unavailable';
 }
+
+/**
+ * A newer link to the same board that this browser already knows (its recent-boards entry, updated when a tab
+ * here revoked the links), preferring the edit link; null if none. Lets a revoked tab offer to switch.
+ */
+export function newerKnownToken(boardId: string, token: string): string | null {
+  const current = peekTokenClaims(token);
+  if (!current) return null;
+  const known = getRecentBoard(boardId);
+  for (const candidate of [known?.editToken, known?.viewToken]) {
+    const claims = candidate ? peekTokenClaims(candidate) : null;
+    if (candidate && claims && claims.b === boardId && claims.g > current.g) return candidate;
+  }
+  return null;
+}
+
+export const SWITCH_TO_NEWER_LINK =
+  'This browser already has the board’s new link (the links were changed from this browser). Press “Try again” to open the board with it.';

@@ -243,6 +243,17 @@ describe('revoking links', () => {
     const oldEdit = await fetch(`${stack.storeUrl}/v1/boards/${board.id}`, { headers: { authorization: `Bearer ${board.editToken}` } });
     expect(oldEdit.status).toBe(401);
 
+    // another tab of the browser that rotated, opened with the old edit link: revoked, and offers the new link
+    const sameBrowser = await a.context.newPage();
+    await sameBrowser.goto(link(board.id, board.editToken));
+    await sameBrowser.waitForSelector('[data-testid="error-screen"]', { timeout: 30_000 });
+    expect(await sameBrowser.textContent('[data-testid="error-screen"]')).toContain('This browser already has the board’s new link');
+    await sameBrowser.click('[data-testid="error-screen"] button:has-text("Try again")');
+    await sameBrowser.waitForSelector('[data-testid="connection-status"][data-store="synced"]', { timeout: 30_000 });
+    await waitForShapeCount(sameBrowser, 2, 20_000);
+    expect(decodeURIComponent(new URL(sameBrowser.url()).hash.slice(1))).toBe(newEditToken);
+    await sameBrowser.close();
+
     // the new view link works (read-only, with both shapes)
     await openBoard(c.page, viewLink);
     await waitForShapeCount(c.page, 2, 20_000);
