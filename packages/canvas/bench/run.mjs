@@ -3,7 +3,7 @@
 // Usage: npm run bench -w @meshboard/canvas [-- --shapes 50000 --frames 60 --naive-frames 10 --only optimized|naive]
 import { createServer } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -93,8 +93,11 @@ try {
     };
     const generated = await page.evaluate((n) => window.meshboardBench.generate(n), SHAPES);
     const baseHeap = await heap();
-    const opened = await page.evaluate((m) => window.meshboardBench.open(m), mode);
+    const loaded = await page.evaluate(() => window.meshboardBench.loadBoard());
+    const boardHeap = await heap();
+    const engineOpened = await page.evaluate((m) => window.meshboardBench.openEngine(m), mode);
     const openHeap = await heap();
+    const opened = { ...loaded, ...engineOpened, firstRenderMs: loaded.decodeMs + loaded.readMs + engineOpened.engineMs };
     if (SHOTS) {
       for (const zoom of ['fit', 0.06, 0.12, 0.3, 1]) {
         await page.evaluate((z) => window.meshboardBench.view(z), zoom);
@@ -113,7 +116,7 @@ try {
     await page.evaluate(() => window.meshboardBench.close());
     await page.close();
     const all = samples.flatMap((s) => s.frames);
-    results.push({ mode, generated, opened, samples, all, baseHeap, openHeap, afterHeap });
+    results.push({ mode, generated, opened, samples, all, baseHeap, boardHeap, openHeap, afterHeap });
   }
 } finally {
   await browser.close();
@@ -122,10 +125,12 @@ try {
 }
 
 console.log(`\nMeshboard canvas benchmark: ${SHAPES.toLocaleString('en')} mixed shapes, ${VIEWPORT.width}x${VIEWPORT.height} CSS px, DPR 1, headless Chromium (--disable-gpu, software raster)`);
+console.log(`${new Date().toISOString()}, ${cpus().length} cores, load average at the end ${loadavg().map((n) => n.toFixed(1)).join(' / ')} (1 / 5 / 15 min)`);
 console.log(`Board state ${(results[0].generated.bytes / 1024 / 1024).toFixed(1)} MB. Targets: first render <= 1500 ms, pan/zoom p95 <= 16 ms.\n`);
 const rows = [
   ['', ...results.map((r) => (r.mode === 'naive' ? 'naive peer' : 'meshboard'))],
-  ['board decode + read (ms)', ...results.map((r) => fmt(r.opened.loadMs))],
+  ['board: Yjs decode (ms)', ...results.map((r) => fmt(r.opened.decodeMs))],
+  ['board: read + validate shapes (ms)', ...results.map((r) => fmt(r.opened.readMs))],
   ['engine: index + first frame (ms)', ...results.map((r) => fmt(r.opened.engineMs))],
   ['time to first full render (ms)', ...results.map((r) => fmt(r.opened.firstRenderMs))],
   ['  shapes drawn full / simplified', ...results.map((r) => `${r.opened.drawn} / ${r.opened.simplified}`)],
@@ -140,8 +145,10 @@ for (const name of results[0].samples.map((s) => s.name)) {
     return `${fmt(percentile(s.frames, 50))} / ${fmt(percentile(s.frames, 95))}`;
   })]);
 }
-rows.push(['JS heap: board only (MB)', ...results.map((r) => fmt(r.baseHeap))]);
+rows.push(['JS heap: page before board (MB)', ...results.map((r) => fmt(r.baseHeap))]);
+rows.push(['JS heap: board loaded (MB)', ...results.map((r) => fmt(r.boardHeap))]);
 rows.push(['JS heap: board + engine (MB)', ...results.map((r) => fmt(r.openHeap))]);
+rows.push(['  engine alone (MB)', ...results.map((r) => fmt(r.openHeap - r.boardHeap))]);
 rows.push(['JS heap after pan/zoom (MB)', ...results.map((r) => fmt(r.afterHeap))]);
 const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
 for (const [i, row] of rows.entries()) {

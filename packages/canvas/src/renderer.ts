@@ -53,7 +53,7 @@ export const STICKY_PADDING = 12;
 export const STICKY_TEXT_COLOR = '#1e1e1e';
 
 /** Below this many screen pixels a shape is drawn as a simplified outline batched with others of its colour. */
-export const LOD_SIMPLE_PX = 10;
+export const LOD_SIMPLE_PX = 16;
 /** Below this many screen pixels a shape is a single filled square, batched by colour. */
 export const LOD_DOT_PX = 2.5;
 /** From this many tiny shapes on screen, they are rasterised into a pixel buffer instead of canvas paths. */
