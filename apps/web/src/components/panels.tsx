@@ -180,8 +180,10 @@ const MODE_LABEL = { p2p: 'peer-to-peer', relay: 'via relay', connecting: 'conne
 /** What a person needs to know when the store cannot be reached: where their edits are right now. */
 function offlineText(status: ConnectionStatus, localCopy: boolean, readOnly: boolean): string | null {
   if (status.store !== 'offline') return null;
-  if (readOnly) return 'Offline — showing the last version loaded';
-  return localCopy ? 'Offline — changes saved in this browser' : 'Offline — changes not saved yet';
+  // still live with others (signaling up) but the store is out of reach: say which half is missing
+  const what = status.signaling === 'connected' ? 'Store unreachable' : 'Offline';
+  if (readOnly) return `${what} — showing the last version loaded`;
+  return localCopy ? `${what} — changes saved in this browser` : `${what} — changes not saved yet`;
 }
 
 export function ConnectionStatusView({ status, localCopy = false, readOnly = false }: { status: ConnectionStatus; localCopy?: boolean; readOnly?: boolean }) {
