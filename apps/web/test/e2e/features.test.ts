@@ -119,8 +119,10 @@ describe('version history', () => {
     const board = await createBoard('History board');
     const a = await peer();
     const v = await peer();
+    const b = await peer(); // a second editor (P2P with A)
     await openBoard(a.page, link(board.id, board.editToken));
     await openBoard(v.page, link(board.id, board.viewToken));
+    await openBoard(b.page, link(board.id, board.editToken));
 
     // three shapes, each followed by a pause until the store compacted: every compaction after the first keeps
     // the previous snapshot as a restore point (1 shape, then 2 shapes)
@@ -164,14 +166,21 @@ describe('version history', () => {
     await a.page.waitForSelector('[data-testid="history-dialog"]', { state: 'detached' });
     await waitForShapeCount(a.page, 1);
     expect(await a.page.textContent('[data-testid="board-notice"]')).toContain('Undo with Ctrl+Z');
-    // the view-only peer sees the restore live, and the store gets it like any edit
+    // the other peers see the restore live, and the store gets it like any edit
     await waitForShapeCount(v.page, 1, 20_000);
+    await waitForShapeCount(b.page, 1, 20_000);
     await expect.poll(() => storeShapes(board.id, board.editToken), { timeout: 15_000 }).toBe(1);
+    // undo is per user: the other editor's Ctrl+Z does not touch A's restore
+    await b.page.mouse.click(640, 650);
+    await b.page.keyboard.press('Control+z');
+    await b.page.waitForTimeout(500);
+    await waitForShapeCount(b.page, 1);
 
     // the restoring user undoes the restore with Ctrl+Z: everyone is back to three shapes
     await a.page.keyboard.press('Control+z');
     await waitForShapeCount(a.page, 3);
     await waitForShapeCount(v.page, 3, 20_000);
+    await waitForShapeCount(b.page, 3, 20_000);
     await expect.poll(() => storeShapes(board.id, board.editToken), { timeout: 15_000 }).toBe(3);
 
     // view-only: can browse and preview, cannot restore
