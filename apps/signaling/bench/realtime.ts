@@ -34,6 +34,8 @@ const INTERVAL_MS = Number(process.env.BENCH_INTERVAL_MS ?? 10);
 const JOINS = Number(process.env.BENCH_JOINS ?? 5);
 const IDLE = Number(process.env.BENCH_IDLE_CONNECTIONS ?? 1000);
 const WARMUP = 10;
+/** comma-separated subset of: latency (P2P, relay, join), idle (memory) */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'latency,idle').split(','));
 const SECRET = randomBytes(32).toString('base64url');
 const STOCK_SERVER = path.join(path.dirname(require.resolve('y-webrtc')), '..', 'bin', 'server.js');
 const BARE_SERVER = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
@@ -115,21 +117,40 @@ async function startBareServer(): Promise<{ child: ChildProcess; url: string }> 
 
 type Sample = [key: string, sentAt: number, arrivedAt: number];
 
-/** Every peer in turn writes a timestamped key, one every INTERVAL_MS; returns one-way latencies. */
-async function measure(peers: Peer[], prefix: string, send: (peer: Peer, key: string) => Promise<unknown>): Promise<Stats> {
-  for (let i = 0; i < WARMUP; i++) for (const [j, p] of peers.entries()) await send(p, `${prefix}w-${j}-${i}`);
+interface Group {
+  name: string;
+  peers: Peer[];
+  send: (peer: Peer, key: string) => Promise<unknown>;
+}
+
+/**
+ * Every peer of a group in turn writes a timestamped key, one every INTERVAL_MS. Groups take turns in blocks
+ * of BLOCK rounds (A B C D A B C D ...), so background load on a shared machine hits every system alike.
+ * Returns one-way latencies (every delivery to every other peer) per group.
+ */
+const BLOCK = 10;
+async function measureInterleaved(groups: Group[]): Promise<Record<string, Stats>> {
+  for (const g of groups) for (let i = 0; i < WARMUP; i++) for (const [j, p] of g.peers.entries()) await g.send(p, `${g.name}w-${j}-${i}`);
   await sleep(500);
-  for (let i = 0; i < UPDATES; i++) {
-    for (const [j, p] of peers.entries()) {
-      await send(p, `${prefix}-${j}-${i}`);
-      await sleep(INTERVAL_MS);
+  for (let block = 0; block * BLOCK < UPDATES; block++) {
+    for (const g of groups) {
+      for (let i = block * BLOCK; i < Math.min(UPDATES, (block + 1) * BLOCK); i++) {
+        for (const [j, p] of g.peers.entries()) {
+          await g.send(p, `${g.name}-${j}-${i}`);
+          await sleep(INTERVAL_MS);
+        }
+      }
     }
   }
   await sleep(1500);
-  const expected = UPDATES * peers.length * (peers.length - 1);
-  const samples = (await Promise.all(peers.map((p) => p.call<Sample[]>('samples')))).flat().filter(([key]) => key.startsWith(`${prefix}-`));
-  if (samples.length < expected) log(`${prefix}: only ${samples.length} of ${expected} deliveries arrived`);
-  return stats(samples.map(([, sentAt, arrivedAt]) => arrivedAt - sentAt));
+  const out: Record<string, Stats> = {};
+  for (const g of groups) {
+    const expected = UPDATES * g.peers.length * (g.peers.length - 1);
+    const samples = (await Promise.all(g.peers.map((p) => p.call<Sample[]>('samples')))).flat().filter(([key]) => key.startsWith(`${g.name}-`));
+    if (samples.length < expected) log(`${g.name}: only ${samples.length} of ${expected} deliveries arrived`);
+    out[g.name] = stats(samples.map(([, sentAt, arrivedAt]) => arrivedAt - sentAt));
+  }
+  return out;
 }
 
 async function spawnPeers(n: number, prefix: string): Promise<Peer[]> {
@@ -150,7 +171,15 @@ async function main() {
 
   const store = await startPersistence(SECRET);
   const signalingEnv = { MESHBOARD_TOKEN_SECRET: SECRET, PERSISTENCE_URL: store.url };
-  let signaling: ServiceProcess = await startService(signalingEnv);
+  const signaling: ServiceProcess = await startService(signalingEnv);
+  const stockServer = await startStockServer();
+  const bareServer = await startBareServer();
+  const everyone: Peer[] = [];
+  const spawn = async (n: number, prefix: string) => {
+    const list = await spawnPeers(n, prefix);
+    everyone.push(...list);
+    return list;
+  };
   const connectOpts = (board: { id: string; editToken: string }, name: string, extra: Record<string, unknown> = {}) => ({
     boardId: board.id,
     token: board.editToken,
@@ -160,96 +189,91 @@ async function main() {
     ...extra,
   });
   try {
-    // ------------------------------------------------------------ P2P: Meshboard
-    log(`P2P (Meshboard): ${PEERS} peers, ${UPDATES} updates each`);
-    const board = await store.createBoard('bench p2p');
-    const mesh = await spawnPeers(PEERS, 'mb');
-    for (const p of mesh) await p.call('connect', connectOpts(board, p.name));
-    await Promise.all(mesh.map((p) => p.call('waitMesh', { n: PEERS - 1, timeoutMs: 60_000 }, 70_000)));
-    const p2p = await measure(mesh, 'p2p', (p, key) => p.call('stamp', { key }));
-    results.p2pMeshboard = p2p;
-    log('  ', fmt(p2p));
-
-    // ------------------------------------------------------------ join-to-synced: a newcomer to a board with peers and content
-    log(`join-to-synced (Meshboard): ${JOINS} newcomers to the ${PEERS}-peer board`);
-    const seeded: number[] = [];
-    const meshed: number[] = [];
-    for (let i = 0; i < JOINS; i++) {
-      const [late] = await spawnPeers(1, `late${i}-`);
-      const r = await late!.call<{ seeded: boolean; seededMs: number }>('connect', connectOpts(board, late!.name));
-      if (!r.seeded) throw new Error('newcomer not seeded');
-      seeded.push(r.seededMs);
-      meshed.push((await late!.call<{ ms: number }>('waitMesh', { n: PEERS, timeoutMs: 30_000 }, 40_000)).ms);
-      await late!.stop();
-      await sleep(300);
-    }
-    const docBytes = (await fetch(`${store.url}/v1/boards/${board.id}/state`, { headers: { authorization: `Bearer ${board.viewToken}` } }).then((r) => r.arrayBuffer())).byteLength;
-    results.joinMeshboard = { seededFromStore: stats(seeded), p2pWithAllPeers: stats(meshed), boardBytes: docBytes };
-    log(`   seeded from store: ${fmt(stats(seeded))}; board ${docBytes} bytes`);
-    log(`   P2P with all ${PEERS}:   ${fmt(stats(meshed))}`);
-    await stopAll(mesh);
-
-    // ------------------------------------------------------------ P2P: stock y-webrtc through its own signaling server
-    log(`P2P (stock y-webrtc + bin/server.js): ${PEERS} peers`);
-    const stockServer = await startStockServer();
-    try {
+    if (ONLY.has('latency')) {
+      // Meshboard P2P: connectBoard peers over our signaling, joined one after another
+      log(`setting up: ${PEERS} Meshboard P2P peers, ${PEERS} stock y-webrtc peers, ${PEERS} Meshboard relay peers, ${PEERS} bare Socket.IO clients`);
+      const board = await store.createBoard('bench p2p');
+      const mesh = await spawn(PEERS, 'mb');
+      for (const p of mesh) await p.call('connect', connectOpts(board, p.name));
+      await Promise.all(mesh.map((p) => p.call('waitMesh', { n: PEERS - 1, timeoutMs: 60_000 }, 70_000)));
+      // stock y-webrtc through its own bin/server.js, joined one after another (it never recovers from glare)
       const room = randomBytes(16).toString('base64url');
-      const stock = await spawnPeers(PEERS, 'yw');
-      for (const p of stock) await p.call('stock', { boardId: room, url: stockServer.url });
-      await Promise.all(stock.map((p) => p.call('waitMesh', { n: PEERS - 1, timeoutMs: 60_000 }, 70_000)));
-      const stockP2p = await measure(stock, 'p2p', (p, key) => p.call('stamp', { key }));
-      results.p2pStockYwebrtc = stockP2p;
-      log('  ', fmt(stockP2p));
-      const joins: number[] = [];
-      for (let i = 0; i < JOINS; i++) {
-        const [late] = await spawnPeers(1, `ywlate${i}-`);
-        await late!.call('stock', { boardId: room, url: stockServer.url });
-        joins.push((await late!.call<{ ms: number }>('waitMesh', { n: PEERS, timeoutMs: 30_000 }, 40_000)).ms);
-        await late!.stop();
+      const stock = await spawn(PEERS, 'yw');
+      for (const p of stock) {
+        await p.call('stock', { boardId: room, url: stockServer.url });
         await sleep(300);
       }
-      results.joinStockYwebrtc = { p2pWithAllPeers: stats(joins) };
-      log(`   join, P2P with all ${PEERS}: ${fmt(stats(joins))}`);
-      await stopAll(stock);
-    } finally {
-      await stopChild(stockServer.child);
-    }
-
-    // ------------------------------------------------------------ relay: Meshboard
-    log(`relay (Meshboard, P2P disabled): ${PEERS} peers`);
-    const relayBoard = await store.createBoard('bench relay');
-    const relay = await spawnPeers(PEERS, 'rl');
-    for (const p of relay) await p.call('connect', connectOpts(relayBoard, p.name, { disableP2P: true, transports: ['websocket'] }));
-    const relayReady = async () =>
-      (await Promise.all(relay.map((p) => p.state()))).every((s) => s.status?.peers.length === PEERS - 1 && s.status.peers.every((x) => x.mode === 'relay'));
-    for (let until = Date.now() + 30_000; !(await relayReady()); await sleep(50)) if (Date.now() > until) throw new Error('relay peers not ready');
-    const relayStats = await measure(relay, 'relay', (p, key) => p.call('stamp', { key }));
-    results.relayMeshboard = relayStats;
-    log('  ', fmt(relayStats));
-    await stopAll(relay);
-
-    // ------------------------------------------------------------ relay: bare Socket.IO broadcast
-    log(`relay (bare Socket.IO broadcast echo server): ${PEERS} clients`);
-    const bareServer = await startBareServer();
-    try {
-      const bare = await spawnPeers(PEERS, 'bare');
+      await Promise.all(stock.map((p) => p.call('waitMesh', { n: PEERS - 1, timeoutMs: 60_000 }, 70_000)));
+      // Meshboard relay: P2P disabled, WebSocket transport
+      const relayBoard = await store.createBoard('bench relay');
+      const relay = await spawn(PEERS, 'rl');
+      for (const p of relay) await p.call('connect', connectOpts(relayBoard, p.name, { disableP2P: true, transports: ['websocket'] }));
+      const relayReady = async () =>
+        (await Promise.all(relay.map((p) => p.state()))).every((s) => s.status?.peers.length === PEERS - 1 && s.status.peers.every((x) => x.mode === 'relay'));
+      for (let until = Date.now() + 30_000; !(await relayReady()); await sleep(50)) if (Date.now() > until) throw new Error('relay peers not ready');
+      // bare Socket.IO broadcast echo
+      const bare = await spawn(PEERS, 'bare');
       for (const p of bare) await p.call('bare', { url: bareServer.url, room: 'r' });
-      const bareStats = await measure(bare, 'relay', (p, key) => p.call('bareSend', { key }));
-      results.relayBareSocketIo = bareStats;
-      log('  ', fmt(bareStats));
-      await stopAll(bare);
-    } finally {
-      await stopChild(bareServer.child);
-    }
 
-    // ------------------------------------------------------------ memory at IDLE idle connections
-    await signaling.stop();
-    results.idleMemory = await idleMemory(store, signalingEnv);
-    signaling = await startService(signalingEnv);
+      log(`measuring: ${UPDATES} updates per peer, one every ${INTERVAL_MS} ms, systems interleaved in blocks of ${BLOCK}`);
+      const stamp = (p: Peer, key: string) => p.call('stamp', { key });
+      const lat = await measureInterleaved([
+        { name: 'p2pMeshboard', peers: mesh, send: stamp },
+        { name: 'p2pStockYwebrtc', peers: stock, send: stamp },
+        { name: 'relayMeshboard', peers: relay, send: stamp },
+        { name: 'relayBareSocketIo', peers: bare, send: (p, key) => p.call('bareSend', { key }) },
+      ]);
+      Object.assign(results, lat);
+      for (const [name, st] of Object.entries(lat)) log(`   ${name.padEnd(18)} ${fmt(st)}`);
+      await stopAll(relay);
+      await stopAll(bare);
+
+      // join-to-synced: newcomers to each 5-peer mesh, alternating Meshboard and stock
+      log(`join-to-synced: ${JOINS} newcomers to each ${PEERS}-peer mesh`);
+      const seeded: number[] = [];
+      const meshed: number[] = [];
+      const stockJoins: number[] = [];
+      const failed = { meshboard: 0, stock: 0 };
+      /** ms until the newcomer has a data channel with every present peer; null: not within 30 s */
+      const meshTime = (late: Peer) =>
+        late.call<{ ms: number }>('waitMesh', { n: PEERS, timeoutMs: 30_000 }, 40_000).then(
+          (r) => r.ms,
+          () => null,
+        );
+      for (let i = 0; i < JOINS; i++) {
+        const [late] = await spawnPeers(1, `late${i}-`);
+        const r = await late!.call<{ seeded: boolean; seededMs: number }>('connect', connectOpts(board, late!.name));
+        if (!r.seeded) throw new Error('newcomer not seeded');
+        seeded.push(r.seededMs);
+        const ms = await meshTime(late!);
+        if (ms === null) failed.meshboard++;
+        else meshed.push(ms);
+        await late!.stop();
+        const [ylate] = await spawnPeers(1, `ywlate${i}-`);
+        await ylate!.call('stock', { boardId: room, url: stockServer.url });
+        const yms = await meshTime(ylate!);
+        if (yms === null) failed.stock++;
+        else stockJoins.push(yms);
+        await ylate!.stop();
+        await sleep(1000);
+      }
+      results.joinFailures = failed;
+      if (failed.meshboard || failed.stock) log(`   newcomers without a full mesh after 30 s: Meshboard ${failed.meshboard}, stock ${failed.stock}`);
+      const boardBytes = (await fetch(`${store.url}/v1/boards/${board.id}/state`, { headers: { authorization: `Bearer ${board.editToken}` } }).then((r) => r.arrayBuffer())).byteLength;
+      results.joinMeshboard = { seededFromStore: stats(seeded), p2pWithAllPeers: stats(meshed), boardBytes };
+      results.joinStockYwebrtc = { p2pWithAllPeers: stats(stockJoins) };
+      log(`   Meshboard seeded from store ${fmt(stats(seeded))}; board ${boardBytes} bytes`);
+      log(`   Meshboard P2P with all ${PEERS}   ${fmt(stats(meshed))}`);
+      log(`   stock P2P with all ${PEERS}       ${fmt(stats(stockJoins))}`);
+    }
   } finally {
+    await stopAll(everyone);
     await signaling.stop();
-    await store.close();
+    await stopChild(stockServer.child);
+    await stopChild(bareServer.child);
   }
+  if (ONLY.has('idle')) results.idleMemory = await idleMemory(store, signalingEnv);
+  await store.close();
 
   results.loadavgAtEnd = os.loadavg();
   results.seconds = Math.round((Date.now() - started.getTime()) / 1000);
@@ -340,6 +364,23 @@ async function idleMemory(store: PersistenceProcess, signalingEnv: Record<string
       await stopChild(stock.child);
     }
   }
+  {
+    // the floor for any Socket.IO service: a bare server, clients joined to a room
+    const bareServer = await startBareServer();
+    try {
+      out.bareSocketIo = await measureIdle(bareServer.child.pid!, async (i) => {
+        const socket: Socket = ioClient(bareServer.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+        await new Promise<void>((resolve, reject) => {
+          socket.once('connect', resolve);
+          socket.once('connect_error', reject);
+        });
+        await socket.timeout(30_000).emitWithAck('join', boardFor(i).id);
+        return () => socket.disconnect();
+      });
+    } finally {
+      await stopChild(bareServer.child);
+    }
+  }
   for (const [name, r] of Object.entries(out)) {
     log(`   ${name}: ${r.baselineKiB} KiB -> ${r.loadedKiB} KiB, ${r.perConnectionKiB.toFixed(1)} KiB per connection`);
   }
@@ -347,26 +388,40 @@ async function idleMemory(store: PersistenceProcess, signalingEnv: Record<string
 }
 
 function report(r: Record<string, unknown>) {
-  const s = (k: string) => r[k] as Stats;
-  const join = r.joinMeshboard as { seededFromStore: Stats; p2pWithAllPeers: Stats; boardBytes: number };
-  const stockJoin = r.joinStockYwebrtc as { p2pWithAllPeers: Stats };
-  const idle = r.idleMemory as Record<string, IdleResult>;
+  const line = (label: string, st: Stats | undefined) => (st ? [`  ${label.padEnd(46)} ${fmt(st)}`] : []);
+  const s = (k: string) => r[k] as Stats | undefined;
+  const join = r.joinMeshboard as { seededFromStore: Stats; p2pWithAllPeers: Stats; boardBytes: number } | undefined;
+  const stockJoin = r.joinStockYwebrtc as { p2pWithAllPeers: Stats } | undefined;
+  const idle = r.idleMemory as Record<string, IdleResult> | undefined;
   const lines = [
     `Meshboard realtime benchmark, ${r.date as string} (node ${r.node as string}, ${r.cores as number} cores, load ${(r.loadavgAtStart as number[]).map((l) => l.toFixed(1)).join('/')})`,
-    `P2P update latency, ${PEERS} peers (target p99 <= 10 ms)`,
-    `  Meshboard (connectBoard over our signaling)   ${fmt(s('p2pMeshboard'))}`,
-    `  stock y-webrtc + its bin/server.js            ${fmt(s('p2pStockYwebrtc'))}`,
-    `Relay update latency, ${PEERS} peers (target p99 <= 15 ms)`,
-    `  Meshboard relay (Yjs frames, checked)         ${fmt(s('relayMeshboard'))}`,
-    `  bare Socket.IO broadcast echo server          ${fmt(s('relayBareSocketIo'))}`,
-    `Join-to-synced, newcomer to ${PEERS} peers on a ${join.boardBytes}-byte board`,
-    `  Meshboard: seeded from store                  ${fmt(join.seededFromStore)}`,
-    `  Meshboard: P2P with all ${PEERS} peers               ${fmt(join.p2pWithAllPeers)}`,
-    `  stock y-webrtc: P2P with all ${PEERS} peers          ${fmt(stockJoin.p2pWithAllPeers)}`,
-    `Signaling process memory, ${IDLE} idle connections (target <= 30 KB each)`,
-    ...Object.entries(idle).map(
-      ([name, x]) => `  ${name.padEnd(44)} ${(x.perConnectionKiB * 1.024).toFixed(1)} KB/conn (RSS ${x.baselineKiB} -> ${x.loadedKiB} KiB)`,
-    ),
+    ...(s('p2pMeshboard')
+      ? [
+          `P2P update latency, ${PEERS} peers, one-way, every delivery (target p99 <= 10 ms)`,
+          ...line('Meshboard (connectBoard over our signaling)', s('p2pMeshboard')),
+          ...line('stock y-webrtc + its bin/server.js', s('p2pStockYwebrtc')),
+          `Relay update latency, ${PEERS} peers, one-way (target p99 <= 15 ms)`,
+          ...line('Meshboard relay (Yjs frames, validated)', s('relayMeshboard')),
+          ...line('bare Socket.IO broadcast echo server', s('relayBareSocketIo')),
+        ]
+      : []),
+    ...(join && stockJoin
+      ? [
+          `Join-to-synced, a newcomer to ${PEERS} peers (board ${join.boardBytes} bytes)`,
+          ...line('Meshboard: board seeded from the store', join.seededFromStore),
+          ...line(`Meshboard: P2P with all ${PEERS} peers`, join.p2pWithAllPeers),
+          ...line(`stock y-webrtc: P2P with all ${PEERS} peers`, stockJoin.p2pWithAllPeers),
+          `  newcomers without a full mesh after 30 s: ${JSON.stringify(r.joinFailures)}`,
+        ]
+      : []),
+    ...(idle
+      ? [
+          `Server process memory, ${IDLE} idle connections, RSS delta per connection (target <= 30 KB)`,
+          ...Object.entries(idle).map(
+            ([name, x]) => `  ${name.padEnd(46)} ${(x.perConnectionKiB * 1.024).toFixed(1)} KB/conn (RSS ${x.baselineKiB} -> ${x.loadedKiB} KiB)`,
+          ),
+        ]
+      : []),
     `took ${r.seconds as number} s, load at end ${(r.loadavgAtEnd as number[]).map((l) => l.toFixed(1)).join('/')}`,
   ];
   console.log(lines.join('\n'));

@@ -143,6 +143,13 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
     },
   });
 
+  // Memory per idle connection (Socket.IO's own advice): engine.io keeps each session's first HTTP request
+  // (IncomingMessage, headers, parser state) for its lifetime. Nothing here reads it after allowRequest, and
+  // dropping it also leaves `socket.handshake` without the copied headers.
+  io.engine.on('connection', (raw: { request: unknown }) => {
+    raw.request = null;
+  });
+
   const count = (type: string, path: TrafficPath, bytes: number) => {
     metrics.messages.inc({ type, path });
     metrics.bytes.inc({ type, path }, bytes);

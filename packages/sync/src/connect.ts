@@ -57,6 +57,12 @@ export interface ConnectBoardOptions {
   antiEntropyIntervalMs?: number;
   /** disable WebRTC entirely (relay only) */
   disableP2P?: boolean;
+  /**
+   * own edits are collected this long before an upload starts (default 100 ms; `flush()` and page hide do not
+   * wait). A drag at 60 Hz becomes ~10 requests/s instead of one per frame, which keeps the store's write load
+   * and this tab's CPU off the live path.
+   */
+  uploadDelayMs?: number;
 }
 
 export type PeerMode = 'p2p' | 'relay' | 'connecting' | 'offline';
@@ -114,6 +120,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
   const doc = options.doc ?? new Y.Doc();
   let role: Role = peekTokenClaims(token)?.r ?? 'view';
   const deadline = options.p2pDeadlineMs ?? 3000;
+  const uploadDelayMs = options.uploadDelayMs ?? 100;
   const store = new StoreClient(options.storeUrl);
   const awareness = new awarenessProtocol.Awareness(doc);
   awareness.setLocalState({ user: options.user, cursor: null, selection: [] });
@@ -247,7 +254,8 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
         if (storeState === 'synced') storeState = 'syncing';
         if (!scheduled) {
           scheduled = true;
-          queueMicrotask(drain);
+          if (uploadDelayMs > 0) later(drain, uploadDelayMs);
+          else queueMicrotask(drain);
         }
         emitStatus();
       },
