@@ -111,3 +111,44 @@ export async function startPersistence(secret: string, options: { startTimeoutMs
   };
   return handle;
 }
+
+/** The persistence HTTP API as tests use it (boards, rotation, reading and seeding a board's document). */
+export interface StoreApi {
+  url: string;
+  createBoard(title?: string): Promise<{ id: string; editToken: string; viewToken: string }>;
+  /** rotate the board's token generation: the old tokens are revoked */
+  rotate(boardId: string, editToken: string): Promise<{ editToken: string; viewToken: string }>;
+  /** the board's whole document as the store has it (a Yjs update) */
+  state(boardId: string, token: string): Promise<Uint8Array>;
+  /** append a Yjs update to the board's log */
+  append(boardId: string, editToken: string, update: Uint8Array): Promise<void>;
+}
+
+export function storeApi(url: string): StoreApi {
+  const call = async (route: string, init: RequestInit): Promise<Response> => {
+    const res = await fetch(`${url}${route}`, init);
+    if (!res.ok) throw new Error(`persistence ${init.method ?? 'GET'} ${route}: ${res.status} ${await res.text()}`);
+    return res;
+  };
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  return {
+    url,
+    createBoard: async (title = 'Test board') =>
+      (await call('/v1/boards', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title }) }).then((r) =>
+        r.json(),
+      )) as { id: string; editToken: string; viewToken: string },
+    rotate: async (boardId, editToken) =>
+      (await call(`/v1/boards/${boardId}/tokens/rotate`, { method: 'POST', headers: bearer(editToken) }).then((r) => r.json())) as {
+        editToken: string;
+        viewToken: string;
+      },
+    state: async (boardId, token) => new Uint8Array(await (await call(`/v1/boards/${boardId}/state`, { headers: bearer(token) })).arrayBuffer()),
+    append: async (boardId, editToken, update) => {
+      await call(`/v1/boards/${boardId}/updates`, {
+        method: 'POST',
+        headers: { ...bearer(editToken), 'content-type': 'application/octet-stream' },
+        body: update,
+      });
+    },
+  };
+}

@@ -1,19 +1,17 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeStore, type FakeStore } from '../../../packages/sync/test/support/fake-store.js';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { storeApi } from './persistence.js';
 import { startPeer, startService, type Peer, type PeerState, type ServiceProcess } from './peers.js';
 import { SECRET, client, collect, connected, join, next, user, waitFor, type Client } from './support.js';
 import type { Presence } from '@meshboard/protocol';
 
-let store: FakeStore;
+// the real persistence service (test/global-setup.ts)
+const store = storeApi(inject('persistenceUrl'));
 let peers: Peer[] = [];
 let services: ServiceProcess[] = [];
 let sockets: Client[] = [];
 
-beforeAll(async () => {
-  store = await startFakeStore(SECRET);
-});
 afterEach(async () => {
   for (const s of sockets) s.disconnect();
   sockets = [];
@@ -22,7 +20,6 @@ afterEach(async () => {
   await Promise.all(services.map((s) => s.stop('SIGKILL')));
   services = [];
 });
-afterAll(() => store.close());
 
 const env = (extra: Record<string, string> = {}) => ({ MESHBOARD_TOKEN_SECRET: SECRET, PERSISTENCE_URL: store.url, ...extra });
 async function service(extra: Record<string, string> = {}, port = 0) {
@@ -58,7 +55,7 @@ describe('the service process', () => {
 describe('kill and restart mid-session', () => {
   it('P2P edits keep flowing while signaling is down; clients reconnect; nothing is lost', async () => {
     const s1 = await service();
-    const board = store.createBoard();
+    const board = await store.createBoard();
     const [a, b, c] = await spawnPeers(3, 'r');
     await connect(a!, s1.url, board.id, board.editToken);
     await connect(b!, s1.url, board.id, board.editToken);
@@ -89,7 +86,7 @@ describe('two signaling processes over Redis', () => {
     const redis = { REDIS_URL: 'redis://127.0.0.1:6379' };
     const n1 = await service(redis);
     const n2 = await service(redis);
-    const board = store.createBoard();
+    const board = await store.createBoard();
 
     // presence across nodes
     const x = await connected(client(n1.url));

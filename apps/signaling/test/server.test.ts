@@ -1,25 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import { issueToken } from '@meshboard/tokens';
 import { newBoardId, type FailureBody, type Presence } from '@meshboard/protocol';
-import { startFakeStore, type FakeStore } from '../../../packages/sync/test/support/fake-store.js';
 import type { SignalingServer } from '../src/server.js';
+import { storeApi } from './persistence.js';
 import { SECRET, client, collect, connected, join, next, startServer, user, waitFor, type Client } from './support.js';
 
-let store: FakeStore;
+// the real persistence service (test/global-setup.ts)
+const store = storeApi(inject('persistenceUrl'));
 let server: SignalingServer;
 const open: Client[] = [];
 const sockets: WebSocket[] = [];
 
 beforeAll(async () => {
-  store = await startFakeStore(SECRET);
   server = await startServer({ persistenceUrl: store.url, handshakeTimeoutMs: 1500, generationCacheMs: 0 });
 });
 afterAll(async () => {
   for (const s of open) s.disconnect();
   for (const s of sockets) s.terminate();
   await server.close();
-  await store.close();
 });
 
 async function joined(boardId: string, token: string, extra: Record<string, unknown> = {}) {
@@ -46,8 +45,8 @@ describe('http', () => {
 
 describe('access control', () => {
   it('refuses a missing, forged, malformed, other-board and revoked token with a clear error', async () => {
-    const board = store.createBoard();
-    const other = store.createBoard();
+    const board = await store.createBoard();
+    const other = await store.createBoard();
     const socket = await connected(client(server.url));
     open.push(socket);
     const failures = collect<FailureBody>(socket, 'failure');
@@ -68,8 +67,8 @@ describe('access control', () => {
     await join(socket, { ...base, token: 'x' }).catch(() => undefined);
     await waitFor(() => socket.disconnected, 5000, 'cut after repeated failures');
 
-    const old = store.createBoard();
-    store.rotate(old.id);
+    const old = await store.createBoard();
+    await store.rotate(old.id, old.editToken);
     const revoked = await joined(old.id, old.editToken);
     expect(revoked.ack).toMatchObject({ ok: false, error: { code: 'token_revoked' } });
   });
@@ -84,7 +83,7 @@ describe('access control', () => {
   });
 
   it('view-only: no edits through the relay, no WebRTC signaling, may ask for state', async () => {
-    const board = store.createBoard();
+    const board = await store.createBoard();
     const editor = await joined(board.id, board.editToken, { peerId: uuid() });
     const viewer = await joined(board.id, board.viewToken);
     expect(viewer.ack).toMatchObject({ ok: true, role: 'view' });
@@ -107,7 +106,7 @@ describe('access control', () => {
 
 describe('presence', () => {
   it('lists, announces, updates and removes peers', async () => {
-    const board = store.createBoard();
+    const board = await store.createBoard();
     const a = await joined(board.id, board.editToken, { user: { id: 'a', name: 'Ada', color: '#ff0000' } });
     expect(a.ack).toMatchObject({ ok: true, role: 'edit', peers: [] });
     const joinedEvent = next<Presence>(a.socket, 'presence:join');
@@ -124,7 +123,7 @@ describe('presence', () => {
   });
 
   it('forwards awareness volatile and drops frames above the cursor rate', async () => {
-    const board = store.createBoard();
+    const board = await store.createBoard();
     const a = await joined(board.id, board.editToken);
     const b = await joined(board.id, board.editToken);
     const got = collect(b.socket, 'awareness');
@@ -142,8 +141,8 @@ describe('presence', () => {
 
 describe('relay', () => {
   it('broadcasts to the board, addresses one peer, passes chunks, and never leaks to other boards', async () => {
-    const board = store.createBoard();
-    const other = store.createBoard();
+    const board = await store.createBoard();
+    const other = await store.createBoard();
     const a = await joined(board.id, board.editToken);
     const b = await joined(board.id, board.editToken);
     const c = await joined(board.id, board.editToken);
@@ -171,8 +170,8 @@ describe('relay', () => {
 
 describe('bad input', () => {
   it('answers malformed, unknown, oversized frames and floods with errors; stays up; other boards unaffected', async () => {
-    const board = store.createBoard();
-    const quiet = store.createBoard();
+    const board = await store.createBoard();
+    const quiet = await store.createBoard();
     const bad = await joined(board.id, board.editToken);
     const q1 = await joined(quiet.id, quiet.editToken);
     const q2 = await joined(quiet.id, quiet.editToken);
@@ -226,18 +225,18 @@ describe('y-webrtc signaling', () => {
     });
 
   it('refuses stock clients without a valid edit token', async () => {
-    const board = store.createBoard();
+    const board = await store.createBoard();
     expect(await stock('')).toEqual({ status: 401 });
     expect(await stock('?token=garbage')).toEqual({ status: 401 });
     expect(await stock(`?token=${board.viewToken}`)).toEqual({ status: 403 });
-    const old = store.createBoard();
-    store.rotate(old.id);
+    const old = await store.createBoard();
+    await store.rotate(old.id, old.editToken);
     expect(await stock(`?token=${old.editToken}`)).toEqual({ status: 401 });
   });
 
   it('shares one topic space between the stock endpoint and Socket.IO, scoped to the board', async () => {
-    const board = store.createBoard();
-    const other = store.createBoard();
+    const board = await store.createBoard();
+    const other = await store.createBoard();
     const s = await stock(`?token=${board.editToken}`);
     if (!('ws' in s)) throw new Error('stock client refused');
     const { ws, messages } = s;
@@ -277,7 +276,7 @@ describe('origins', () => {
       const good = client(strict.url, { extraHeaders: { origin: 'http://good.example' }, transports: ['polling'] });
       await connected(good);
       good.disconnect();
-      const board = store.createBoard();
+      const board = await store.createBoard();
       const ws = new WebSocket(`${strict.url.replace('http', 'ws')}/y-webrtc?token=${board.editToken}`, { origin: 'http://evil.example' });
       const status = await new Promise<number>((resolve) => {
         ws.once('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0));

@@ -3,8 +3,9 @@ import type { ClientToServerEvents, FailureBody, JoinAck, ServerToClientEvents }
 import { createLogger } from '@meshboard/service-kit';
 import { createSignalingServer, type SignalingServer } from '../src/server.js';
 import { loadConfig, type SignalingConfig } from '../src/config.js';
+import { SECRET } from './secret.js';
 
-export const SECRET = 'test-secret-'.padEnd(48, 'x');
+export { SECRET };
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 

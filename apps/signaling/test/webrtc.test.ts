@@ -1,16 +1,22 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import * as Y from 'yjs';
-import { startFakeStore, type FakeStore } from '../../../packages/sync/test/support/fake-store.js';
 import type { SignalingServer } from '../src/server.js';
 import { startPeer, type Peer, type PeerState } from './peers.js';
-import { SECRET, startServer, waitFor } from './support.js';
+import { storeApi } from './persistence.js';
+import { startServer, waitFor } from './support.js';
 
-let store: FakeStore;
+// the real persistence service (test/global-setup.ts)
+const store = storeApi(inject('persistenceUrl'));
 let server: SignalingServer;
 let peers: Peer[] = [];
+/** the board's document as the store has it */
+const storedMap = async (board: { id: string; editToken: string }) => {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, await store.state(board.id, board.editToken));
+  return doc.getMap('m').toJSON();
+};
 
 beforeAll(async () => {
-  store = await startFakeStore(SECRET);
   server = await startServer({ persistenceUrl: store.url });
 });
 afterEach(async () => {
@@ -19,7 +25,6 @@ afterEach(async () => {
 });
 afterAll(async () => {
   await server.close();
-  await store.close();
 });
 
 async function spawnPeers(n: number, prefix = 'p'): Promise<Peer[]> {
@@ -43,7 +48,7 @@ const p2pMesh = (list: PeerState[]) =>
 
 describe('WebRTC through our signaling', () => {
   it('two Node peers: data channels up, edits converge, status says p2p', async () => {
-    const board = store.createBoard();
+    const board = await store.createBoard();
     const [a, b] = await spawnPeers(2);
     expect(await connect(a!, board.id, board.editToken)).toMatchObject({ seeded: true, role: 'edit' });
     expect(await connect(b!, board.id, board.editToken)).toMatchObject({ seeded: true });
@@ -57,11 +62,11 @@ describe('WebRTC through our signaling', () => {
     // the durable path: both edits reach the store
     await a!.call('flush');
     await b!.call('flush');
-    expect(store.boards.get(board.id)!.doc.getMap('m').toJSON()).toEqual({ a: 1, b: 2 });
+    expect(await storedMap(board)).toEqual({ a: 1, b: 2 });
   });
 
   it('five Node peers form a full mesh and converge', async () => {
-    const board = store.createBoard();
+    const board = await store.createBoard();
     const list = await spawnPeers(5, 'five');
     for (const p of list) expect(await connect(p, board.id, board.editToken)).toMatchObject({ seeded: true });
     await waitFor(async () => p2pMesh(await states(list)), 60_000, 'full p2p mesh of 5');
@@ -73,7 +78,7 @@ describe('WebRTC through our signaling', () => {
 
   it('five peers joining at the same moment (WebRTC glare) still end in a full P2P mesh', async () => {
     // stock y-webrtc leaves a pair whose announces crossed unconnected forever; connectBoard retries it
-    const board = store.createBoard();
+    const board = await store.createBoard();
     const list = await spawnPeers(5, 'glare');
     const joined = await Promise.all(list.map((p) => connect(p, board.id, board.editToken)));
     for (const r of joined) expect(r).toMatchObject({ seeded: true });
@@ -83,7 +88,7 @@ describe('WebRTC through our signaling', () => {
   });
 
   it('a stock y-webrtc client (plain WebSocket endpoint) and a sync client sync over WebRTC', async () => {
-    const board = store.createBoard();
+    const board = await store.createBoard();
     const [ours, theirs] = await spawnPeers(2, 'mix');
     await connect(ours!, board.id, board.editToken);
     await theirs!.call('stock', { boardId: board.id, url: `${server.url.replace('http', 'ws')}/y-webrtc?token=${board.editToken}` });
@@ -94,7 +99,7 @@ describe('WebRTC through our signaling', () => {
   });
 
   it('forced WebRTC failure: that peer falls back to relay within the deadline and everyone converges', async () => {
-    const board = store.createBoard();
+    const board = await store.createBoard();
     const [a, b, broken] = await spawnPeers(3, 'f');
     await connect(a!, board.id, board.editToken, { p2pDeadlineMs: 2000 });
     await connect(b!, board.id, board.editToken, { p2pDeadlineMs: 2000 });
@@ -120,7 +125,7 @@ describe('WebRTC through our signaling', () => {
   });
 
   it('view-only: receives the board through the relay, its edits reach nobody, never a WebRTC peer', async () => {
-    const board = store.createBoard();
+    const board = await store.createBoard();
     const [editor, viewer] = await spawnPeers(2, 'v');
     await connect(editor!, board.id, board.editToken);
     expect(await connect(viewer!, board.id, board.viewToken)).toMatchObject({ seeded: true, role: 'view' });
@@ -131,7 +136,8 @@ describe('WebRTC through our signaling', () => {
     await waitFor(async () => 'after' in (await viewer!.state()).map, 15_000, 'viewer keeps receiving');
     await new Promise((r) => setTimeout(r, 500));
     expect('vandal' in (await editor!.state()).map).toBe(false);
-    expect(store.boards.get(board.id)!.doc.getMap('m').has('vandal')).toBe(false);
+    await editor!.call('flush');
+    expect(await storedMap(board)).toEqual({ shape: 'circle', after: 1 });
     const se = await editor!.state();
     expect(se.webrtc.conns).toHaveLength(0);
     expect(se.status!.peers).toMatchObject([{ role: 'view', mode: 'relay' }]);
@@ -139,14 +145,14 @@ describe('WebRTC through our signaling', () => {
   });
 
   it('a late joiner gets the board from the store when nobody is online; bad tokens are refused', async () => {
-    const board = store.createBoard();
+    const board = await store.createBoard();
     const seed = new Y.Doc();
     seed.getMap('m').set('stored', 'yes');
-    Y.applyUpdate(store.boards.get(board.id)!.doc, Y.encodeStateAsUpdate(seed));
+    await store.append(board.id, board.editToken, Y.encodeStateAsUpdate(seed));
     const [late, wrong] = await spawnPeers(2, 'late');
     expect(await connect(late!, board.id, board.viewToken)).toMatchObject({ seeded: true });
     expect((await late!.state()).map).toEqual({ stored: 'yes' });
-    const other = store.createBoard();
+    const other = await store.createBoard();
     expect(await connect(wrong!, board.id, other.editToken)).toMatchObject({ seeded: false, error: { code: 'forbidden' } });
   });
 });
