@@ -4,7 +4,7 @@ import { issueToken } from '@meshboard/tokens';
 import { newBoardId, type FailureBody, type Presence } from '@meshboard/protocol';
 import type { SignalingServer } from '../src/server.js';
 import { storeApi } from './persistence.js';
-import { SECRET, client, collect, connected, join, next, startServer, user, waitFor, type Client } from './support.js';
+import { client, collect, connected, join, next, startServer, user, waitFor, type Client } from './support.js';
 
 // the real persistence service (test/global-setup.ts)
 const store = storeApi(inject('persistenceUrl'));
