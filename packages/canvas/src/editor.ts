@@ -105,6 +105,12 @@ export class Editor {
   private lastState: EngineState | null = null;
   private readonly unobserve: () => void;
   private savedCaptureTimeout: number | null = null;
+  /**
+   * A board opened elsewhere arrives after the page (from the store or a peer). Until the person moves the
+   * camera or starts working, the first content to arrive is brought into view if none of it lands on
+   * screen: a phone, or anyone whose board lies off the default view, never opens onto an empty canvas.
+   */
+  private revealPending = true;
 
   constructor(
     readonly board: Board,
@@ -172,6 +178,10 @@ export class Editor {
 
   private readonly onBoardChange = (change: BoardChange): void => {
     this.scene.apply(change);
+    if (this.revealPending && this.scene.size > 0) {
+      this.revealPending = false;
+      if (this.scene.query(this.camera.visibleBounds(this.viewport)).length === 0) this.zoomToFit();
+    }
     if (change.removed.length > 0 && this.selection.some((id) => !this.board.has(id))) {
       this.setSelection(this.selection.filter((id) => this.board.has(id)));
     }
@@ -313,11 +323,13 @@ export class Editor {
   }
 
   zoomTo(zoom: number, at?: Point): void {
+    this.revealPending = false;
     this.camera.zoomAt(at ?? { x: this.viewport.width / 2, y: this.viewport.height / 2 }, zoom);
     this.changed();
   }
 
   zoomToFit(): void {
+    this.revealPending = false;
     const bounds = this.scene.contentBounds();
     if (!bounds) {
       this.camera.zoom = 1;
@@ -492,6 +504,7 @@ export class Editor {
   // ---- pointer input -----------------------------------------------------------------------------------
 
   pointerDown(input: PointerInput): void {
+    this.revealPending = false;
     this.pointers.set(input.pointerId, { x: input.x, y: input.y });
     if (this.pointers.size === 2) {
       // A second finger turns whatever the first one started into a pinch.
@@ -680,6 +693,7 @@ export class Editor {
   }
 
   wheel(input: WheelInput): void {
+    this.revealPending = false;
     if (input.ctrlKey || input.metaKey) {
       // Trackpad pinch arrives as ctrl+wheel with small deltas; a mouse wheel notch is ~100.
       const delta = Math.max(-50, Math.min(50, input.deltaY));

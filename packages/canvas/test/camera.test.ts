@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Camera, MAX_ZOOM, MIN_ZOOM, nextZoomStep } from '../src/index.js';
+import { newEditor } from './helpers.js';
 
 describe('camera', () => {
   it('round-trips screen and world coordinates at any pan and zoom', () => {
@@ -58,5 +59,29 @@ describe('camera', () => {
     expect(visible.minX).toBeLessThan(0);
     camera.fitBounds({ minX: 10, minY: 10, maxX: 20, maxY: 20 }, viewport, 50);
     expect(camera.zoom).toBe(1);
+  });
+});
+
+describe('opening a board whose content arrives later', () => {
+  it('brings the first content into view when all of it lands off-screen (a phone, or a board far from the origin)', () => {
+    const { editor, board } = newEditor();
+    board.addShape({ type: 'rectangle', x: 5000, y: 4000, w: 200, h: 100 });
+    const view = editor.camera.visibleBounds(editor.viewport);
+    expect(view.minX).toBeLessThanOrEqual(5000);
+    expect(view.maxX).toBeGreaterThanOrEqual(5200);
+    expect(view.minY).toBeLessThanOrEqual(4000);
+    expect(view.maxY).toBeGreaterThanOrEqual(4100);
+  });
+
+  it('keeps the camera when some content is already on screen, or once the person has moved it', () => {
+    const visible = newEditor();
+    visible.board.addShapes([{ type: 'rectangle', x: 100, y: 100, w: 50, h: 50 }, { type: 'rectangle', x: 5000, y: 5000, w: 50, h: 50 }]);
+    expect(visible.editor.camera).toMatchObject({ x: 0, y: 0, zoom: 1 });
+
+    const moved = newEditor();
+    moved.editor.wheel({ x: 10, y: 10, deltaX: 0, deltaY: 40, ctrlKey: false, metaKey: false, shiftKey: false });
+    const before = { ...moved.editor.camera };
+    moved.board.addShape({ type: 'rectangle', x: 5000, y: 4000, w: 200, h: 100 });
+    expect(moved.editor.camera).toMatchObject(before);
   });
 });
