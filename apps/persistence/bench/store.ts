@@ -11,10 +11,12 @@
  *   created next to it and dropped afterwards).
  */
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateBoardResponse, apiPaths } from '@meshboard/protocol';
+import { createLogger } from '@meshboard/service-kit';
 import { PrismaPg } from '@prisma/adapter-pg';
 import * as Y from 'yjs';
 import { defaultMigrationsDir, defaultStoreOptions, type PersistenceConfig } from '../src/config.js';
@@ -31,6 +33,7 @@ const NAIVE_COUNT = 2_000;
 const COMPACT_COUNT = 100_000;
 const SHAPES = 10_000;
 
+const logger = createLogger('persistence-bench', { level: 'silent' });
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -142,7 +145,27 @@ async function compaction(db: Database): Promise<{ compactMs: number; snapshotBy
   return { compactMs, snapshotBytes: snapshot.size, referenceBytes: Y.encodeStateAsUpdate(reference).length, loadMs };
 }
 
-async function serveShapes(target: DatabaseTarget, migrationsDir: string): Promise<{ bytes: number; coldMs: number; warmMs: number[]; referenceBytes: number; shapes: number }> {
+interface JoinResult {
+  bytes: number;
+  coldMs: number;
+  warmMs: number[];
+  referenceBytes: number;
+  shapes: number;
+  peer: { bytes: number; coldMs: number; warmMs: number[] };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function timedGet(url: string, headers: Record<string, string> = {}): Promise<{ elapsed: number; body: Uint8Array }> {
+  const start = process.hrtime.bigint();
+  const response = await fetch(url, { headers });
+  const body = new Uint8Array(await response.arrayBuffer());
+  const elapsed = ms(start);
+  if (response.status !== 200) throw new Error(`GET ${url}: ${response.status}`);
+  return { elapsed, body };
+}
+
+async function serveShapes(target: DatabaseTarget, migrationsDir: string): Promise<JoinResult> {
   const config: PersistenceConfig = {
     port: 0,
     host: '127.0.0.1',
@@ -153,7 +176,7 @@ async function serveShapes(target: DatabaseTarget, migrationsDir: string): Promi
     maxUpdateBodyBytes: 64 * 1024 * 1024,
     store: { ...defaultStoreOptions, compactIdleMs: 0 },
   };
-  const writer = await createPersistenceServer(config, { database: target });
+  const writer = await createPersistenceServer(config, { database: target, logger });
   const url = await writer.listen();
   const board = CreateBoardResponse.parse(await (await fetch(`${url}${apiPaths.boards}`, { method: 'POST' })).json());
   const updates = shapeBoard(SHAPES);
@@ -169,24 +192,51 @@ async function serveShapes(target: DatabaseTarget, migrationsDir: string): Promi
   await writer.close();
 
   // A fresh process-equivalent server: nothing cached, the first join reads snapshot + log from the database.
-  const reader = await createPersistenceServer(config, { database: target });
+  const reader = await createPersistenceServer(config, { database: target, logger });
   const readerUrl = await reader.listen();
-  const join = async () => {
-    const start = process.hrtime.bigint();
-    const response = await fetch(`${readerUrl}${apiPaths.state(board.id)}`, { headers: { authorization: `Bearer ${board.viewToken}` } });
-    const body = new Uint8Array(await response.arrayBuffer());
-    const elapsed = ms(start);
-    return { elapsed, body };
-  };
+  const join = () => timedGet(`${readerUrl}${apiPaths.state(board.id)}`, { authorization: `Bearer ${board.viewToken}` });
   const cold = await join();
   const warmMs: number[] = [];
   for (let i = 0; i < 5; i++) warmMs.push((await join()).elapsed);
-  await reader.close();
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, cold.body);
+
+  // The peer in the same database: the whole encoded document in one row, served by a minimal HTTP handler.
   const reference = new Y.Doc();
   for (const update of updates) Y.applyUpdate(reference, update);
-  return { bytes: cold.body.length, coldMs: cold.elapsed, warmMs, referenceBytes: Y.encodeStateAsUpdate(reference).length, shapes: doc.getMap('shapes').size };
+  const prisma = reader.db.prisma;
+  await prisma.$executeRawUnsafe('CREATE TABLE IF NOT EXISTS bench_naive_documents (name text PRIMARY KEY, data bytea NOT NULL)');
+  await prisma.$executeRawUnsafe(
+    'INSERT INTO bench_naive_documents (name, data) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET data = EXCLUDED.data',
+    'shapes',
+    Y.encodeStateAsUpdate(reference),
+  );
+  const peerServer = createServer((request, response) => {
+    prisma
+      .$queryRawUnsafe<{ data: Uint8Array }[]>('SELECT data FROM bench_naive_documents WHERE name = $1', 'shapes')
+      .then(([row]) => {
+        response.writeHead(200, { 'content-type': 'application/octet-stream' });
+        response.end(Buffer.from(row!.data.buffer, row!.data.byteOffset, row!.data.byteLength));
+      })
+      .catch(() => response.writeHead(500).end());
+  });
+  await new Promise<void>((resolve) => peerServer.listen(0, '127.0.0.1', resolve));
+  const peerUrl = `http://127.0.0.1:${(peerServer.address() as { port: number }).port}/`;
+  const peerCold = await timedGet(peerUrl);
+  const peerWarm: number[] = [];
+  for (let i = 0; i < 5; i++) peerWarm.push((await timedGet(peerUrl)).elapsed);
+  await new Promise<void>((resolve) => peerServer.close(() => resolve()));
+  await prisma.$executeRawUnsafe('DROP TABLE bench_naive_documents');
+  await reader.close();
+
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, cold.body);
+  return {
+    bytes: cold.body.length,
+    coldMs: cold.elapsed,
+    warmMs,
+    referenceBytes: Y.encodeStateAsUpdate(reference).length,
+    shapes: doc.getMap('shapes').size,
+    peer: { bytes: peerCold.body.length, coldMs: peerCold.elapsed, warmMs: peerWarm },
+  };
 }
 
 async function run(engine: 'pglite' | 'postgres'): Promise<void> {
@@ -228,13 +278,12 @@ async function run(engine: 'pglite' | 'postgres'): Promise<void> {
     } finally {
       await db.close();
     }
-    if (target.kind === 'pglite') {
-      // PGlite is single-process: the serve benchmark opens it again through the server
-    }
     const serve = await serveShapes(target, migrationsDir);
-    const warm = [...serve.warmMs].sort((a, b) => a - b);
     console.log(
-      `join a ${fmt(serve.shapes)}-shape board over HTTP (${fmt(serve.bytes)} B; encodeStateAsUpdate ${fmt(serve.referenceBytes)} B = ${fmt(serve.bytes / serve.referenceBytes, 3)}x): cold (loaded from the database) ${fmt(serve.coldMs, 1)} ms, warm median ${fmt(warm[Math.floor(warm.length / 2)]!, 1)} ms`,
+      `join a ${fmt(serve.shapes)}-shape board over HTTP (${fmt(serve.bytes)} B; encodeStateAsUpdate ${fmt(serve.referenceBytes)} B = ${fmt(serve.bytes / serve.referenceBytes, 3)}x): first join after a restart ${fmt(serve.coldMs, 1)} ms, then median ${fmt(median(serve.warmMs), 1)} ms`,
+    );
+    console.log(
+      `naive peer join (one row holding the whole document, ${fmt(serve.peer.bytes)} B): first ${fmt(serve.peer.coldMs, 1)} ms, then median ${fmt(median(serve.peer.warmMs), 1)} ms`,
     );
   } finally {
     await cleanup();
@@ -242,5 +291,6 @@ async function run(engine: 'pglite' | 'postgres'): Promise<void> {
 }
 
 const only = process.argv[2];
+console.log(`Meshboard store benchmark, ${new Date().toISOString()}, Node ${process.version}, load average ${(await import('node:os')).loadavg().map((n) => n.toFixed(1)).join(' ')}`);
 if (only !== '--postgres-only') await run('pglite');
 if (only !== '--pglite-only') await run('postgres');

@@ -140,6 +140,7 @@ export async function createPersistenceServer(config: PersistenceConfig, overrid
   logger.info({ database: db.kind }, 'database ready');
   const store = new BoardStore(db.prisma, config.store);
   store.onBackgroundError = (error, boardId) => logger.error({ err: error, boardId }, 'background compaction failed');
+  await store.warmUp().catch((error: unknown) => logger.warn({ err: error }, 'warm-up queries failed'));
 
   const registry = createMetricsRegistry(SERVICE_NAME);
   const requests = new Counter({ name: 'meshboard_persistence_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry] });

@@ -124,6 +124,11 @@ export class BoardStore {
    */
   private readonly uncommitted = new Map<string, ((committed: LoadedBoard | null) => void)[]>();
   private readonly compacting = new Map<string, Promise<CompactionResult | null>>();
+  /**
+   * Recently served snapshots of boards not held in memory (LRU, `cachedBoards` entries). A snapshot's bytes
+   * never change for a given `upToSeq`, so an entry stays valid while it covers the board's `last_seq`.
+   */
+  private readonly snapshots = new Map<string, { data: Uint8Array; stateVector: Uint8Array; upToSeq: bigint }>();
   private readonly idleTimers = new Map<string, NodeJS.Timeout>();
   private closed = false;
   /** counters for /metrics */
@@ -217,8 +222,36 @@ export class BoardStore {
     const board = await this.prisma.board.findUnique({ where: { id: boardId }, select: { lastSeq: true, deletedAt: true } });
     if (!board || board.deletedAt !== null) throw notFound();
     if (board.lastSeq === 0n) return null;
+    const remembered = this.snapshots.get(boardId);
+    if (remembered && remembered.upToSeq >= board.lastSeq) {
+      this.snapshots.delete(boardId);
+      this.snapshots.set(boardId, remembered); // LRU order
+      return remembered;
+    }
     const snapshot = await this.prisma.snapshot.findUnique({ where: { boardId }, select: { data: true, stateVector: true, upToSeq: true } });
-    return snapshot && snapshot.upToSeq >= board.lastSeq ? snapshot : null;
+    if (!snapshot || snapshot.upToSeq < board.lastSeq) {
+      this.snapshots.delete(boardId);
+      return null;
+    }
+    if (!this.closed) {
+      this.snapshots.set(boardId, snapshot);
+      while (this.snapshots.size > this.options.cachedBoards) this.snapshots.delete(this.snapshots.keys().next().value as string);
+    }
+    return snapshot;
+  }
+
+  /**
+   * Runs the join path's queries once against a board that does not exist, so the first real client after a
+   * start does not pay for opening pool connections and preparing Prisma's query plans.
+   */
+  async warmUp(): Promise<void> {
+    const missing = '0000000000000000000000';
+    await Promise.all([
+      this.prisma.board.findUnique({ where: { id: missing }, select: { id: true, title: true, createdAt: true, updatedAt: true, tokenGeneration: true, deletedAt: true } }),
+      this.prisma.board.findUnique({ where: { id: missing }, select: { lastSeq: true, deletedAt: true } }),
+      this.prisma.snapshot.findUnique({ where: { boardId: missing }, select: { data: true, stateVector: true, upToSeq: true } }),
+      this.prisma.boardUpdate.findMany({ where: { boardId: missing }, orderBy: { seq: 'asc' }, select: { seq: true, data: true, size: true } }),
+    ]);
   }
 
   /**
@@ -467,6 +500,7 @@ export class BoardStore {
   }
 
   private evict(boardId: string): void {
+    this.snapshots.delete(boardId);
     const cached = this.cache.get(boardId);
     if (cached) {
       this.cache.delete(boardId);
@@ -646,6 +680,7 @@ export class BoardStore {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     for (const id of [...this.cache.keys()]) this.evict(id);
+    this.snapshots.clear();
   }
 }
 
