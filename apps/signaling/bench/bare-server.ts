@@ -17,6 +17,7 @@ io.on('connection', (socket) => {
     ack?.();
   });
   socket.on('m', (...args: unknown[]) => socket.to(room).emit('m', ...args));
+  socket.on('b', (...args: unknown[]) => socket.to(room).emit('b', ...args));
 });
 http.listen(0, '127.0.0.1', () => process.send?.({ port: (http.address() as AddressInfo).port }));
 process.on('disconnect', () => process.exit(0));

@@ -83,8 +83,32 @@ function rssKiB(pid: number): number {
   if (!m) throw new Error('no VmRSS');
   return Number(m[1]);
 }
-/** median of a few RSS readings over ~1.5 s (V8 grows and trims its heap in steps) */
-async function settledRss(pid: number): Promise<number> {
+/**
+ * Full garbage collection in another Node process through its inspector (started with
+ * --inspect=127.0.0.1:<port>), so RSS readings compare live memory rather than the GC's timing.
+ */
+async function collectGarbage(inspectPort: number): Promise<void> {
+  const [target] = (await fetch(`http://127.0.0.1:${inspectPort}/json/list`).then((r) => r.json())) as Array<{ webSocketDebuggerUrl: string }>;
+  const ws = new WebSocket(target!.webSocketDebuggerUrl);
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  for (let id = 1; id <= 2; id++) {
+    const done = new Promise<void>((resolve) => ws.on('message', (raw) => (JSON.parse(String(raw)) as { id?: number }).id === id && resolve()));
+    ws.send(JSON.stringify({ id, method: 'HeapProfiler.collectGarbage' }));
+    await done;
+  }
+  ws.close();
+}
+const inspectEnv = (port: number) => ({ NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:${port}`.trim() });
+
+/** median of a few RSS readings over ~1.5 s, after a full GC */
+async function settledRss(pid: number, inspectPort: number): Promise<number> {
+  await collectGarbage(inspectPort);
+  return medianRss(pid);
+}
+async function medianRss(pid: number): Promise<number> {
   const readings: number[] = [];
   for (let i = 0; i < 6; i++) {
     await sleep(250);
@@ -100,14 +124,14 @@ async function stopChild(child: ChildProcess) {
   await exited;
   clearTimeout(t);
 }
-async function startStockServer(): Promise<{ child: ChildProcess; url: string }> {
+async function startStockServer(env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [STOCK_SERVER], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [STOCK_SERVER], { env: { ...process.env, PORT: String(port), ...env }, stdio: 'ignore' });
   await waitForPort(port);
   return { child, url: `ws://127.0.0.1:${port}` };
 }
-async function startBareServer(): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(BARE_SERVER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+async function startBareServer(env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(BARE_SERVER, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'ignore', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve(m.port));
     child.once('exit', (code) => reject(new Error(`bare server exited ${code}`)));
@@ -283,23 +307,44 @@ async function main() {
 
 interface IdleResult {
   baselineKiB: number;
+  halfKiB: number;
   loadedKiB: number;
+  /** (RSS at IDLE - RSS at 1) / IDLE: includes one-off growth (V8 young generation, JIT, pools) */
   perConnectionKiB: number;
+  /** (RSS at IDLE - RSS at IDLE/2) / (IDLE/2): what one more idle connection costs */
+  marginalKiB: number;
+  /** as perConnectionKiB, but the loaded RSS read before forcing a GC (garbage of the burst included) */
+  withoutGcKiB: number;
 }
 
 /** RSS of a fresh server process before and after IDLE idle connections (opened 50 at a time). */
-async function measureIdle(pid: number, open: (i: number) => Promise<() => void>): Promise<IdleResult> {
+async function measureIdle(pid: number, inspectPort: number, open: (i: number) => Promise<() => void>): Promise<IdleResult> {
   const closers: Array<() => void> = [];
   closers.push(await open(-1)); // warm-up: the first connection loads lazy code paths
   await sleep(1000);
-  const baselineKiB = await settledRss(pid);
-  for (let i = 0; i < IDLE; i += 50) {
-    closers.push(...(await Promise.all(Array.from({ length: Math.min(50, IDLE - i) }, (_, k) => open(i + k)))));
-  }
+  const baselineKiB = await settledRss(pid, inspectPort);
+  const half = Math.floor(IDLE / 2);
+  const openRange = async (from: number, to: number) => {
+    for (let i = from; i < to; i += 50) {
+      closers.push(...(await Promise.all(Array.from({ length: Math.min(50, to - i) }, (_, k) => open(i + k)))));
+    }
+  };
+  await openRange(0, half);
   await sleep(3000); // idle: only heartbeats
-  const loadedKiB = await settledRss(pid);
+  const halfKiB = await settledRss(pid, inspectPort);
+  await openRange(half, IDLE);
+  await sleep(3000);
+  const loadedNoGcKiB = await medianRss(pid);
+  const loadedKiB = await settledRss(pid, inspectPort);
   for (const close of closers) close();
-  return { baselineKiB, loadedKiB, perConnectionKiB: (loadedKiB - baselineKiB) / IDLE };
+  return {
+    baselineKiB,
+    halfKiB,
+    loadedKiB,
+    perConnectionKiB: (loadedKiB - baselineKiB) / IDLE,
+    marginalKiB: (loadedKiB - halfKiB) / (IDLE - half),
+    withoutGcKiB: (loadedNoGcKiB - baselineKiB) / IDLE,
+  };
 }
 
 async function idleMemory(store: PersistenceProcess, signalingEnv: Record<string, string>) {
@@ -310,9 +355,10 @@ async function idleMemory(store: PersistenceProcess, signalingEnv: Record<string
 
   // Meshboard, Socket.IO: joined (presence) and subscribed to the board's signaling topic, like an idle editor tab
   {
-    const service = await startService({ ...signalingEnv, SIGNALING_HANDSHAKE_TIMEOUT_MS: '60000' });
+    const inspect = await freePort();
+    const service = await startService({ ...signalingEnv, ...inspectEnv(inspect) });
     try {
-      out.meshboardSocketIo = await measureIdle(service.child.pid!, async (i) => {
+      out.meshboardSocketIo = await measureIdle(service.child.pid!, inspect, async (i) => {
         const board = boardFor(i);
         const socket: Socket = ioClient(service.url, { transports: ['websocket'], forceNew: true, reconnection: false });
         await new Promise<void>((resolve, reject) => {
@@ -346,9 +392,10 @@ async function idleMemory(store: PersistenceProcess, signalingEnv: Record<string
       ws.once('error', reject);
     });
   {
-    const service = await startService(signalingEnv);
+    const inspect = await freePort();
+    const service = await startService({ ...signalingEnv, ...inspectEnv(inspect) });
     try {
-      out.meshboardStockEndpoint = await measureIdle(service.child.pid!, (i) => {
+      out.meshboardStockEndpoint = await measureIdle(service.child.pid!, inspect, (i) => {
         const board = boardFor(i);
         return openWs(`${service.url.replace('http', 'ws')}/y-webrtc?token=${board.editToken}`, board.id);
       });
@@ -357,18 +404,20 @@ async function idleMemory(store: PersistenceProcess, signalingEnv: Record<string
     }
   }
   {
-    const stock = await startStockServer();
+    const inspect = await freePort();
+    const stock = await startStockServer(inspectEnv(inspect));
     try {
-      out.stockYwebrtcServer = await measureIdle(stock.child.pid!, (i) => openWs(stock.url, boardFor(i).id));
+      out.stockYwebrtcServer = await measureIdle(stock.child.pid!, inspect, (i) => openWs(stock.url, boardFor(i).id));
     } finally {
       await stopChild(stock.child);
     }
   }
   {
     // the floor for any Socket.IO service: a bare server, clients joined to a room
-    const bareServer = await startBareServer();
+    const inspect = await freePort();
+    const bareServer = await startBareServer(inspectEnv(inspect));
     try {
-      out.bareSocketIo = await measureIdle(bareServer.child.pid!, async (i) => {
+      out.bareSocketIo = await measureIdle(bareServer.child.pid!, inspect, async (i) => {
         const socket: Socket = ioClient(bareServer.url, { transports: ['websocket'], forceNew: true, reconnection: false });
         await new Promise<void>((resolve, reject) => {
           socket.once('connect', resolve);
@@ -382,7 +431,7 @@ async function idleMemory(store: PersistenceProcess, signalingEnv: Record<string
     }
   }
   for (const [name, r] of Object.entries(out)) {
-    log(`   ${name}: ${r.baselineKiB} KiB -> ${r.loadedKiB} KiB, ${r.perConnectionKiB.toFixed(1)} KiB per connection`);
+    log(`   ${name}: ${r.baselineKiB} -> ${r.halfKiB} -> ${r.loadedKiB} KiB, ${r.perConnectionKiB.toFixed(1)} KiB per connection, marginal ${r.marginalKiB.toFixed(1)} KiB`);
   }
   return out;
 }
@@ -416,9 +465,11 @@ function report(r: Record<string, unknown>) {
       : []),
     ...(idle
       ? [
-          `Server process memory, ${IDLE} idle connections, RSS delta per connection (target <= 30 KB)`,
+          `Server process memory, ${IDLE} idle connections (target <= 30 KB each). RSS after a full GC: delta / connections`,
+          `  from 1 to ${IDLE}, marginal from ${IDLE / 2} to ${IDLE}; "no GC": the same delta read before forcing a GC`,
           ...Object.entries(idle).map(
-            ([name, x]) => `  ${name.padEnd(46)} ${(x.perConnectionKiB * 1.024).toFixed(1)} KB/conn (RSS ${x.baselineKiB} -> ${x.loadedKiB} KiB)`,
+            ([name, x]) =>
+              `  ${name.padEnd(46)} ${(x.perConnectionKiB * 1.024).toFixed(1)} KB/conn, marginal ${(x.marginalKiB * 1.024).toFixed(1)}, no GC ${(x.withoutGcKiB * 1.024).toFixed(1)} (RSS ${x.baselineKiB} -> ${x.halfKiB} -> ${x.loadedKiB} KiB)`,
           ),
         ]
       : []),

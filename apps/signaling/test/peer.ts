@@ -98,6 +98,7 @@ async function handle(msg: Msg): Promise<unknown> {
       const { io } = await import('socket.io-client');
       const socket = io(msg.url as string, { transports: ['websocket'], forceNew: true });
       socket.on('m', (key: string, sentAt: number) => bareSamples.push([key, sentAt, now()]));
+      socket.on('b', (key: string, sentAt: number, _payload: unknown) => bareSamples.push([key, sentAt, now()]));
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', () => socket.emit('join', msg.room, () => resolve()));
         socket.once('connect_error', reject);
@@ -106,7 +107,8 @@ async function handle(msg: Msg): Promise<unknown> {
       return { ok: true };
     }
     case 'bareSend':
-      bare?.emit('m', msg.key, now());
+      // with a binary payload the size of a small Yjs update, as a Socket.IO relay of Yjs frames would send
+      bare?.emit('b', msg.key, now(), new Uint8Array(40));
       return { ok: true };
     case 'samples': {
       // [key, sentAt, arrivedAt] for every stamped key that arrived here from another peer
