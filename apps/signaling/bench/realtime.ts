@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { startPeer, startService, type Peer, type ServiceProcess } from '../test/peers.js';
-import { startPersistence, type PersistenceProcess } from '../test/persistence.js';
+import { startPersistence, type PersistenceProcess } from '../../../packages/sync/test/support/persistence.js';
 
 const require = createRequire(import.meta.url);
 const PEERS = Number(process.env.BENCH_PEERS ?? 5);

@@ -4,7 +4,7 @@
  * Test files get its URL with `inject('persistenceUrl')`.
  */
 import type { TestProject } from 'vitest/node';
-import { startPersistence, type PersistenceProcess } from './persistence.js';
+import { startPersistence, type PersistenceProcess } from '../../../packages/sync/test/support/persistence.js';
 import { SECRET } from './secret.js';
 
 let store: PersistenceProcess | null = null;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { storeApi } from './persistence.js';
+import { storeApi } from '../../../packages/sync/test/support/persistence.js';
 import { startPeer, startService, type Peer, type PeerState, type ServiceProcess } from './peers.js';
 import { SECRET, client, collect, connected, join, next, user, waitFor, type Client } from './support.js';
 import type { Presence } from '@meshboard/protocol';

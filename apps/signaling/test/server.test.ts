@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { issueToken } from '@meshboard/tokens';
 import { newBoardId, type FailureBody, type Presence } from '@meshboard/protocol';
 import type { SignalingServer } from '../src/server.js';
-import { storeApi } from './persistence.js';
+import { storeApi } from '../../../packages/sync/test/support/persistence.js';
 import { client, collect, connected, join, next, startServer, user, waitFor, type Client } from './support.js';
 
 // the real persistence service (test/global-setup.ts)

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import * as Y from 'yjs';
 import type { SignalingServer } from '../src/server.js';
 import { startPeer, type Peer, type PeerState } from './peers.js';
-import { storeApi } from './persistence.js';
+import { storeApi } from '../../../packages/sync/test/support/persistence.js';
 import { startServer, waitFor } from './support.js';
 
 // the real persistence service (test/global-setup.ts)

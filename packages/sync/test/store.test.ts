@@ -2,29 +2,31 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { MeshboardError, bytesToBase64 } from '@meshboard/protocol';
 import { StoreClient, connectBoard, type BoardConnection } from '../src/index.js';
-import { startFakeStore, type FakeStore } from './support/fake-store.js';
+import { startPersistence, storeApi, type PersistenceProcess, type StoreApi } from './support/persistence.js';
 
+// The real persistence service (apps/persistence dist/main.js, PGlite in a temp dir). "Store down" is the
+// process stopped and started again on the same port and data directory.
 const SECRET = 'sync-test-secret-'.padEnd(48, 'z');
 // nothing listens here: signaling stays down, which must never keep the durable path from working
 const DEAD_SIGNALING = 'http://127.0.0.1:9';
 
-let store: FakeStore;
+let persistence: PersistenceProcess;
+let store: StoreApi;
 let open: BoardConnection[] = [];
 beforeAll(async () => {
-  store = await startFakeStore(SECRET);
-});
+  persistence = await startPersistence(SECRET);
+  store = storeApi(persistence.url);
+}, 180_000);
 afterEach(async () => {
   await Promise.all(open.map((c) => c.destroy()));
   open = [];
-  store.down = false;
-  store.appendDelayMs = 0;
 });
-afterAll(() => store.close());
+afterAll(() => persistence?.close(), 60_000);
 
-async function waitFor(predicate: () => boolean, timeoutMs = 10_000, what = 'condition') {
+async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition') {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (predicate()) return;
+    if (await predicate()) return;
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`timed out waiting for ${what}`);
@@ -41,12 +43,27 @@ function connect(boardId: string, token: string, doc?: Y.Doc) {
   open.push(c);
   return c;
 }
-const storeDoc = (id: string) => store.boards.get(id)!.doc;
+/** the board's map as the store has it */
+async function stored(board: { id: string; editToken: string }): Promise<Record<string, unknown>> {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, await store.state(board.id, board.editToken));
+  return doc.getMap('m').toJSON();
+}
+/** update requests the store has answered so far (from its /metrics) */
+async function updateRequests(): Promise<number> {
+  const text = await (await fetch(`${store.url}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('meshboard_persistence_requests_total{') && line.includes('route="/v1/boards/:id/updates"')) total += Number(line.split(' ').pop());
+  }
+  return total;
+}
 
 describe('StoreClient', () => {
   it('speaks the persistence API and maps errors to MeshboardError codes', async () => {
     const client = new StoreClient(store.url);
     const created = await client.createBoard({});
+    if (!('editToken' in created)) throw new Error('no tokens');
     expect(created.id).toHaveLength(22);
     expect(await client.getMeta(created.id, created.viewToken)).toMatchObject({ id: created.id, role: 'view' });
     const doc = new Y.Doc();
@@ -62,7 +79,7 @@ describe('StoreClient', () => {
     const diff = await client.getDiff(created.id, created.viewToken, Y.encodeStateVector(doc));
     expect(diff.stateVector).toEqual(Y.encodeStateVector(doc));
     await expect(client.appendUpdate(created.id, created.viewToken, new Uint8Array([0, 0]))).rejects.toMatchObject({ code: 'forbidden' });
-    store.rotate(created.id);
+    await store.rotate(created.id, created.editToken);
     await expect(client.getState(created.id, created.editToken)).rejects.toMatchObject({ code: 'token_revoked' });
     await expect(new StoreClient('http://127.0.0.1:9').getState(created.id, created.editToken)).rejects.toBeInstanceOf(MeshboardError);
     await expect(new StoreClient('http://127.0.0.1:9').getState(created.id, created.editToken)).rejects.toMatchObject({ code: 'unavailable' });
@@ -71,67 +88,73 @@ describe('StoreClient', () => {
 
 describe('connectBoard durable path', () => {
   it('seeds from the store, uploads only its own edits, batched while a request is in flight', async () => {
-    const board = store.createBoard();
+    const board = await store.createBoard();
     const seed = new Y.Doc();
     seed.getMap('m').set('seeded', true);
-    Y.applyUpdate(storeDoc(board.id), Y.encodeStateAsUpdate(seed));
+    await store.append(board.id, board.editToken, Y.encodeStateAsUpdate(seed));
     const c = connect(board.id, board.editToken);
     await c.whenSeeded();
     expect(c.doc.getMap('m').get('seeded')).toBe(true);
     expect(c.status().store).toBe('synced');
-    store.appendDelayMs = 200;
-    const before = store.appends.get(board.id) ?? 0;
-    for (let i = 0; i < 50; i++) c.doc.getMap('m').set(`k${i}`, i);
+    const before = await updateRequests();
+    for (let i = 0; i < 50; i++) {
+      c.doc.getMap('m').set(`k${i}`, i);
+      if (i % 10 === 9) await new Promise((r) => setTimeout(r, 5));
+    }
     expect(c.status().pendingUploadBytes).toBeGreaterThan(0);
     await c.flush();
     expect(c.status().pendingUploadBytes).toBe(0);
-    expect(storeDoc(board.id).getMap('m').get('k49')).toBe(49);
-    // 50 edits, one request in flight at a time: merged into a handful of requests, not 50
-    expect((store.appends.get(board.id) ?? 0) - before).toBeLessThan(5);
+    expect((await stored(board)).k49).toBe(49);
+    // 50 edits (collected for uploadDelayMs, merged while one request is in flight): a handful of requests, not 50
+    expect((await updateRequests()) - before).toBeLessThan(5);
   });
 
   it('anti-entropy: edits it only received (author gone) reach the store, exactly the difference', async () => {
-    const board = store.createBoard();
+    const board = await store.createBoard();
     const c = connect(board.id, board.editToken);
     await c.whenSeeded();
     const author = new Y.Doc();
     author.getMap('m').set('orphan', 'from a closed tab');
     Y.applyUpdate(c.doc, Y.encodeStateAsUpdate(author), 'some-peer'); // remote: not uploaded as own edit
-    await waitFor(() => storeDoc(board.id).getMap('m').get('orphan') === 'from a closed tab', 10_000, 'anti-entropy upload');
+    await waitFor(async () => (await stored(board)).orphan === 'from a closed tab', 15_000, 'anti-entropy upload');
   });
 
   it('keeps edits while the store is down and uploads them when it is back', async () => {
-    const board = store.createBoard();
+    const board = await store.createBoard();
     const c = connect(board.id, board.editToken);
     await c.whenSeeded();
-    store.down = true;
+    await persistence.stop();
     c.doc.getMap('m').set('offline-edit', 1);
     await waitFor(() => c.status().store === 'offline', 10_000, 'store offline');
     expect(c.status().pendingUploadBytes).toBeGreaterThan(0);
-    store.down = false;
-    await waitFor(() => storeDoc(board.id).getMap('m').get('offline-edit') === 1, 20_000, 'upload after recovery');
-    await waitFor(() => c.status().store === 'synced', 10_000, 'synced again');
-  });
+    await persistence.restart();
+    // the client retries with backoff (up to 15 s between attempts)
+    await waitFor(async () => (await stored(board))['offline-edit'] === 1, 45_000, 'upload after recovery');
+    await waitFor(() => c.status().store === 'synced', 20_000, 'synced again');
+  }, 120_000);
 
   it('whenSeeded rejects with the store error for revoked links and unknown boards; view-only never uploads', async () => {
-    const board = store.createBoard();
-    store.rotate(board.id);
+    const board = await store.createBoard();
+    await store.rotate(board.id, board.editToken);
     await expect(connect(board.id, board.editToken).whenSeeded()).rejects.toMatchObject({ code: 'token_revoked' });
-    const other = store.createBoard();
-    store.boards.delete(other.id);
+    const other = await store.createBoard();
+    await store.remove(other.id, other.editToken);
     await expect(connect(other.id, other.editToken).whenSeeded()).rejects.toMatchObject({ code: 'board_not_found' });
-    const viewBoard = store.createBoard();
+    const viewBoard = await store.createBoard();
     const viewer = connect(viewBoard.id, viewBoard.viewToken);
     await viewer.whenSeeded();
     expect(viewer.role).toBe('view');
     viewer.doc.getMap('m').set('nope', 1);
+    const before = await updateRequests();
     await viewer.flush();
-    expect(store.appends.get(viewBoard.id) ?? 0).toBe(0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await updateRequests()).toBe(before);
+    expect(await stored(viewBoard)).toEqual({});
     expect(viewer.status().pendingUploadBytes).toBe(0);
   });
 
   it('reports status changes and throttles cursors to maxCursorHz', async () => {
-    const board = store.createBoard();
+    const board = await store.createBoard();
     const c = connect(board.id, board.editToken);
     const seen: string[] = [];
     const off = c.onStatus((s) => seen.push(s.store));

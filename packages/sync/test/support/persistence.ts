@@ -1,7 +1,7 @@
 /**
  * The real persistence service (apps/persistence, `node dist/main.js`) as a child process on an ephemeral
  * port, with embedded PGlite in a throw-away data directory. Tests and the benchmark use it instead of a
- * fake store. Build it first (`npx turbo run build --filter=@meshboard/signaling...` builds it as a
+ * fake store. Build it first (`npx turbo run build --filter=@meshboard/sync...` builds it as a
  * dev dependency of this workspace).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -122,6 +122,8 @@ export interface StoreApi {
   state(boardId: string, token: string): Promise<Uint8Array>;
   /** append a Yjs update to the board's log */
   append(boardId: string, editToken: string, update: Uint8Array): Promise<void>;
+  /** delete the board */
+  remove(boardId: string, editToken: string): Promise<void>;
 }
 
 export function storeApi(url: string): StoreApi {
@@ -147,8 +149,11 @@ export function storeApi(url: string): StoreApi {
       await call(`/v1/boards/${boardId}/updates`, {
         method: 'POST',
         headers: { ...bearer(editToken), 'content-type': 'application/octet-stream' },
-        body: update,
+        body: update as Uint8Array<ArrayBuffer>,
       });
+    },
+    remove: async (boardId, editToken) => {
+      await call(`/v1/boards/${boardId}`, { method: 'DELETE', headers: bearer(editToken) });
     },
   };
 }
