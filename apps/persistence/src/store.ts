@@ -598,9 +598,11 @@ export class BoardStore {
     }
     const cached = this.cache.get(boardId);
     if (cached) {
-      const merged = rows.length;
-      cached.logRows = Math.max(0, cached.logRows - merged);
-      cached.logBytes = cached.logRows === 0 ? 0 : cached.logBytes;
+      // What is left is what arrived during this run: count only that, or the byte trigger would fire again
+      // after every write and turn compaction into a whole-snapshot rewrite per store.
+      const mergedBytes = rows.reduce((sum, row) => sum + row.data.length, 0);
+      cached.logRows = Math.max(0, cached.logRows - rows.length);
+      cached.logBytes = cached.logRows === 0 ? 0 : Math.max(0, cached.logBytes - mergedBytes);
     }
     this.stats.compactions += 1;
     return { merged: rows.length, upToSeq: Number(upToSeq), snapshotBytes: data.length, historyCreated };

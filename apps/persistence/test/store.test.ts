@@ -192,6 +192,66 @@ describe.each(engines)('BoardStore on %s', (engine) => {
     }
   });
 
+  it('the size trigger compacts once, not after every later write, even when writes arrive during compaction', async () => {
+    // Hold the (first) compaction's commit until some writes arrived, like a busy board does.
+    let gate: { reached: () => void; release: Promise<void> } | null = null;
+    const prisma = t.db.prisma;
+    const gated = new Proxy(prisma, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop);
+        if (prop === '$transaction' && gate) {
+          const current = gate;
+          gate = null;
+          return async (...args: unknown[]) => {
+            current.reached();
+            await current.release;
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const sized = new BoardStore(gated, { compactIdleMs: 0, historyIntervalMs: 0, compactAfterUpdates: 1_000_000, compactAfterBytes: 4_000 });
+    try {
+      const board = await sized.createBoard('size trigger');
+      const a = clientDoc(1414);
+      addShape(a.doc, 'big', { text: 'x'.repeat(5_000) });
+      let release!: () => void;
+      const reached = new Promise<void>((resolve) => {
+        gate = { reached: resolve, release: new Promise<void>((done) => (release = done)) };
+      });
+      // the append's own transaction consumes the gate first: pass it straight through, then gate the compaction
+      const first = sized.append(board.id, a.updates[0]!);
+      await reached;
+      release();
+      await first;
+      let releaseCompaction!: () => void;
+      const compactionReached = new Promise<void>((resolve) => {
+        gate = { reached: resolve, release: new Promise<void>((done) => (releaseCompaction = done)) };
+      });
+      await compactionReached; // the size-triggered compaction has read the log and waits to commit
+      for (let i = 0; i < 10; i++) {
+        addShape(a.doc, `during${i}`, { x: i });
+        await sized.append(board.id, a.updates[a.updates.length - 1]!);
+      }
+      releaseCompaction();
+      await sized.compact(board.id); // joins the running one
+      expect(sized.stats.compactions).toBe(1);
+      for (let i = 0; i < 10; i++) {
+        addShape(a.doc, `after${i}`, { x: i });
+        await sized.append(board.id, a.updates[a.updates.length - 1]!);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      // the rows left are small: no further compaction until they add up to the trigger again
+      expect(sized.stats.compactions).toBe(1);
+      const fresh = new BoardStore(t.db.prisma);
+      expect(docOf((await fresh.getState(board.id)).update).getMap('shapes').size).toBe(21);
+      await fresh.close();
+    } finally {
+      await sized.close();
+    }
+  });
+
   it('two compactors on one board (two processes, or one restarted) race harmlessly while writes continue', async () => {
     const board = await store.createBoard('two compactors');
     const other = new BoardStore(t.db.prisma, { compactIdleMs: 0, historyIntervalMs: 0, compactAfterUpdates: 1_000_000 });
