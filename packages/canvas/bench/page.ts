@@ -161,6 +161,65 @@ const api = {
     return samples;
   },
 
+  /**
+   * Correctness of the pan fast path: a frame reached by panning (buffer shifted, strips redrawn) must equal
+   * a full redraw at the same camera. Returns the fraction of pixels that differ.
+   */
+  checkPanMatchesRedraw(): number {
+    const e = engine!;
+    const editor = e.editor;
+    const ctx = e.canvas.getContext('2d')!;
+    editor.zoomToFit();
+    editor.camera.zoomAt({ x: editor.viewport.width / 2, y: editor.viewport.height / 2 }, editor.camera.zoom * 1.5);
+    e.renderNow();
+    for (let i = 0; i < 10; i++) {
+      editor.camera.panBy(37 - i * 9, 23 - i * 5); // whole pixels at DPR 1
+      e.renderNow();
+    }
+    const panned = ctx.getImageData(0, 0, e.canvas.width, e.canvas.height).data;
+    // a theme round trip forces full redraws at the same camera
+    e.setTheme('dark');
+    e.renderNow();
+    e.setTheme('light');
+    e.renderNow();
+    const full = ctx.getImageData(0, 0, e.canvas.width, e.canvas.height).data;
+    let differ = 0;
+    for (let i = 0; i < full.length; i += 4) if (full[i] !== panned[i] || full[i + 1] !== panned[i + 1] || full[i + 2] !== panned[i + 2]) differ++;
+    return differ / (full.length / 4);
+  },
+
+  /** Per zoom level: median ms of the engine's JS (draw calls issued) and of rasterising them (--breakdown). */
+  breakdown(zooms: number[]): Array<{ zoom: number; jsMs: number; rasterMs: number; queryMs: number; drawn: number; simplified: number }> {
+    const e = engine!;
+    const editor = e.editor;
+    const ctx = e.canvas.getContext('2d')!;
+    const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+    return zooms.map((zoom) => {
+      editor.zoomToFit();
+      editor.camera.zoomAt({ x: editor.viewport.width / 2, y: editor.viewport.height / 2 }, zoom);
+      for (let i = 0; i < 200 && e.renderNow().deferred > 0; i++);
+      const js: number[] = [];
+      const raster: number[] = [];
+      let stats = e.lastFrame!;
+      for (let i = 0; i < 15; i++) {
+        editor.camera.zoomAt({ x: editor.viewport.width / 2, y: editor.viewport.height / 2 }, zoom * (1 + (i % 2) * 0.01));
+        const t0 = performance.now();
+        stats = e.renderNow();
+        const t1 = performance.now();
+        ctx.getImageData(0, 0, 1, 1);
+        js.push(t1 - t0);
+        raster.push(performance.now() - t1);
+      }
+      const q: number[] = [];
+      for (let i = 0; i < 15; i++) {
+        const t0 = performance.now();
+        editor.scene.query(editor.camera.visibleBounds(editor.viewport));
+        q.push(performance.now() - t0);
+      }
+      return { zoom, jsMs: median(js), rasterMs: median(raster), queryMs: median(q), drawn: stats.drawn, simplified: stats.simplified };
+    });
+  },
+
   /** Shows the board zoomed to fit or at a zoom level around its centre (for --screenshots). */
   view(zoom: 'fit' | number): void {
     const editor = engine!.editor;

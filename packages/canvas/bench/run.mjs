@@ -21,6 +21,8 @@ const NAIVE_FRAMES = arg('naive-frames', 10);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
 const MODES = only ? [only] : ['optimized', 'naive'];
 const PROFILE = args.includes('--profile');
+// --breakdown: per zoom level, the engine's JS time and the raster time of one frame (medians)
+const BREAKDOWN = args.includes('--breakdown');
 // --screenshots <dir>: PNGs of each mode at a few zoom levels, to judge what the level of detail looks like
 const SHOTS = args.includes('--screenshots') ? args[args.indexOf('--screenshots') + 1] : null;
 const VIEWPORT = { width: 1280, height: 800 };
@@ -98,6 +100,18 @@ try {
     const engineOpened = await page.evaluate((m) => window.meshboardBench.openEngine(m), mode);
     const openHeap = await heap();
     const opened = { ...loaded, ...engineOpened, firstRenderMs: loaded.decodeMs + loaded.readMs + engineOpened.engineMs };
+    if (BREAKDOWN) {
+      const zooms = args.includes('--zooms') ? args[args.indexOf('--zooms') + 1].split(',').map(Number) : [0.03, 0.05, 0.08, 0.12, 0.2, 0.3, 0.5, 1];
+      if (PROFILE) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+        await cdp.send('Profiler.start');
+      }
+      const rows = await page.evaluate((z) => window.meshboardBench.breakdown(z), zooms);
+      if (PROFILE) printProfile((await cdp.send('Profiler.stop')).profile, `${mode}, breakdown`);
+      console.log(`\n${mode}: zoom | JS ms (of which query) | raster ms | drawn full / simplified`);
+      for (const r of rows) console.log(`  ${r.zoom} | ${r.jsMs.toFixed(1)} (${r.queryMs.toFixed(1)}) | ${r.rasterMs.toFixed(1)} | ${r.drawn} / ${r.simplified}`);
+    }
     if (SHOTS) {
       for (const zoom of ['fit', 0.06, 0.12, 0.3, 1]) {
         await page.evaluate((z) => window.meshboardBench.view(z), zoom);
@@ -113,10 +127,11 @@ try {
     const samples = await page.evaluate((n) => window.meshboardBench.panZoom(n), frames);
     if (PROFILE) printProfile((await cdp.send('Profiler.stop')).profile, mode);
     const afterHeap = await heap();
+    const panCheck = mode === 'optimized' ? await page.evaluate(() => window.meshboardBench.checkPanMatchesRedraw()) : null;
     await page.evaluate(() => window.meshboardBench.close());
     await page.close();
     const all = samples.flatMap((s) => s.frames);
-    results.push({ mode, generated, opened, samples, all, baseHeap, boardHeap, openHeap, afterHeap });
+    results.push({ mode, generated, opened, samples, all, baseHeap, boardHeap, openHeap, afterHeap, panCheck });
   }
 } finally {
   await browser.close();
@@ -145,6 +160,7 @@ for (const name of results[0].samples.map((s) => s.name)) {
     return `${fmt(percentile(s.frames, 50))} / ${fmt(percentile(s.frames, 95))}`;
   })]);
 }
+rows.push(['panned frame = full redraw (pixels differing)', ...results.map((r) => (r.panCheck === null ? '-' : `${(r.panCheck * 100).toFixed(3)}%`))]);
 rows.push(['JS heap: page before board (MB)', ...results.map((r) => fmt(r.baseHeap))]);
 rows.push(['JS heap: board loaded (MB)', ...results.map((r) => fmt(r.boardHeap))]);
 rows.push(['JS heap: board + engine (MB)', ...results.map((r) => fmt(r.openHeap))]);

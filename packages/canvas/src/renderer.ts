@@ -121,7 +121,7 @@ export class Renderer {
   private outlineBudgetEnd = Infinity;
   private deferred = 0;
   /** what the pixel buffer shows when the last frame was drawn entirely as pixels */
-  private pixelFrame: { version: number; zoom: number; dpr: number; theme: Theme; x: number; y: number } | null = null;
+  private pixelFrame: { version: number; zoom: number; dpr: number; theme: Theme; x: number; y: number; count: number } | null = null;
   private readonly smallItems: SceneItem[] = [];
 
   constructor(readonly mode: 'optimized' | 'naive' = 'optimized') {}
@@ -144,9 +144,11 @@ export class Renderer {
         stats.drawn++;
       }
     } else {
-      const visible = scene.query(camera.visibleBounds(viewport));
-      stats.culled = scene.size - visible.length;
-      this.drawItems(visible, input, stats);
+      if (!this.panPixelFrame(input, stats)) {
+        const visible = scene.query(camera.visibleBounds(viewport));
+        stats.culled = scene.size - visible.length;
+        this.drawItems(visible, input, stats);
+      }
     }
     // Drafts are what the user is drawing right now: never deferred.
     this.outlineBudgetEnd = Infinity;
@@ -164,9 +166,13 @@ export class Renderer {
     const small = this.smallItems;
     full.length = 0;
     small.length = 0;
-    for (const item of items) {
-      const size = Math.max(item.maxX - item.minX, item.maxY - item.minY) * zoom;
-      if (size < LOD_SIMPLE_PX && !overlay.selection.has(item.id) && !overlay.erasing.has(item.id)) small.push(item);
+    const limit = LOD_SIMPLE_PX / zoom;
+    const marked = overlay.selection.size > 0 || overlay.erasing.size > 0;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      const wide = item.maxX - item.minX;
+      const tall = item.maxY - item.minY;
+      if ((wide > tall ? wide : tall) < limit && !(marked && (overlay.selection.has(item.id) || overlay.erasing.has(item.id)))) small.push(item);
       else full.push(item);
     }
     stats.simplified = small.length;
@@ -225,42 +231,63 @@ export class Renderer {
     }
   }
 
-  /**
-   * A frame of only tiny shapes, as pixels. Panning at an unchanged zoom over an unchanged scene moves the
-   * previous picture by whole device pixels and rasterises only the uncovered strips.
-   */
+  /** A frame of only tiny shapes, as pixels: the whole frame is one pixel buffer. */
   private drawPixelFrame(items: readonly SceneItem[], input: FrameInput, width: number, height: number): void {
     const layer = this.pixels;
     const { camera, dpr, theme, scene } = input;
-    const s = camera.zoom * dpr;
-    const background = layer.color(THEMES[theme].background);
-    const last = this.pixelFrame;
-    if (last && last.version === scene.version && last.zoom === camera.zoom && last.dpr === dpr && last.theme === theme && layer.width === width && layer.height === height) {
-      const dx = Math.round((last.x - camera.x) * s);
-      const dy = Math.round((last.y - camera.y) * s);
-      if (Math.abs(dx) < width / 2 && Math.abs(dy) < height / 2) {
-        if (dx === 0 && dy === 0) return;
-        layer.shift(dx, dy, background);
-        // The buffer now shows the camera moved by exactly (dx, dy) pixels (within half a pixel of the real one).
-        last.x -= dx / s;
-        last.y -= dy / s;
-        const strips: Array<{ x0: number; y0: number; x1: number; y1: number }> = [];
-        if (dx > 0) strips.push({ x0: 0, y0: 0, x1: dx, y1: height });
-        if (dx < 0) strips.push({ x0: width + dx, y0: 0, x1: width, y1: height });
-        if (dy > 0) strips.push({ x0: 0, y0: 0, x1: width, y1: dy });
-        if (dy < 0) strips.push({ x0: 0, y0: height + dy, x1: width, y1: height });
-        for (const strip of strips) {
-          layer.clip(strip);
-          const world = { minX: last.x + strip.x0 / s, minY: last.y + strip.y0 / s, maxX: last.x + strip.x1 / s, maxY: last.y + strip.y1 / s };
-          this.splat(scene.query(world), input, last.x, last.y);
-        }
-        layer.clip(null);
-        return;
-      }
-    }
-    layer.begin(width, height, background);
+    layer.begin(width, height, layer.color(THEMES[theme].background));
     this.splat(items, input, camera.x, camera.y);
-    this.pixelFrame = { version: scene.version, zoom: camera.zoom, dpr, theme, x: camera.x, y: camera.y };
+    this.pixelFrame = { version: scene.version, zoom: camera.zoom, dpr, theme, x: camera.x, y: camera.y, count: items.length };
+  }
+
+  /**
+   * Panning over a pixel frame (unchanged scene, zoom and theme, nothing selected): the previous picture moves
+   * by whole device pixels and only the uncovered strips are rasterised, looking only at the shapes in them.
+   * Returns false (having changed nothing) when a full frame is needed, e.g. a big shape comes into view.
+   */
+  private panPixelFrame(input: FrameInput, stats: FrameStats): boolean {
+    const last = this.pixelFrame;
+    const { ctx, camera, dpr, theme, scene, overlay } = input;
+    const canvas = (ctx as Partial<CanvasRenderingContext2D>).canvas;
+    const layer = this.pixels;
+    if (!last || !canvas || overlay.selection.size > 0 || overlay.erasing.size > 0) return false;
+    if (last.version !== scene.version || last.zoom !== camera.zoom || last.dpr !== dpr || last.theme !== theme) return false;
+    const width = canvas.width;
+    const height = canvas.height;
+    if (layer.width !== width || layer.height !== height) return false;
+    const s = camera.zoom * dpr;
+    const dx = Math.round((last.x - camera.x) * s);
+    const dy = Math.round((last.y - camera.y) * s);
+    if (Math.abs(dx) >= width / 2 || Math.abs(dy) >= height / 2) return false;
+    // the buffer will show the camera moved by exactly (dx, dy) pixels (within half a pixel of the real one)
+    const x = last.x - dx / s;
+    const y = last.y - dy / s;
+    const strips: Array<{ box: { x0: number; y0: number; x1: number; y1: number }; items: readonly SceneItem[] }> = [];
+    const boxes: Array<{ x0: number; y0: number; x1: number; y1: number }> = [];
+    if (dx > 0) boxes.push({ x0: 0, y0: 0, x1: dx, y1: height });
+    if (dx < 0) boxes.push({ x0: width + dx, y0: 0, x1: width, y1: height });
+    if (dy > 0) boxes.push({ x0: 0, y0: 0, x1: width, y1: dy });
+    if (dy < 0) boxes.push({ x0: 0, y0: height + dy, x1: width, y1: height });
+    const limit = LOD_SIMPLE_PX / camera.zoom;
+    for (const box of boxes) {
+      const items = scene.query({ minX: x + box.x0 / s, minY: y + box.y0 / s, maxX: x + box.x1 / s, maxY: y + box.y1 / s });
+      for (const item of items) if (Math.max(item.maxX - item.minX, item.maxY - item.minY) >= limit) return false;
+      strips.push({ box, items });
+    }
+    if (dx !== 0 || dy !== 0) {
+      layer.shift(dx, dy, layer.color(THEMES[theme].background));
+      for (const strip of strips) {
+        layer.clip(strip.box);
+        this.splat(strip.items, input, x, y);
+      }
+      layer.clip(null);
+      last.x = x;
+      last.y = y;
+    }
+    (ctx as CanvasRenderingContext2D).putImageData(layer.imageData, 0, 0);
+    stats.simplified = last.count;
+    stats.drawn = 0;
+    return true;
   }
 
   /** Rasterises tiny shapes into the pixel layer (device pixels), bottom to top, as seen from (x, y). */
@@ -270,7 +297,9 @@ export class Renderer {
     const s = camera.zoom * dpr;
     const dotPx = LOD_DOT_PX * dpr;
     const lookup = input.scene.lookup;
-    for (const item of items) {
+    const dotWorld = dotPx / s;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
       const shape = item.shape;
       if (item.lodShape !== shape || item.lodTheme !== theme) {
         if (shape.type === 'sticky') {
@@ -288,8 +317,12 @@ export class Renderer {
       }
       const wide = item.maxX - item.minX;
       const tall = item.maxY - item.minY;
-      const dot = (wide > tall ? wide : tall) * s < dotPx;
-      splatShape(layer, shape, item, x, y, s, item.lodStroke!, item.lodFill!, dot, lookup);
+      if ((wide > tall ? wide : tall) < dotWorld) {
+        // the commonest case on a zoomed-out board: a dot, without looking at the shape
+        layer.fillRect((item.minX - x) * s, (item.minY - y) * s, (item.maxX - x) * s, (item.maxY - y) * s, item.lodFill || item.lodStroke);
+        continue;
+      }
+      splatShape(layer, shape, item, x, y, s, item.lodStroke, item.lodFill, false, lookup);
     }
   }
 
@@ -337,7 +370,12 @@ export class Renderer {
 
   drawShape(ctx: RenderContext, shape: Shape, input: FrameInput, faded: boolean): void {
     const theme = input.theme;
-    ctx.save();
+    // No save()/restore() per shape (they were the most expensive calls on a busy frame): every piece of state
+    // a shape uses is set here, and the transform is set outright and put back to the camera's at the end.
+    const a = input.dpr * input.camera.zoom;
+    const e = -input.camera.x * a;
+    const f = -input.camera.y * a;
+    ctx.setTransform(a, 0, 0, a, e, f);
     ctx.globalAlpha = shape.opacity * (faded ? 0.3 : 1);
     const stroke = strokeFor(shape.strokeColor, theme);
     ctx.lineWidth = shape.strokeWidth;
@@ -357,13 +395,15 @@ export class Renderer {
         if (shape.endArrowhead === 'arrow') arrowhead(ctx, pts[n - 4]!, pts[n - 3]!, pts[n - 2]!, pts[n - 1]!, shape.strokeWidth);
         if (shape.startArrowhead === 'arrow') arrowhead(ctx, pts[2]!, pts[3]!, pts[0]!, pts[1]!, shape.strokeWidth);
       }
-      ctx.restore();
       return;
     }
-    ctx.translate(shape.x + shape.w / 2, shape.y + shape.h / 2);
-    if (shape.rotation) ctx.rotate(shape.rotation);
-    ctx.translate(-shape.w / 2, -shape.h / 2);
     const { w, h } = shape;
+    // The shape's own frame: translate to its centre, rotate, translate back by half its size.
+    const cos = shape.rotation ? Math.cos(shape.rotation) : 1;
+    const sin = shape.rotation ? Math.sin(shape.rotation) : 0;
+    const ox = shape.x + w / 2 - (cos * w) / 2 + (sin * h) / 2;
+    const oy = shape.y + h / 2 - (sin * w) / 2 - (cos * h) / 2;
+    ctx.setTransform(a * cos, a * sin, -a * sin, a * cos, a * ox + e, a * oy + f);
     const filled = shape.fillColor !== 'transparent';
     switch (shape.type) {
       case 'rectangle':
@@ -406,7 +446,7 @@ export class Renderer {
         break;
       }
     }
-    ctx.restore();
+    ctx.setTransform(a, 0, 0, a, e, f);
   }
 
   private paint(ctx: RenderContext, shape: Shape, filled: boolean): void {

@@ -12,10 +12,10 @@ export interface SceneItem {
   /** position in stacking order; valid while the scene's order is not dirty */
   rank: number;
   /** the renderer's packed level-of-detail colours, valid while `lodShape` is `shape` and the theme is `lodTheme` */
-  lodShape?: Shape;
-  lodTheme?: string;
-  lodStroke?: number;
-  lodFill?: number;
+  lodShape: Shape | null;
+  lodTheme: string;
+  lodStroke: number;
+  lodFill: number;
 }
 
 /**
@@ -153,7 +153,8 @@ export class SceneIndex {
   }
 
   private makeItem(shape: Shape, rank: number): SceneItem {
-    const item: SceneItem = { minX: 0, minY: 0, maxX: 0, maxY: 0, id: shape.id, shape, rank };
+    // Every field present from the start: one object shape for all items keeps the render loops monomorphic.
+    const item: SceneItem = { minX: 0, minY: 0, maxX: 0, maxY: 0, id: shape.id, shape, rank, lodShape: null, lodTheme: '', lodStroke: 0, lodFill: 0 };
     this.setBounds(item);
     return item;
   }

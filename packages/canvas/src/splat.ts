@@ -152,6 +152,11 @@ export class PixelLayer {
   }
 }
 
+/** cos/sin of 4, 8 and 12 points around the unit circle (ellipses and diamonds at pixel level of detail) */
+const UNIT_CIRCLE: Record<number, Float64Array> = Object.fromEntries(
+  [4, 8, 12].map((n) => [n, Float64Array.from({ length: n * 2 }, (_, k) => (k % 2 === 0 ? Math.cos : Math.sin)((Math.floor(k / 2) / n) * Math.PI * 2))]),
+);
+
 export function pack(r: number, g: number, b: number, a: number): number {
   // ImageData is RGBA in memory; every platform browsers run on is little-endian.
   return ((a << 24) | (b << 16) | (g << 8) | r) >>> 0;
@@ -193,7 +198,9 @@ export function splatShape(layer: PixelLayer, shape: Shape, bounds: { minX: numb
     case 'freehand': {
       const pts = shape.points;
       const n = pts.length / 3;
-      const step = Math.max(1, Math.floor(n / 8)) * 3;
+      // about one segment per 3 px of the stroke's size, at most 8
+      const segments = Math.max(1, Math.min(8, Math.round(Math.max(x1 - x0, y1 - y0) / 3)));
+      const step = Math.max(1, Math.floor(n / segments)) * 3;
       let px = (shape.x + pts[0]! - tx) * s;
       let py = (shape.y + pts[1]! - ty) * s;
       for (let i = step; ; i += step) {
@@ -222,15 +229,16 @@ export function splatShape(layer: PixelLayer, shape: Shape, bounds: { minX: numb
       const ry = (shape.h / 2) * s;
       if (fill) layer.fillRect(cx - rx * 0.7, cy - ry * 0.7, cx + rx * 0.7, cy + ry * 0.7, fill);
       if (!stroke || (shape.strokeWidth <= 0 && fill)) return;
-      const steps = shape.type === 'diamond' ? 4 : 12;
-      const cos = Math.cos(shape.rotation);
-      const sin = Math.sin(shape.rotation);
+      // a few pixels across: fewer sides are indistinguishable and much cheaper
+      const steps = shape.type === 'diamond' || rx + ry < 6 ? 4 : rx + ry < 12 ? 8 : 12;
+      const unit = UNIT_CIRCLE[steps]!;
+      const cos = shape.rotation ? Math.cos(shape.rotation) : 1;
+      const sin = shape.rotation ? Math.sin(shape.rotation) : 0;
       let px = 0;
       let py = 0;
       for (let i = 0; i <= steps; i++) {
-        const a = (i / steps) * Math.PI * 2;
-        const ux = Math.cos(a) * rx;
-        const uy = Math.sin(a) * ry;
+        const ux = unit[(i % steps) * 2]! * rx;
+        const uy = unit[(i % steps) * 2 + 1]! * ry;
         const qx = cx + ux * cos - uy * sin;
         const qy = cy + ux * sin + uy * cos;
         if (i > 0) layer.line(px, py, qx, qy, stroke);
