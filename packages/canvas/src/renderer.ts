@@ -55,7 +55,7 @@ export const STICKY_TEXT_COLOR = '#1e1e1e';
 /** Below this many screen pixels a shape is drawn as a simplified outline batched with others of its colour. */
 export const LOD_SIMPLE_PX = 16;
 /** Below this many screen pixels a shape is a single filled square, batched by colour. */
-export const LOD_DOT_PX = 2.5;
+export const LOD_DOT_PX = 4;
 /** From this many tiny shapes on screen, they are rasterised into a pixel buffer instead of canvas paths. */
 export const SPLAT_MIN_ITEMS = 400;
 /**

@@ -117,6 +117,11 @@ export class SceneIndex {
     // The whole board in view (zoomed out): everything, in order, without searching.
     const root = this.tree.toJSON() as Bounds;
     if (order.length > 0 && root.minX >= bounds.minX && root.minY >= bounds.minY && root.maxX <= bounds.maxX && root.maxY <= bounds.maxY) return order;
+    // A view over a good part of the board: one pass over the ordered list beats searching, then sorting.
+    const overlapW = Math.min(root.maxX, bounds.maxX) - Math.max(root.minX, bounds.minX);
+    const overlapH = Math.min(root.maxY, bounds.maxY) - Math.max(root.minY, bounds.minY);
+    const rootArea = (root.maxX - root.minX) * (root.maxY - root.minY);
+    if (order.length > 2000 && overlapW > 0 && overlapH > 0 && overlapW * overlapH > rootArea * 0.3) return order.filter((item) => boundsIntersect(item, bounds));
     const found = this.tree.search(bounds);
     // When most of the board is visible, one pass over the ordered list beats sorting the hits.
     if (found.length * 4 > order.length) return order.filter((item) => boundsIntersect(item, bounds));

@@ -158,8 +158,10 @@ const UNIT_CIRCLE: Record<number, Float64Array> = Object.fromEntries(
 );
 
 export function pack(r: number, g: number, b: number, a: number): number {
-  // ImageData is RGBA in memory; every platform browsers run on is little-endian.
-  return ((a << 24) | (b << 16) | (g << 8) | r) >>> 0;
+  // ImageData is RGBA in memory; every platform browsers run on is little-endian. Kept as a signed 32-bit
+  // value: opaque colours then fit V8's small integers (no boxed numbers in the hot loops); a Uint32Array
+  // store wraps it back to the same bits.
+  return (a << 24) | (b << 16) | (g << 8) | r;
 }
 
 /** #rgb / #rrggbb / #rrggbbaa without touching the DOM; null for anything else. */
