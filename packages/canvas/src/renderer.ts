@@ -52,8 +52,12 @@ export const LINE_HEIGHT = 1.25;
 export const STICKY_PADDING = 12;
 export const STICKY_TEXT_COLOR = '#1e1e1e';
 
-/** Below this many screen pixels a shape is drawn as a simplified outline batched with others of its colour. */
-export const LOD_SIMPLE_PX = 16;
+/**
+ * Below this many screen pixels a shape gets the simplified look (pixels, or batched outlines), but only when
+ * zoomed out below LOD_MAX_ZOOM: a shape that is small in itself (a pen dot, a tiny box) is always drawn in full.
+ */
+export const LOD_SIMPLE_PX = 24;
+export const LOD_MAX_ZOOM = 0.5;
 /** Below this many screen pixels a shape is a single filled square, batched by colour. */
 export const LOD_DOT_PX = 4;
 /** From this many tiny shapes on screen, they are rasterised into a pixel buffer instead of canvas paths. */
@@ -166,7 +170,7 @@ export class Renderer {
     const small = this.smallItems;
     full.length = 0;
     small.length = 0;
-    const limit = LOD_SIMPLE_PX / zoom;
+    const limit = zoom < LOD_MAX_ZOOM ? LOD_SIMPLE_PX / zoom : 0;
     const marked = overlay.selection.size > 0 || overlay.erasing.size > 0;
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
