@@ -535,7 +535,9 @@ export class BoardStore {
     try {
       if (snapshot) Y.applyUpdate(doc, snapshot.data);
       // Apply in slices so a huge log does not hold the event loop (and so other boards' requests) for long.
-      const slice = 2_000;
+      // Y.mergeUpdates grows worse than linearly with its input: 100,000 small updates merged 256 at a time
+      // apply 3-4x faster than 2,000 at a time (measured 1.1-1.8 s vs 4.7-9 s).
+      const slice = 256;
       for (let start = 0; start < rows.length; start += slice) {
         const part = rows.slice(start, start + slice).map((row) => row.data);
         Y.applyUpdate(doc, part.length === 1 ? part[0]! : Y.mergeUpdates(part));
