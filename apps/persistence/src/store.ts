@@ -79,6 +79,9 @@ class CompactionRaceError extends Error {}
  */
 const WRITE_TRANSACTION = { maxWait: 15_000, timeout: 120_000 };
 
+/** Memory for remembered snapshots of boards not held as docs (a board over a quarter of it is not kept). */
+const SNAPSHOT_MEMORY_BYTES = 128 * 1024 * 1024;
+
 const APPLY_ORIGIN = Symbol('meshboard-store');
 
 export function shapeCountOf(doc: Y.Doc): number {
@@ -233,9 +236,15 @@ export class BoardStore {
       this.snapshots.delete(boardId);
       return null;
     }
-    if (!this.closed) {
+    if (!this.closed && snapshot.data.length <= SNAPSHOT_MEMORY_BYTES / 4) {
       this.snapshots.set(boardId, snapshot);
-      while (this.snapshots.size > this.options.cachedBoards) this.snapshots.delete(this.snapshots.keys().next().value as string);
+      let total = 0;
+      for (const entry of this.snapshots.values()) total += entry.data.length;
+      while (this.snapshots.size > this.options.cachedBoards || total > SNAPSHOT_MEMORY_BYTES) {
+        const oldest = this.snapshots.keys().next().value as string;
+        total -= this.snapshots.get(oldest)!.data.length;
+        this.snapshots.delete(oldest);
+      }
     }
     return snapshot;
   }
