@@ -1,4 +1,4 @@
-import { Shape, type Asset, type Board, type NewShape } from '@meshboard/board';
+import { Shape, type Asset, type Board } from '@meshboard/board';
 
 /** Marker that identifies our clipboard payloads (anything else pasted is ignored by `paste`). */
 export const CLIPBOARD_MARKER = 'meshboard/shapes';
@@ -72,32 +72,4 @@ export function parsePayload(text: string): { shapes: Shape[]; assets: Record<st
     }
   }
   return shapes.length > 0 ? { shapes, assets } : null;
-}
-
-function newId(): string {
-  const bytes = new Uint8Array(12);
-  globalThis.crypto.getRandomValues(bytes);
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_');
-}
-
-/**
- * Turns pasted shapes into new shapes for `board`: fresh ids, groups and arrow bindings remapped within
- * the pasted set (a binding to a shape that was not copied is dropped), positions moved by `offset`.
- */
-export function remapForPaste(shapes: readonly Shape[], offset: { x: number; y: number }): NewShape[] {
-  const idMap = new Map(shapes.map((shape) => [shape.id, newId()]));
-  const groupMap = new Map<string, string>();
-  return shapes.map((shape) => {
-    const { id, z: _z, author: _a, createdAt: _c, updatedAt: _u, ...rest } = shape;
-    const copy: Record<string, unknown> = { ...rest, id: idMap.get(id), x: shape.x + offset.x, y: shape.y + offset.y };
-    if (shape.groupId) {
-      if (!groupMap.has(shape.groupId)) groupMap.set(shape.groupId, newId());
-      copy.groupId = groupMap.get(shape.groupId);
-    }
-    if (shape.type === 'arrow') {
-      copy.startBinding = shape.startBinding ? (idMap.get(shape.startBinding) ?? null) : null;
-      copy.endBinding = shape.endBinding ? (idMap.get(shape.endBinding) ?? null) : null;
-    }
-    return copy as NewShape;
-  });
 }

@@ -1,6 +1,6 @@
-import { Shape, rotatePoint, shapeBounds, shapeCenter, unionBounds, type Asset, type Board, type BoardChange, type Bounds, type NewShape, type Point, type ShapePatch } from '@meshboard/board';
+import { Shape, copyShapes, rotatePoint, shapeBounds, shapeCenter, unionBounds, type Asset, type Board, type BoardChange, type Bounds, type NewShape, type Point, type ShapePatch } from '@meshboard/board';
 import { Camera, clampZoom, nextZoomStep, type Viewport } from './camera.js';
-import { parsePayload, remapForPaste, serializeShapes } from './clipboard.js';
+import { parsePayload, serializeShapes } from './clipboard.js';
 import { boundsContain, hitShape, normalizeRect, toLocal } from './geometry.js';
 import { DEFAULT_STICKY_FILL, measureTextBlock, type Overlay } from './renderer.js';
 import { SceneIndex } from './scene.js';
@@ -356,7 +356,7 @@ export class Editor {
     const offset = at
       ? { x: at.x - (bounds.minX + bounds.maxX) / 2, y: at.y - (bounds.minY + bounds.maxY) / 2 }
       : { x: 24, y: 24 };
-    const inputs = remapForPaste(parsed.shapes, offset);
+    const inputs = copyShapes(parsed.shapes, offset);
     const ids = this.oneStep(() => this.board.addShapes(inputs).map((s) => s.id));
     // Assets are stored under their own hash, which is the asset id the pasted shapes already carry.
     for (const [assetId, asset] of Object.entries(parsed.assets)) {

@@ -1,4 +1,4 @@
-import { rotatePoint, shapeBounds, shapeCenter, type Bounds, type Point, type Shape } from '@meshboard/board';
+import { pointsBounds, rotatePoint, shapeBounds, shapeCenter, type Bounds, type Point, type Shape } from '@meshboard/board';
 
 export type ShapeLookup = (id: string) => Shape | undefined;
 
@@ -105,21 +105,10 @@ export function resolveArrowPoints(shape: Extract<Shape, { type: 'arrow' | 'line
   return points;
 }
 
-export function boundsOfFlat(points: ArrayLike<number>, pad: number): Bounds {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (let i = 0; i + 1 < points.length; i += 2) {
-    const x = points[i]!;
-    const y = points[i + 1]!;
-    if (x < minX) minX = x;
-    if (y < minY) minY = y;
-    if (x > maxX) maxX = x;
-    if (y > maxY) maxY = y;
-  }
-  if (minX === Infinity) return { minX: 0, minY: 0, maxX: 0, maxY: 0 };
-  return { minX: minX - pad, minY: minY - pad, maxX: maxX + pad, maxY: maxY + pad };
+/** Bounds of a flat [x, y, ...] list grown by `pad` on every side. */
+export function boundsOfFlat(points: readonly number[], pad: number): Bounds {
+  const b = pointsBounds(points, 2);
+  return { minX: b.minX - pad, minY: b.minY - pad, maxX: b.maxX + pad, maxY: b.maxY + pad };
 }
 
 /** Bounds used by the spatial index: everything the shape paints (stroke outline, arrowheads, bound ends). */
