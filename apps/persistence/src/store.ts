@@ -529,13 +529,19 @@ export class BoardStore {
   }
 
   private async compactNow(boardId: string): Promise<CompactionResult | null> {
-    const snapshot = await this.prisma.snapshot.findUnique({ where: { boardId } });
+    // The snapshot's bytes are read only when there is something to merge (idle triggers often find nothing).
+    const covered = await this.prisma.snapshot.findUnique({ where: { boardId }, select: { upToSeq: true } });
     const rows = await this.prisma.boardUpdate.findMany({
-      where: { boardId, seq: { gt: snapshot?.upToSeq ?? 0n } },
+      where: { boardId, seq: { gt: covered?.upToSeq ?? 0n } },
       orderBy: { seq: 'asc' },
       select: { seq: true, data: true },
     });
     if (rows.length === 0) return null;
+    const snapshot = covered ? await this.prisma.snapshot.findUnique({ where: { boardId } }) : null;
+    if ((snapshot?.upToSeq ?? null) !== (covered?.upToSeq ?? null)) {
+      this.stats.compactionRaces += 1;
+      return null; // another compactor moved the snapshot meanwhile
+    }
     const upToSeq = rows[rows.length - 1]!.seq;
     const doc = new Y.Doc({ gc: true });
     let data: Uint8Array;

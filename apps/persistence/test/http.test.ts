@@ -252,7 +252,7 @@ describe.each(engines)('HTTP API on %s', (engine) => {
     const joined = new Y.Doc();
     Y.applyUpdate(joined, new Uint8Array(await state.arrayBuffer()));
     expect((joined.getMap<Y.Map<unknown>>('shapes').get('streamed')!.get('blob') as string).length).toBe(5 * 1024 * 1024);
-  });
+  }, 180_000); // PGlite writes very large rows at a few MB/s on these shared cores
 
   it('enforces token rules: required, signed, for this board, role, generation', async () => {
     const other = CreateBoardResponse.parse((await server.app.inject({ method: 'POST', url: apiPaths.boards })).json());
