@@ -78,6 +78,11 @@ async function waitForPort(port: number, timeoutMs = 15_000) {
     await sleep(50);
   }
 }
+/** CPU seconds (user + system) a process has used so far */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
 function rssKiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (!m) throw new Error('no VmRSS');
@@ -241,6 +246,9 @@ async function main() {
 
       log(`measuring: ${UPDATES} updates per peer, one every ${INTERVAL_MS} ms, systems interleaved in blocks of ${BLOCK}`);
       const stamp = (p: Peer, key: string) => p.call('stamp', { key });
+      const servers = { persistence: store.child.pid!, signaling: signaling.child.pid!, stockSignaling: stockServer.child.pid!, bareSocketIo: bareServer.child.pid! };
+      const cpuBefore = Object.fromEntries(Object.entries(servers).map(([k, pid]) => [k, cpuSeconds(pid)]));
+      const startedAt = Date.now();
       const lat = await measureInterleaved([
         { name: 'p2pMeshboard', peers: mesh, send: stamp },
         { name: 'p2pStockYwebrtc', peers: stock, send: stamp },
@@ -249,6 +257,12 @@ async function main() {
       ]);
       Object.assign(results, lat);
       for (const [name, st] of Object.entries(lat)) log(`   ${name.padEnd(18)} ${fmt(st)}`);
+      const wall = (Date.now() - startedAt) / 1000;
+      results.serverCpuDuringLatency = {
+        wallSeconds: wall,
+        ...Object.fromEntries(Object.entries(servers).map(([k, pid]) => [k, +(cpuSeconds(pid) - cpuBefore[k]!).toFixed(2)])),
+      };
+      log('   server CPU seconds during the latency runs:', JSON.stringify(results.serverCpuDuringLatency));
       await stopAll(relay);
       await stopAll(bare);
 
@@ -266,7 +280,8 @@ async function main() {
         );
       for (let i = 0; i < JOINS; i++) {
         const [late] = await spawnPeers(1, `late${i}-`);
-        const r = await late!.call<{ seeded: boolean; seededMs: number }>('connect', connectOpts(board, late!.name));
+        const joinTransports = process.env.BENCH_JOIN_TRANSPORTS ? { transports: process.env.BENCH_JOIN_TRANSPORTS.split(',') } : {};
+        const r = await late!.call<{ seeded: boolean; seededMs: number }>('connect', connectOpts(board, late!.name, joinTransports));
         if (!r.seeded) throw new Error('newcomer not seeded');
         seeded.push(r.seededMs);
         const ms = await meshTime(late!);
@@ -452,6 +467,7 @@ function report(r: Record<string, unknown>) {
           `Relay update latency, ${PEERS} peers, one-way (target p99 <= 15 ms)`,
           ...line('Meshboard relay (Yjs frames, validated)', s('relayMeshboard')),
           ...line('bare Socket.IO broadcast echo server', s('relayBareSocketIo')),
+          `  server CPU seconds while measuring (all four systems interleaved): ${JSON.stringify(r.serverCpuDuringLatency)}`,
         ]
       : []),
     ...(join && stockJoin

@@ -429,6 +429,8 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
   // pair starts over. Patience grows per remote peer (backoff, with jitter so both sides do not retry in step).
   const connBorn = new WeakMap<WebrtcConn, { at: number; patience: number }>();
   const connRetries = new Map<string, number>();
+  /** presence sid -> since when that editor is present with no y-webrtc connection to it at all */
+  const missingSince = new Map<string, { at: number; patience: number }>();
   const stuckPatience = (attempts: number) => Math.max(deadline, 4000) * 2 ** Math.min(attempts, 4) * (1 + Math.random() * 0.5);
   const reapStuckConns = () => {
     const room = provider?.room;
@@ -444,6 +446,26 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
         room.webrtcConns.delete(peerId);
       }
     }
+    // A present editor we have no connection to at all (its announce or ours was lost, e.g. while a socket
+    // was reconnecting; y-webrtc announces only on (re)connect and after a close): announce again, so the
+    // side without a connection opens one. Same patience and backoff as above.
+    for (const [sid, entry] of peers) {
+      const remote = entry.presence.peerId;
+      if (role !== 'edit' || entry.presence.role !== 'edit' || !remote || room.webrtcConns.has(remote)) {
+        missingSince.delete(sid);
+        continue;
+      }
+      const since = missingSince.get(sid);
+      if (!since) {
+        missingSince.set(sid, { at: now, patience: stuckPatience(connRetries.get(remote) ?? 0) });
+        continue;
+      }
+      if (now - since.at < since.patience || !joined) continue;
+      connRetries.set(remote, (connRetries.get(remote) ?? 0) + 1);
+      missingSince.delete(sid);
+      socket.emit(SocketEvent.signal, { type: 'publish', topic: boardId, data: { type: 'announce', from: room.peerId } } as never);
+    }
+    for (const sid of missingSince.keys()) if (!peers.has(sid)) missingSince.delete(sid);
     if (connRetries.size > 256) connRetries.clear();
   };
 
