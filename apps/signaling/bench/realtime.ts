@@ -92,25 +92,34 @@ function rssKiB(pid: number): number {
  * Full garbage collection in another Node process through its inspector (started with
  * --inspect=127.0.0.1:<port>), so RSS readings compare live memory rather than the GC's timing.
  */
-async function collectGarbage(inspectPort: number): Promise<void> {
+async function collectGarbage(inspectPort: number): Promise<number> {
   const [target] = (await fetch(`http://127.0.0.1:${inspectPort}/json/list`).then((r) => r.json())) as Array<{ webSocketDebuggerUrl: string }>;
   const ws = new WebSocket(target!.webSocketDebuggerUrl);
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);
   });
-  for (let id = 1; id <= 2; id++) {
-    const done = new Promise<void>((resolve) => ws.on('message', (raw) => (JSON.parse(String(raw)) as { id?: number }).id === id && resolve()));
-    ws.send(JSON.stringify({ id, method: 'HeapProfiler.collectGarbage' }));
-    await done;
-  }
+  const call = (id: number, method: string, params: Record<string, unknown> = {}) =>
+    new Promise<{ result?: { result?: { value?: unknown } } }>((resolve) => {
+      ws.on('message', (raw) => {
+        const reply = JSON.parse(String(raw)) as { id?: number; result?: { result?: { value?: unknown } } };
+        if (reply.id === id) resolve(reply);
+      });
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  await call(1, 'HeapProfiler.collectGarbage');
+  await call(2, 'HeapProfiler.collectGarbage');
+  const heap = await call(3, 'Runtime.evaluate', { expression: 'process.memoryUsage().heapUsed', returnByValue: true });
   ws.close();
+  return Number(heap.result?.result?.value ?? NaN) / 1024;
 }
 const inspectEnv = (port: number) => ({ NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:${port}`.trim() });
 
+/** JS heap in use after a full GC (KiB), last read by settledRss, per process */
+const lastHeapKiB = new Map<number, number>();
 /** median of a few RSS readings over ~1.5 s, after a full GC */
 async function settledRss(pid: number, inspectPort: number): Promise<number> {
-  await collectGarbage(inspectPort);
+  lastHeapKiB.set(pid, await collectGarbage(inspectPort));
   return medianRss(pid);
 }
 async function medianRss(pid: number): Promise<number> {
@@ -330,6 +339,8 @@ interface IdleResult {
   marginalKiB: number;
   /** as perConnectionKiB, but the loaded RSS read before forcing a GC (garbage of the burst included) */
   withoutGcKiB: number;
+  /** live JS heap (heapUsed after a full GC) per connection, from 1 to IDLE: the least noisy of these */
+  heapKiB: number;
 }
 
 /** RSS of a fresh server process before and after IDLE idle connections (opened 50 at a time). */
@@ -338,6 +349,7 @@ async function measureIdle(pid: number, inspectPort: number, open: (i: number) =
   closers.push(await open(-1)); // warm-up: the first connection loads lazy code paths
   await sleep(1000);
   const baselineKiB = await settledRss(pid, inspectPort);
+  const baselineHeap = lastHeapKiB.get(pid)!;
   const half = Math.floor(IDLE / 2);
   const openRange = async (from: number, to: number) => {
     for (let i = from; i < to; i += 50) {
@@ -359,6 +371,7 @@ async function measureIdle(pid: number, inspectPort: number, open: (i: number) =
     perConnectionKiB: (loadedKiB - baselineKiB) / IDLE,
     marginalKiB: (loadedKiB - halfKiB) / (IDLE - half),
     withoutGcKiB: (loadedNoGcKiB - baselineKiB) / IDLE,
+    heapKiB: (lastHeapKiB.get(pid)! - baselineHeap) / IDLE,
   };
 }
 
@@ -485,7 +498,7 @@ function report(r: Record<string, unknown>) {
           `  from 1 to ${IDLE}, marginal from ${IDLE / 2} to ${IDLE}; "no GC": the same delta read before forcing a GC`,
           ...Object.entries(idle).map(
             ([name, x]) =>
-              `  ${name.padEnd(46)} ${(x.perConnectionKiB * 1.024).toFixed(1)} KB/conn, marginal ${(x.marginalKiB * 1.024).toFixed(1)}, no GC ${(x.withoutGcKiB * 1.024).toFixed(1)} (RSS ${x.baselineKiB} -> ${x.halfKiB} -> ${x.loadedKiB} KiB)`,
+              `  ${name.padEnd(46)} ${(x.perConnectionKiB * 1.024).toFixed(1)} KB/conn, marginal ${(x.marginalKiB * 1.024).toFixed(1)}, no GC ${(x.withoutGcKiB * 1.024).toFixed(1)}, JS heap ${(x.heapKiB * 1.024).toFixed(1)} (RSS ${x.baselineKiB} -> ${x.halfKiB} -> ${x.loadedKiB} KiB)`,
           ),
         ]
       : []),
