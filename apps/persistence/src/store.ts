@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { countShapes } from '@meshboard/board';
 import { MeshboardError, newBoardId, type BoardId } from '@meshboard/protocol';
 import * as Y from 'yjs';
 import { defaultStoreOptions, type StoreOptions } from './config.js';
@@ -83,10 +84,6 @@ const WRITE_TRANSACTION = { maxWait: 15_000, timeout: 120_000 };
 const SNAPSHOT_MEMORY_BYTES = 128 * 1024 * 1024;
 
 const APPLY_ORIGIN = Symbol('meshboard-store');
-
-export function shapeCountOf(doc: Y.Doc): number {
-  return doc.getMap('shapes').size;
-}
 
 /** Throws `invalid_update` unless `bytes` decodes as a Yjs v1 update. */
 export function assertDecodableUpdate(bytes: Uint8Array): void {
@@ -560,7 +557,7 @@ export class BoardStore {
       }
       data = Y.encodeStateAsUpdate(doc);
       stateVector = Y.encodeStateVector(doc);
-      shapeCount = shapeCountOf(doc);
+      shapeCount = countShapes(doc);
     } finally {
       doc.destroy();
     }
@@ -675,7 +672,7 @@ export class BoardStore {
           data: bytes(current.update),
           stateVector: bytes(current.stateVector),
           size: current.update.length,
-          shapeCount: shapeCountOf(doc),
+          shapeCount: countShapes(doc),
           createdAt: new Date(),
           reason: 'restore',
         },
