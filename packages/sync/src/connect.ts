@@ -4,7 +4,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { io, type Socket } from 'socket.io-client';
-import { WebrtcProvider, type WebrtcConn } from 'y-webrtc';
+import { WebrtcConn, WebrtcProvider } from 'y-webrtc';
 import {
   MeshboardError,
   SocketEvent,
@@ -432,10 +432,21 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
   /** presence sid -> since when that editor is present with no y-webrtc connection to it at all */
   const missingSince = new Map<string, { at: number; patience: number }>();
   const stuckPatience = (attempts: number) => Math.max(deadline, 4000) * 2 ** Math.min(attempts, 4) * (1 + Math.random() * 0.5);
+  const offerConnection = (peerId: string) => {
+    const room = provider?.room;
+    const signalingConn = (provider?.signalingConns[0] ?? null) as { connected?: boolean } | null;
+    if (destroyed || !room || !signalingConn?.connected || room.webrtcConns.has(peerId)) return;
+    room.webrtcConns.set(peerId, new WebrtcConn(signalingConn as never, true, peerId, room));
+    (provider as unknown as { emit(name: string, args: unknown[]): void }).emit('peers', [
+      { added: [peerId], removed: [], webrtcPeers: [...room.webrtcConns.keys()], bcPeers: [...room.bcConns] },
+    ]);
+  };
   const reapStuckConns = () => {
     const room = provider?.room;
     if (!room || signaling !== 'connected') return; // starting over needs signaling
     const now = Date.now();
+    const ourPeers = new Set<string>();
+    for (const entry of peers.values()) if (entry.presence.peerId) ourPeers.add(entry.presence.peerId);
     for (const [peerId, conn] of room.webrtcConns) {
       const born = connBorn.get(conn);
       if (!born || conn.connected || conn.closed || now - born.at < born.patience) continue;
@@ -445,6 +456,10 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
       } catch {
         room.webrtcConns.delete(peerId);
       }
+      // A client outside our presence (stock y-webrtc on the plain endpoint) never gives up its half of a stuck
+      // pair and ignores announces while it holds it. Offer it a fresh connection ourselves: our newer glare
+      // token makes it accept the offer on the connection it holds.
+      if (!ourPeers.has(peerId)) later(() => offerConnection(peerId), 100);
     }
     // A present editor we have no connection to at all (its announce or ours was lost, e.g. while a socket
     // was reconnecting; y-webrtc announces only on (re)connect and after a close): announce again, so the
