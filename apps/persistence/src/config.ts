@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { limits } from '@meshboard/protocol';
-import { ConfigError, envInt, envList, envOptional, envPort, envString } from '@meshboard/service-kit';
+import { ConfigError, allowedOriginsFrom, envInt, envOptional, envPort, envString } from '@meshboard/service-kit';
 import { MIN_SECRET_BYTES } from '@meshboard/tokens';
 
 export interface StoreOptions {
@@ -62,7 +62,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: envOptional(env, 'DATABASE_URL'),
     dataDir,
     tokenSecret,
-    allowedOrigins: envList(env, 'MESHBOARD_ALLOWED_ORIGINS', ['http://localhost:3000', 'http://127.0.0.1:3000']),
+    allowedOrigins: allowedOriginsFrom(env),
     migrationsDir: path.resolve(envString(env, 'MESHBOARD_MIGRATIONS_DIR', defaultMigrationsDir())),
     maxUpdateBodyBytes: envInt(env, 'MESHBOARD_MAX_UPDATE_BYTES', limits.maxUpdateBodyBytes, { min: 1024, max: 1024 * 1024 * 1024 }),
     store: {

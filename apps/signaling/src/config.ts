@@ -1,4 +1,4 @@
-import { ConfigError, envInt, envList, envOptional, envPort, envString } from '@meshboard/service-kit';
+import { ConfigError, allowedOriginsFrom, envInt, envOptional, envPort, envString } from '@meshboard/service-kit';
 import { limits } from '@meshboard/protocol';
 import { assertUsableSecret } from '@meshboard/tokens';
 
@@ -58,7 +58,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tokenSecret,
     persistenceUrl: envString(env, 'PERSISTENCE_URL', 'http://127.0.0.1:4100').replace(/\/+$/, ''),
     ...(redisUrl ? { redisUrl } : {}),
-    allowedOrigins: envList(env, 'MESHBOARD_ALLOWED_ORIGINS'),
+    allowedOrigins: allowedOriginsFrom(env),
     maxFrameBytes: envInt(env, 'SIGNALING_MAX_FRAME_BYTES', limits.maxFrameBytes, { min: 64 * 1024, max: 64 * 1024 * 1024 }),
     handshakeTimeoutMs: envInt(env, 'SIGNALING_HANDSHAKE_TIMEOUT_MS', 10_000, { min: 100 }),
     idleTimeoutMs: envInt(env, 'SIGNALING_IDLE_TIMEOUT_MS', 60_000, { min: 1000 }),

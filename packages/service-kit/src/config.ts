@@ -38,3 +38,14 @@ export function envList(env: Env, name: string, fallback: string[] = []): string
   if (raw === undefined || raw.trim() === '') return fallback;
   return raw.split(',').map((item) => item.trim()).filter(Boolean);
 }
+
+/**
+ * Browser origins the services accept when `MESHBOARD_ALLOWED_ORIGINS` is unset: the web app on this machine's
+ * default port, and nothing else (a deployment on another origin sets the variable).
+ */
+export const DEFAULT_ALLOWED_ORIGINS: readonly string[] = ['http://localhost:3000', 'http://127.0.0.1:3000'];
+
+/** `MESHBOARD_ALLOWED_ORIGINS` as a list, defaulting to the local web app. */
+export function allowedOriginsFrom(env: Env): string[] {
+  return envList(env, 'MESHBOARD_ALLOWED_ORIGINS', [...DEFAULT_ALLOWED_ORIGINS]);
+}
