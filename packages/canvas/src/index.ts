@@ -7,4 +7,4 @@ export { Renderer, THEMES, type RenderContext, type Overlay, type FrameInput, ty
 export { hitShape, resolveArrowPoints, paintBounds, outlinePoint, distanceToPolyline } from './geometry.js';
 export { selectionFrame, selectionOutline, displayFrame, hitHandle, rotateHandlePosition, framePoint, SELECTION_GAP, type Frame, type HandleId } from './selection.js';
 export { CLIPBOARD_MARKER, parsePayload, serializeShapes } from './clipboard.js';
-export { SHORTCUTS, matchShortcut, type ShortcutAction, type KeyLike } from './shortcuts.js';
+export { SHORTCUTS, TOOLS, matchShortcut, type ShortcutAction, type KeyLike } from './shortcuts.js';

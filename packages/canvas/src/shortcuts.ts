@@ -16,37 +16,28 @@ export type ShortcutAction =
   | { kind: 'group' }
   | { kind: 'ungroup' };
 
-const TOOL_KEYS: Record<string, ToolId> = {
-  v: 'select',
-  h: 'hand',
-  p: 'pen',
-  m: 'highlighter',
-  e: 'eraser',
-  r: 'rectangle',
-  o: 'ellipse',
-  d: 'diamond',
-  l: 'line',
-  a: 'arrow',
-  t: 'text',
-  s: 'sticky',
-  i: 'image',
-};
+/** Every tool with its toolbar label, its one-key shortcut and how the help dialog names it. */
+export const TOOLS: ReadonlyArray<{ id: ToolId; label: string; key: string; help: string }> = [
+  { id: 'select', label: 'Select', key: 'V', help: 'Select tool' },
+  { id: 'hand', label: 'Hand (pan)', key: 'H', help: 'Hand (pan) tool' },
+  { id: 'pen', label: 'Pen', key: 'P', help: 'Pen' },
+  { id: 'highlighter', label: 'Highlighter', key: 'M', help: 'Highlighter' },
+  { id: 'eraser', label: 'Eraser', key: 'E', help: 'Eraser' },
+  { id: 'rectangle', label: 'Rectangle', key: 'R', help: 'Rectangle' },
+  { id: 'ellipse', label: 'Ellipse', key: 'O', help: 'Ellipse' },
+  { id: 'diamond', label: 'Diamond', key: 'D', help: 'Diamond' },
+  { id: 'line', label: 'Line', key: 'L', help: 'Line' },
+  { id: 'arrow', label: 'Arrow', key: 'A', help: 'Arrow' },
+  { id: 'text', label: 'Text', key: 'T', help: 'Text' },
+  { id: 'sticky', label: 'Sticky note', key: 'S', help: 'Sticky note' },
+  { id: 'image', label: 'Image', key: 'I', help: 'Insert image' },
+];
+
+const TOOL_KEYS: Record<string, ToolId> = Object.fromEntries(TOOLS.map((tool) => [tool.key.toLowerCase(), tool.id]));
 
 /** Every shortcut, for the help dialog ("Mod" is Ctrl, or Cmd on a Mac). */
 export const SHORTCUTS: ReadonlyArray<Shortcut> = [
-  { keys: 'V', action: 'Select tool' },
-  { keys: 'H', action: 'Hand (pan) tool' },
-  { keys: 'P', action: 'Pen' },
-  { keys: 'M', action: 'Highlighter' },
-  { keys: 'E', action: 'Eraser' },
-  { keys: 'R', action: 'Rectangle' },
-  { keys: 'O', action: 'Ellipse' },
-  { keys: 'D', action: 'Diamond' },
-  { keys: 'L', action: 'Line' },
-  { keys: 'A', action: 'Arrow' },
-  { keys: 'T', action: 'Text' },
-  { keys: 'S', action: 'Sticky note' },
-  { keys: 'I', action: 'Insert image' },
+  ...TOOLS.map((tool) => ({ keys: tool.key, action: tool.help })),
   { keys: 'Mod+Z', action: 'Undo' },
   { keys: 'Mod+Shift+Z / Mod+Y', action: 'Redo' },
   { keys: 'Delete / Backspace', action: 'Delete selection' },

@@ -1,24 +1,9 @@
 'use client';
 
-import type { CanvasEngine, EngineState, StyleState, ToolId } from '@meshboard/canvas';
+import { TOOLS, type CanvasEngine, type EngineState, type StyleState, type ToolId } from '@meshboard/canvas';
 import type { ConnectionStatus } from '@meshboard/sync';
 import { Icon } from './icons';
 
-export const TOOLS: ReadonlyArray<{ id: ToolId; label: string; key: string }> = [
-  { id: 'select', label: 'Select', key: 'V' },
-  { id: 'hand', label: 'Hand (pan)', key: 'H' },
-  { id: 'pen', label: 'Pen', key: 'P' },
-  { id: 'highlighter', label: 'Highlighter', key: 'M' },
-  { id: 'eraser', label: 'Eraser', key: 'E' },
-  { id: 'rectangle', label: 'Rectangle', key: 'R' },
-  { id: 'ellipse', label: 'Ellipse', key: 'O' },
-  { id: 'diamond', label: 'Diamond', key: 'D' },
-  { id: 'line', label: 'Line', key: 'L' },
-  { id: 'arrow', label: 'Arrow', key: 'A' },
-  { id: 'text', label: 'Text', key: 'T' },
-  { id: 'sticky', label: 'Sticky note', key: 'S' },
-  { id: 'image', label: 'Image', key: 'I' },
-];
 const VIEW_TOOLS = new Set<ToolId>(['select', 'hand']);
 
 export function Toolbar({ engine, state, onToggleStyle, styleOpen }: { engine: CanvasEngine; state: EngineState; onToggleStyle: () => void; styleOpen: boolean }) {
