@@ -2,8 +2,6 @@ import type { Board } from '@meshboard/board';
 
 export type ToolId = 'select' | 'hand' | 'pen' | 'highlighter' | 'eraser' | 'rectangle' | 'ellipse' | 'diamond' | 'line' | 'arrow' | 'text' | 'sticky' | 'image';
 
-export const TOOL_IDS: readonly ToolId[] = ['select', 'hand', 'pen', 'highlighter', 'eraser', 'rectangle', 'ellipse', 'diamond', 'line', 'arrow', 'text', 'sticky', 'image'];
-
 export interface StyleState {
   strokeColor: string;
   fillColor: string;
