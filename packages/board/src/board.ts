@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import { assetsOf, metaOf, shapesOf, type ShapeMap } from './doc.js';
 import { rotatePoint, shapeCenter, type Point } from './geometry.js';
 import { readAsset, readShape } from './read.js';
+import { asStored, newShapeMap, storedValue } from './storage.js';
 import { Asset, MAX_TITLE_LENGTH, Shape, type NewShape, type ShapePatch } from './schema.js';
 import { compareZ, zBetweenN } from './zorder.js';
 
@@ -40,13 +41,13 @@ export function newShapeId(): string {
 /**
  * New shapes made from existing ones (duplicate, paste within or across boards): fresh ids, groups kept together
  * under new group ids, arrow bindings remapped within the set (a binding to a shape not in the set is dropped),
- * positions moved by `offset`; z, author and timestamps are left for `addShapes` to assign.
+ * positions moved by `offset`; z, author and creation time are left for `addShapes` to assign.
  */
 export function copyShapes(shapes: readonly Shape[], offset: Point): NewShape[] {
   const idMap = new Map(shapes.map((shape) => [shape.id, newShapeId()]));
   const groupIds = new Map<string, string>();
   return shapes.map((shape) => {
-    const { id, z: _z, author: _a, createdAt: _c, updatedAt: _u, ...rest } = shape;
+    const { id, z: _z, author: _a, createdAt: _c, ...rest } = shape;
     const copy: Record<string, unknown> = { ...rest, id: idMap.get(id), x: shape.x + offset.x, y: shape.y + offset.y };
     if (shape.groupId) {
       if (!groupIds.has(shape.groupId)) groupIds.set(shape.groupId, newShapeId());
@@ -174,46 +175,43 @@ export class Board {
     const now = this.now();
     const top = this.listShapes().at(-1)?.z ?? null;
     const zs = zBetweenN(top, null, inputs.length);
-    const records = inputs.map((input, i) => {
-      const parsed = Shape.parse({ ...input, id: input.id ?? newShapeId(), z: input.z ?? zs[i], author: this.userId, createdAt: now, updatedAt: now });
-      return parsed;
-    });
+    const records = inputs.map((input, i) => asStored(Shape.parse({ ...input, id: input.id ?? newShapeId(), z: input.z ?? zs[i], author: this.userId, createdAt: now })));
     this.transact(() => {
       for (const record of records) {
         if (this.shapes.has(record.id)) throw new Error(`shape ${record.id} already exists`);
-        this.shapes.set(record.id, new Y.Map(Object.entries(record).filter(([key]) => key !== 'id')));
+        this.shapes.set(record.id, newShapeMap(record));
       }
     });
     return records;
   }
 
   /**
-   * Sets only the given fields (and `updatedAt`). Fields not in the patch are untouched, so two people
-   * changing different properties of one shape both keep their change. Invalid results are refused.
+   * Sets only the given fields, each under its own key (see storage.ts). Fields not in the patch are
+   * untouched, so two people changing different properties of one shape both keep their change. Invalid
+   * results are refused.
    */
   updateShape(id: string, patch: ShapePatch): void {
     this.updateShapes([[id, patch]]);
   }
 
   updateShapes(patches: ReadonlyArray<readonly [string, ShapePatch]>): void {
-    const now = this.now();
     const writes: Array<[ShapeMap, Record<string, unknown>]> = [];
     for (const [id, patch] of patches) {
       const current = this.getShape(id);
       const map = this.shapes.get(id);
       if (!current || !map) throw new Error(`no shape ${id}`);
-      const next = Shape.parse({ ...current, ...patch, id, type: current.type, updatedAt: now });
+      const next = asStored(Shape.parse({ ...current, ...patch, id, type: current.type }));
       const changed: Record<string, unknown> = {};
       for (const key of Object.keys(patch)) {
         const value = (next as Record<string, unknown>)[key];
         if (key === 'id' || key === 'type' || key === 'author' || key === 'createdAt') continue;
-        if (!sameValue(map.get(key), value)) changed[key] = value;
+        if (!sameValue((current as Record<string, unknown>)[key], value)) changed[key] = value;
       }
-      if (Object.keys(changed).length > 0) writes.push([map, { ...changed, updatedAt: now }]);
+      if (Object.keys(changed).length > 0) writes.push([map, changed]);
     }
     if (writes.length === 0) return;
     this.transact(() => {
-      for (const [map, changed] of writes) for (const [key, value] of Object.entries(changed)) map.set(key, value);
+      for (const [map, changed] of writes) for (const [key, value] of Object.entries(changed)) map.set(key, storedValue(key, value));
     });
   }
 
@@ -376,14 +374,21 @@ export class Board {
     this.transact(() => {
       for (const id of [...this.shapes.keys()]) if (!pastShapes.has(id)) this.shapes.delete(id);
       for (const [id, pastMap] of pastShapes.entries()) {
-        const fields = pastMap instanceof Y.Map ? Object.fromEntries(pastMap.entries()) : {};
         const current = this.shapes.get(id);
-        if (!(current instanceof Y.Map)) {
-          this.shapes.set(id, new Y.Map(Object.entries(fields)));
+        const pastShape = readShape(id, pastMap);
+        const currentShape = readShape(id, current);
+        if (!(current instanceof Y.Map) || !pastShape || !currentShape || currentShape.type !== pastShape.type) {
+          // Not a shape both then and now: bring back exactly what was stored.
+          // (Nested Yjs types belong to the past document and cannot move; no valid shape holds one.)
+          const entries = pastMap instanceof Y.Map ? [...pastMap.entries()].filter(([, value]) => !(value instanceof Y.AbstractType)) : [];
+          this.shapes.set(id, new Y.Map(entries));
           continue;
         }
-        for (const key of [...current.keys()]) if (!(key in fields)) current.delete(key);
-        for (const [key, value] of Object.entries(fields)) if (!sameValue(current.get(key), value)) current.set(key, value);
+        // Every field has a value once read (absent ones read as their default), so changing the fields
+        // that differ, each under its own key, makes the shape read exactly as it did.
+        for (const [key, value] of Object.entries(pastShape)) {
+          if (key !== 'id' && !sameValue((currentShape as Record<string, unknown>)[key], value)) current.set(key, storedValue(key, value));
+        }
       }
       const meta = metaOf(this.doc);
       const pastTitle = metaOf(past).get('title');

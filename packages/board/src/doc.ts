@@ -4,8 +4,9 @@ import * as Y from 'yjs';
  * The layout of a board's Y.Doc. Everything that reads or writes a board goes through these accessors, so
  * the top-level names are written once:
  *   meta:   Y.Map  { title: string }
- *   shapes: Y.Map<Y.Map>  shape id -> one Y.Map per shape, one key per field, so concurrent edits of
- *           different fields of one shape both survive
+ *   shapes: Y.Map<Y.Map>  shape id -> one Y.Map per shape: the fields as created under `base`, each later
+ *           edit under its field's own key, so concurrent edits of different fields of one shape both
+ *           survive (storage.ts)
  *   assets: Y.Map  sha-256 hex -> { mimeType, data: Uint8Array, width, height }
  */
 export type ShapeMap = Y.Map<unknown>;

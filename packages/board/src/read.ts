@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { Asset, Shape } from './schema.js';
+import { storedFields } from './storage.js';
 
 /**
  * Reads one shape's Y.Map into a typed, validated record. Anything a remote peer could have written wrong
@@ -7,8 +8,7 @@ import { Asset, Shape } from './schema.js';
  */
 export function readShape(id: string, value: unknown): Shape | null {
   if (!(value instanceof Y.Map)) return null;
-  const record: Record<string, unknown> = {};
-  for (const [key, field] of value.entries()) record[key] = field;
+  const record = storedFields(value);
   record.id = id;
   const parsed = Shape.safeParse(record);
   return parsed.success ? parsed.data : null;

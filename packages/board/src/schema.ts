@@ -26,6 +26,26 @@ export const DEFAULT_STYLE = {
   opacity: 1,
 } as const;
 
+/**
+ * The default of every field that has one (no field's default depends on the shape type). The schemas below
+ * take their defaults from here, and storage leaves a field out of a new shape when it holds its default.
+ */
+export const FIELD_DEFAULTS = {
+  ...DEFAULT_STYLE,
+  rotation: 0,
+  groupId: null,
+  author: '',
+  createdAt: 0,
+  text: '',
+  fontSize: 20,
+  textAlign: 'left',
+  variant: 'pen',
+  startBinding: null,
+  endBinding: null,
+  startArrowhead: 'none',
+  endArrowhead: 'arrow',
+} as const;
+
 const baseShape = {
   id,
   x: coord,
@@ -33,24 +53,23 @@ const baseShape = {
   w: size,
   h: size,
   /** radians, around the shape's centre */
-  rotation: z.number().finite().default(0),
+  rotation: z.number().finite().default(FIELD_DEFAULTS.rotation),
   /** fractional index (see zorder.ts); ties break by id */
   z: z.string().min(1).max(256),
-  strokeColor: color.default(DEFAULT_STYLE.strokeColor),
-  fillColor: color.default(DEFAULT_STYLE.fillColor),
-  strokeWidth: z.number().finite().min(0).max(200).default(DEFAULT_STYLE.strokeWidth),
-  opacity: z.number().finite().min(0).max(1).default(DEFAULT_STYLE.opacity),
+  strokeColor: color.default(FIELD_DEFAULTS.strokeColor),
+  fillColor: color.default(FIELD_DEFAULTS.fillColor),
+  strokeWidth: z.number().finite().min(0).max(200).default(FIELD_DEFAULTS.strokeWidth),
+  opacity: z.number().finite().min(0).max(1).default(FIELD_DEFAULTS.opacity),
   /** shapes sharing a group id select and transform together */
-  groupId: id.nullable().default(null),
-  author: z.string().max(128).default(''),
-  createdAt: z.number().finite().default(0),
-  updatedAt: z.number().finite().default(0),
+  groupId: id.nullable().default(FIELD_DEFAULTS.groupId),
+  author: z.string().max(128).default(FIELD_DEFAULTS.author),
+  createdAt: z.number().finite().default(FIELD_DEFAULTS.createdAt),
 };
 
 const textFields = {
-  text: z.string().max(100_000).default(''),
-  fontSize: z.number().finite().min(1).max(1000).default(20),
-  textAlign: z.enum(['left', 'center', 'right']).default('left'),
+  text: z.string().max(100_000).default(FIELD_DEFAULTS.text),
+  fontSize: z.number().finite().min(1).max(1000).default(FIELD_DEFAULTS.fontSize),
+  textAlign: z.enum(['left', 'center', 'right']).default(FIELD_DEFAULTS.textAlign),
 };
 
 export const FreehandShape = z.object({
@@ -58,7 +77,7 @@ export const FreehandShape = z.object({
   type: z.literal('freehand'),
   /** x, y relative to the shape's origin, then pressure 0..1 */
   points,
-  variant: z.enum(['pen', 'highlighter']).default('pen'),
+  variant: z.enum(['pen', 'highlighter']).default(FIELD_DEFAULTS.variant),
 });
 export const BoxShape = z.object({ ...baseShape, type: z.enum(['rectangle', 'ellipse', 'diamond']) });
 export const LineShape = z.object({ ...baseShape, type: z.literal('line'), points: points.min(4) });
@@ -67,10 +86,10 @@ export const ArrowShape = z.object({
   type: z.literal('arrow'),
   points: points.min(4),
   /** id of the shape the start / end is bound to; the canvas resolves bound ends from the shape's bounds */
-  startBinding: id.nullable().default(null),
-  endBinding: id.nullable().default(null),
-  startArrowhead: z.enum(['none', 'arrow']).default('none'),
-  endArrowhead: z.enum(['none', 'arrow']).default('arrow'),
+  startBinding: id.nullable().default(FIELD_DEFAULTS.startBinding),
+  endBinding: id.nullable().default(FIELD_DEFAULTS.endBinding),
+  startArrowhead: z.enum(['none', 'arrow']).default(FIELD_DEFAULTS.startArrowhead),
+  endArrowhead: z.enum(['none', 'arrow']).default(FIELD_DEFAULTS.endArrowhead),
 });
 export const TextShape = z.object({ ...baseShape, type: z.literal('text'), ...textFields });
 export const StickyShape = z.object({ ...baseShape, type: z.literal('sticky'), ...textFields });
@@ -94,9 +113,9 @@ export type ImageShape = z.infer<typeof ImageShape>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /**
  * What `Board.addShape` takes: the schema's input type (fields with defaults are optional), with id and
- * z-order optional too (filled in when absent); author and timestamps are always set by the board.
+ * z-order optional too (filled in when absent); author and creation time are always set by the board.
  */
-export type NewShape = DistributiveOmit<z.input<typeof Shape>, 'id' | 'z' | 'author' | 'createdAt' | 'updatedAt'> & {
+export type NewShape = DistributiveOmit<z.input<typeof Shape>, 'id' | 'z' | 'author' | 'createdAt'> & {
   id?: string;
   z?: string;
 };

@@ -22,7 +22,7 @@ describe('add', () => {
     expect(board.size).toBe(9);
     expect(new Set(board.listShapes().map((s) => s.type)).size).toBe(9);
     const first = board.getShape(shapes[0]!.id)!;
-    expect(first).toMatchObject({ author: 'u1', createdAt: 1000, updatedAt: 1000, strokeColor: '#1e1e1e', opacity: 1, rotation: 0 });
+    expect(first).toMatchObject({ author: 'u1', createdAt: 1000, strokeColor: '#1e1e1e', opacity: 1, rotation: 0 });
     // Newer shapes stack on top.
     expect(board.listShapes().map((s) => s.id)).toEqual(shapes.map((s) => s.id));
   });
