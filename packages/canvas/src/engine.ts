@@ -4,6 +4,10 @@ import { FONT_FAMILY, LINE_HEIGHT, Renderer, STICKY_PADDING, STICKY_TEXT_COLOR, 
 import { SHORTCUTS, matchShortcut } from './shortcuts.js';
 import type { CanvasEngineOptions, EngineState, RemoteCursor, Shortcut, StyleState, Theme, ToolId } from './types.js';
 
+/** How long the board must be still before an overview image is (re)built: not during a stream of edits. */
+const OVERVIEW_SETTLE_MS = 300;
+/** The most one idle slice of overview building takes, so input is never held up longer. */
+const OVERVIEW_SLICE_MS = 8;
 const IMAGE_TYPES = new Set<Asset['mimeType']>(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml']);
 
 /**
@@ -30,6 +34,8 @@ export class CanvasEngine {
   private readonly images = new Map<string, { image: CanvasImageSource | null; failedAt?: number }>();
   private readonly cleanups: Array<() => void> = [];
   private frameRequest: number | null = null;
+  private overviewTimer: number | null = null;
+  private overviewIdle: number | null = null;
   private dpr = 1;
   private destroyed = false;
   private lastPointerWorld: Point | null = null;
@@ -210,6 +216,8 @@ export class CanvasEngine {
     if (this.destroyed) return;
     this.destroyed = true;
     if (this.frameRequest !== null) cancelAnimationFrame(this.frameRequest);
+    if (this.overviewTimer !== null) clearTimeout(this.overviewTimer);
+    if (this.overviewIdle !== null) (typeof window.cancelIdleCallback === 'function' ? window.cancelIdleCallback : clearTimeout)(this.overviewIdle);
     this.resizeObserver?.disconnect();
     for (const cleanup of this.cleanups) cleanup();
     this.editor.destroy();
@@ -247,7 +255,35 @@ export class CanvasEngine {
     if (this.editor.textEdit) this.positionTextarea(this.editor.textEdit);
     // Some strokes were drawn with a stand-in to keep this frame fast: refine them on the next one.
     if (stats.deferred > 0) this.requestRender();
+    if (this.renderer.overviewWanted) this.scheduleOverview();
     return stats;
+  }
+
+  /**
+   * A zoomed-out frame of a big board wanted an overview image (see overview.ts): build it once the board
+   * has been still for OVERVIEW_SETTLE_MS, in slices while the page is idle, so no frame and no input waits.
+   */
+  private scheduleOverview(): void {
+    if (this.destroyed || this.overviewTimer !== null || this.overviewIdle !== null) return;
+    this.overviewTimer = window.setTimeout(() => {
+      this.overviewTimer = null;
+      this.buildOverviewSlice();
+    }, OVERVIEW_SETTLE_MS);
+  }
+
+  private buildOverviewSlice(): void {
+    const idle = (callback: (budgetMs: number) => void): number =>
+      typeof window.requestIdleCallback === 'function'
+        ? window.requestIdleCallback((deadline) => callback(deadline.timeRemaining()), { timeout: 500 })
+        : window.setTimeout(() => callback(OVERVIEW_SLICE_MS), 0);
+    this.overviewIdle = idle((budgetMs) => {
+      this.overviewIdle = null;
+      if (this.destroyed) return;
+      const input = { camera: this.editor.camera, dpr: this.dpr, theme: this.editor.theme, scene: this.editor.scene };
+      const progress = this.renderer.buildOverview(input, Math.min(Math.max(budgetMs, 4), OVERVIEW_SLICE_MS));
+      if (progress === 'level-ready') this.requestRender();
+      if (progress !== 'idle') this.buildOverviewSlice();
+    });
   }
 
   private resize(): void {

@@ -3,6 +3,7 @@ import { DEFAULT_STYLE, type Bounds, type Shape } from '@meshboard/board';
 import type { Camera, Viewport } from './camera.js';
 import { freehandSize, linePointsWorld, resolveArrowPoints, shapeCorners, type ShapeLookup } from './geometry.js';
 import type { SceneIndex, SceneItem } from './scene.js';
+import { Overview, type OverviewBuild, type OverviewInput } from './overview.js';
 import { PixelLayer, splatShape } from './splat.js';
 import { HANDLES, HANDLE_SIZE, displayFrame, framePoint, rotateHandlePosition, selectionOutline, type Frame } from './selection.js';
 import type { RemoteCursor, Theme } from './types.js';
@@ -127,8 +128,20 @@ export class Renderer {
   /** what the pixel buffer shows when the last frame was drawn entirely as pixels */
   private pixelFrame: { version: number; zoom: number; dpr: number; theme: Theme; x: number; y: number; count: number } | null = null;
   private readonly smallItems: SceneItem[] = [];
+  /** pre-rendered images of the whole board for zoomed-far-out frames (overview.ts) */
+  private readonly overview = new Overview((...args) => this.splat(...args), LOD_SIMPLE_PX, LOD_MAX_ZOOM);
 
   constructor(readonly mode: 'optimized' | 'naive' = 'optimized') {}
+
+  /** Whether a frame wanted an overview image that is not built yet: call `buildOverview` when idle. */
+  get overviewWanted(): boolean {
+    return this.overview.wanted !== null;
+  }
+
+  /** Builds wanted overview images for about `budgetMs`; after 'level-ready', draw a frame to use it. */
+  buildOverview(input: OverviewInput, budgetMs: number): OverviewBuild {
+    return this.overview.build(input, budgetMs);
+  }
 
   draw(input: FrameInput): FrameStats {
     const { ctx, camera, viewport, dpr, theme, scene, overlay } = input;
@@ -147,6 +160,8 @@ export class Renderer {
         this.drawShape(ctx, item.shape, input, false);
         stats.drawn++;
       }
+    } else if (this.drawOverview(input, stats)) {
+      this.pixelFrame = null;
     } else {
       if (!this.panPixelFrame(input, stats)) {
         const visible = scene.query(camera.visibleBounds(viewport));
@@ -160,6 +175,15 @@ export class Renderer {
     this.drawOverlay(input);
     stats.deferred = this.deferred;
     return stats;
+  }
+
+  /** A zoomed-far-out frame of a big board, from an overview image (nothing selected: selected shapes are drawn in full). */
+  private drawOverview(input: FrameInput, stats: FrameStats): boolean {
+    const { ctx, overlay, scene } = input;
+    if (overlay.selection.size > 0 || overlay.erasing.size > 0 || !(ctx as Partial<CanvasRenderingContext2D>).canvas) return false;
+    if (!this.overview.draw(ctx as CanvasRenderingContext2D, input)) return false;
+    stats.simplified = scene.size;
+    return true;
   }
 
   private drawItems(items: readonly SceneItem[], input: FrameInput, stats: FrameStats): void {
@@ -195,7 +219,7 @@ export class Renderer {
     if (pixels) {
       // Tiny shapes stay on top of the big ones, as a transparent pixel layer composited once.
       this.pixels.begin(canvas.width, canvas.height, 0);
-      this.splat(small, input, camera.x, camera.y);
+      this.splat(this.pixels, small, input, camera.x, camera.y, camera.zoom * input.dpr);
       const layer = this.layerCanvas(canvas.width, canvas.height);
       layer.ctx.putImageData(this.pixels.imageData, 0, 0);
       ctx.save();
@@ -240,7 +264,7 @@ export class Renderer {
     const layer = this.pixels;
     const { camera, dpr, theme, scene } = input;
     layer.begin(width, height, layer.color(THEMES[theme].background));
-    this.splat(items, input, camera.x, camera.y);
+    this.splat(layer, items, input, camera.x, camera.y, camera.zoom * dpr);
     this.pixelFrame = { version: scene.version, zoom: camera.zoom, dpr, theme, x: camera.x, y: camera.y, count: items.length };
   }
 
@@ -282,7 +306,7 @@ export class Renderer {
       layer.shift(dx, dy, layer.color(THEMES[theme].background));
       for (const strip of strips) {
         layer.clip(strip.box);
-        this.splat(strip.items, input, x, y);
+        this.splat(layer, strip.items, input, x, y, s);
       }
       layer.clip(null);
       last.x = x;
@@ -294,15 +318,15 @@ export class Renderer {
     return true;
   }
 
-  /** Rasterises tiny shapes into the pixel layer (device pixels), bottom to top, as seen from (x, y). */
-  private splat(items: readonly SceneItem[], input: FrameInput, x: number, y: number): void {
-    const layer = this.pixels;
-    const { camera, dpr, theme } = input;
-    const s = camera.zoom * dpr;
-    const dotPx = LOD_DOT_PX * dpr;
+  /**
+   * Rasterises tiny shapes into a pixel layer (device pixels at `s` per world unit), bottom to top, as seen
+   * from (x, y).
+   */
+  readonly splat = (layer: PixelLayer, items: readonly SceneItem[], input: Pick<FrameInput, 'dpr' | 'theme' | 'scene'>, x: number, y: number, s: number, from = 0, to = items.length): void => {
+    const { dpr, theme } = input;
     const lookup = input.scene.lookup;
-    const dotWorld = dotPx / s;
-    for (let i = 0; i < items.length; i++) {
+    const dotWorld = (LOD_DOT_PX * dpr) / s;
+    for (let i = from; i < to; i++) {
       const item = items[i]!;
       const shape = item.shape;
       if (item.lodShape !== shape || item.lodTheme !== theme) {
@@ -328,7 +352,7 @@ export class Renderer {
       }
       splatShape(layer, shape, item, x, y, s, item.lodStroke, item.lodFill, false, lookup);
     }
-  }
+  };
 
   private layerCanvas(width: number, height: number): { canvas: HTMLCanvasElement | OffscreenCanvas; ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D } {
     let layer = this.layer;

@@ -34,6 +34,14 @@ export class PixelLayer {
     this.clip(null);
   }
 
+  /** Frees the buffer (it is allocated again by the next `begin`). */
+  release(): void {
+    this.image = null;
+    this.pixels = new Uint32Array(0);
+    this.width = 0;
+    this.height = 0;
+  }
+
   clip(box: { x0: number; y0: number; x1: number; y1: number } | null): void {
     this.cx0 = box ? Math.max(0, box.x0) : 0;
     this.cy0 = box ? Math.max(0, box.y0) : 0;
