@@ -1,5 +1,5 @@
 import type { Bounds } from '@meshboard/board';
-import type { Camera } from './camera.js';
+import type { Camera, Viewport } from './camera.js';
 import type { SceneIndex, SceneItem } from './scene.js';
 import { PixelLayer } from './splat.js';
 import type { Theme } from './types.js';
@@ -35,6 +35,8 @@ const MIN_LEVEL_SIDE = 256;
 const SLICE = 1000;
 
 export type SplatFn = (layer: PixelLayer, items: readonly SceneItem[], input: OverviewInput, x: number, y: number, s: number, from: number, to: number) => void;
+/** Draws shapes in full (vectors) with the frame's world transform. */
+export type DrawFullFn = (items: readonly SceneItem[]) => void;
 
 export interface OverviewInput {
   camera: Camera;
@@ -53,6 +55,8 @@ interface Level {
   width: number;
   height: number;
   canvas: OffscreenCanvas | HTMLCanvasElement;
+  /** shapes too big to be a few pixels at this level's zoom: not in the image, drawn in full by each frame */
+  big: readonly SceneItem[];
 }
 
 interface Wanted {
@@ -69,23 +73,17 @@ interface Job extends Wanted {
   y: number;
   width: number;
   height: number;
+  /** the shapes splatted into the image, bottom to top */
   items: readonly SceneItem[];
+  big: readonly SceneItem[];
   next: number;
 }
 
-/** The largest zoom at which the whole board is one overview image and every shape is splatted (not drawn). */
-function topZoom(scene: SceneIndex, bounds: Bounds, dpr: number, simplePx: number, maxSimpleZoom: number): number {
-  let extent = 0;
-  for (const item of scene.all()) {
-    const wide = item.maxX - item.minX;
-    const tall = item.maxY - item.minY;
-    if (wide > extent) extent = wide;
-    if (tall > extent) extent = tall;
-  }
+/** The largest zoom at which the whole board fits one overview image, below the renderer's level-of-detail zoom. */
+function topZoom(bounds: Bounds, dpr: number, maxSimpleZoom: number): number {
   const w = Math.max(bounds.maxX - bounds.minX, 1);
   const h = Math.max(bounds.maxY - bounds.minY, 1);
-  // just below the renderer's own limits, so a level and a direct frame agree on what is a tiny shape
-  const zoom = Math.min(maxSimpleZoom, extent > 0 ? simplePx / extent : Infinity, Math.sqrt(OVERVIEW_MAX_PIXELS / (w * h)) / dpr, OVERVIEW_MAX_SIDE / (w * dpr), OVERVIEW_MAX_SIDE / (h * dpr));
+  const zoom = Math.min(maxSimpleZoom, Math.sqrt(OVERVIEW_MAX_PIXELS / (w * h)) / dpr, OVERVIEW_MAX_SIDE / (w * dpr), OVERVIEW_MAX_SIDE / (h * dpr));
   return zoom * 0.999;
 }
 
@@ -99,27 +97,34 @@ export class Overview {
 
   constructor(
     private readonly splat: SplatFn,
+    private readonly drawFull: DrawFullFn,
     /** the renderer's level-of-detail limits: shapes under `simplePx` screen pixels, below `maxSimpleZoom` */
     private readonly simplePx: number,
     private readonly maxSimpleZoom: number,
   ) {}
 
   /**
-   * Draws the shapes of a frame from a level, when a fresh one serves this zoom. False when the caller must
-   * draw them itself (and then, if a level would serve, it is marked as wanted).
+   * Draws the shapes of a frame from a level, when a fresh one serves this zoom, and says how many were
+   * drawn in full. Null when the caller must draw them itself (and then, if a level would serve, it is
+   * marked as wanted).
    */
-  draw(ctx: CanvasRenderingContext2D, input: OverviewInput): boolean {
+  draw(ctx: CanvasRenderingContext2D, input: OverviewInput & { viewport: Viewport }): { big: number } | null {
     const { camera, dpr, theme, scene } = input;
-    if (scene.size < OVERVIEW_MIN_SHAPES) return false;
+    if (scene.size < OVERVIEW_MIN_SHAPES) return null;
     const top = this.topFor(scene, dpr);
-    if (!top || camera.zoom > top.zoom) return false;
+    if (!top || camera.zoom > top.zoom) return null;
     const level = Math.min(MAX_LEVEL, Math.floor(Math.log2(top.zoom / camera.zoom)));
     const key = `${theme} ${dpr} ${level}`;
     const image = this.levels.get(key);
     if (!image || image.version !== scene.version) {
       this.wanted = { key, level, theme, dpr, version: scene.version };
-      return false;
+      return null;
     }
+    // A few big shapes (a frame around a section, a large image) would rule out every level if they had to
+    // be pixels too: they are drawn in full, under the image, as the renderer draws tiny shapes over big ones.
+    const view = camera.visibleBounds(input.viewport);
+    const big = image.big.filter((item) => item.maxX >= view.minX && item.minX <= view.maxX && item.maxY >= view.minY && item.minY <= view.maxY);
+    if (big.length > 0) this.drawFull(big);
     const scale = camera.zoom / image.zoom;
     ctx.save();
     ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -127,7 +132,7 @@ export class Overview {
     ctx.imageSmoothingEnabled = true;
     ctx.drawImage(image.canvas, (image.x - camera.x) * camera.zoom * dpr, (image.y - camera.y) * camera.zoom * dpr, image.width * scale, image.height * scale);
     ctx.restore();
-    return true;
+    return { big: big.length };
   }
 
   /**
@@ -159,7 +164,15 @@ export class Overview {
       const y = top.bounds.minY - 1 / s;
       const width = Math.ceil((top.bounds.maxX - top.bounds.minX) * s) + 2;
       const height = Math.ceil((top.bounds.maxY - top.bounds.minY) * s) + 2;
-      job = this.job = { ...want, zoom, x, y, width, height, items: scene.all(), next: 0 };
+      const limit = this.simplePx / zoom;
+      const items: SceneItem[] = [];
+      const big: SceneItem[] = [];
+      for (const item of scene.all()) {
+        const wide = item.maxX - item.minX;
+        const tall = item.maxY - item.minY;
+        ((wide > tall ? wide : tall) < limit ? items : big).push(item);
+      }
+      job = this.job = { ...want, zoom, x, y, width, height, items, big, next: 0 };
       this.layer.begin(width, height, 0);
     }
     const end = performance.now() + budgetMs;
@@ -174,7 +187,7 @@ export class Overview {
     (canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D).putImageData(this.layer.imageData, 0, 0);
     // levels of older versions are never drawn again
     for (const [key, level] of this.levels) if (level.version !== job.version) this.levels.delete(key);
-    this.levels.set(job.key, { version: job.version, zoom: job.zoom, x: job.x, y: job.y, width: job.width, height: job.height, canvas });
+    this.levels.set(job.key, { version: job.version, zoom: job.zoom, x: job.x, y: job.y, width: job.width, height: job.height, canvas, big: job.big });
     this.job = null;
     this.wanted = this.nextMissing(job);
     if (!this.wanted) this.layer.release();
@@ -198,7 +211,7 @@ export class Overview {
   private topFor(scene: SceneIndex, dpr: number): { zoom: number; bounds: Bounds } | null {
     if (this.top && this.top.version === scene.version && this.top.dpr === dpr) return this.top;
     const bounds = scene.contentBounds();
-    this.top = bounds ? { version: scene.version, dpr, zoom: topZoom(scene, bounds, dpr, this.simplePx, this.maxSimpleZoom), bounds } : null;
+    this.top = bounds ? { version: scene.version, dpr, zoom: topZoom(bounds, dpr, this.maxSimpleZoom), bounds } : null;
     return this.top;
   }
 }

@@ -129,7 +129,17 @@ export class Renderer {
   private pixelFrame: { version: number; zoom: number; dpr: number; theme: Theme; x: number; y: number; count: number } | null = null;
   private readonly smallItems: SceneItem[] = [];
   /** pre-rendered images of the whole board for zoomed-far-out frames (overview.ts) */
-  private readonly overview = new Overview((...args) => this.splat(...args), LOD_SIMPLE_PX, LOD_MAX_ZOOM);
+  private readonly overview = new Overview(
+    (...args) => this.splat(...args),
+    (items) => {
+      const input = this.frame!;
+      for (const item of items) this.drawShape(input.ctx, item.shape, input, false);
+    },
+    LOD_SIMPLE_PX,
+    LOD_MAX_ZOOM,
+  );
+  /** the frame being drawn (for the overview's callbacks) */
+  private frame: FrameInput | null = null;
 
   constructor(readonly mode: 'optimized' | 'naive' = 'optimized') {}
 
@@ -181,8 +191,12 @@ export class Renderer {
   private drawOverview(input: FrameInput, stats: FrameStats): boolean {
     const { ctx, overlay, scene } = input;
     if (overlay.selection.size > 0 || overlay.erasing.size > 0 || !(ctx as Partial<CanvasRenderingContext2D>).canvas) return false;
-    if (!this.overview.draw(ctx as CanvasRenderingContext2D, input)) return false;
-    stats.simplified = scene.size;
+    this.frame = input;
+    const drawn = this.overview.draw(ctx as CanvasRenderingContext2D, input);
+    this.frame = null;
+    if (!drawn) return false;
+    stats.drawn = drawn.big;
+    stats.simplified = scene.size - drawn.big;
     return true;
   }
 

@@ -103,6 +103,20 @@ describe('overview images for zoomed-out frames', () => {
     expect(frame(renderer, setup, 0.05).images).toHaveLength(0);
   });
 
+  it('draws the few big shapes in full under the image, so one big frame around a section does not rule it out', () => {
+    const setup = bigBoard();
+    setup.board.addShape({ type: 'rectangle', x: -100, y: -100, w: 4200, h: 2300, z: 'a0' }); // a frame under everything
+    const renderer = new Renderer();
+    buildAll(renderer, frame(renderer, setup, 0.05).input);
+    const drawn = frame(renderer, setup, 0.05);
+    expect(drawn.images).toHaveLength(1);
+    expect(drawn.stats).toMatchObject({ drawn: 1, simplified: setup.board.size - 1 });
+    // the big shape is drawn before (under) the image of the small ones
+    const names = drawn.ctx.calls.map((call) => call.name);
+    expect(names.indexOf('stroke')).toBeGreaterThanOrEqual(0);
+    expect(names.indexOf('stroke')).toBeLessThan(names.indexOf('drawImage'));
+  });
+
   it('is not used for small boards, close-up zooms, or while something is selected', () => {
     const small = bigBoard(OVERVIEW_MIN_SHAPES - 1);
     const renderer = new Renderer();
