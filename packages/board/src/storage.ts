@@ -90,7 +90,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 export function storedFields(map: Y.Map<unknown>): Record<string, unknown> {
   const base = map.get(BASE_KEY);
   const fields: Record<string, unknown> = isPlainObject(base) ? { ...base } : {};
-  for (const [key, value] of map.entries()) if (key !== BASE_KEY) fields[key] = value;
+  // forEach, not entries(): Y.Map's iterator is several times slower, and this runs for every shape on load
+  map.forEach((value, key) => {
+    if (key !== BASE_KEY) fields[key] = value;
+  });
   if (fields[POINTS_KEY] instanceof Uint8Array) fields[POINTS_KEY] = unpackPoints(fields[POINTS_KEY]);
   return fields;
 }
