@@ -229,6 +229,10 @@ const api = {
     for (let i = 0; i < 200 && engine!.renderNow().deferred > 0; i++);
   },
 
+  overviewBytes(): number {
+    return engine!.overviewBytes;
+  },
+
   close(): void {
     engine?.destroy();
     engine = null;

@@ -127,11 +127,12 @@ try {
     const samples = await page.evaluate((n) => window.meshboardBench.panZoom(n), frames);
     if (PROFILE) printProfile((await cdp.send('Profiler.stop')).profile, mode);
     const afterHeap = await heap();
+    const overviewBytes = await page.evaluate(() => window.meshboardBench.overviewBytes());
     const panCheck = mode === 'optimized' ? await page.evaluate(() => window.meshboardBench.checkPanMatchesRedraw()) : null;
     await page.evaluate(() => window.meshboardBench.close());
     await page.close();
     const all = samples.flatMap((s) => s.frames);
-    results.push({ mode, generated, opened, samples, all, baseHeap, boardHeap, openHeap, afterHeap, panCheck });
+    results.push({ mode, generated, opened, samples, all, baseHeap, boardHeap, openHeap, afterHeap, panCheck, overviewBytes });
   }
 } finally {
   await browser.close();
@@ -154,6 +155,10 @@ const rows = [
   ['pan/zoom frame p95 (ms)', ...results.map((r) => fmt(percentile(r.all, 95)))],
   ['pan/zoom frame max (ms)', ...results.map((r) => fmt(Math.max(...r.all)))],
 ];
+const pooled = (r, test) => r.samples.filter((s) => test(s.name)).flatMap((s) => s.frames);
+const p50p95 = (frames) => `${fmt(percentile(frames, 50))} / ${fmt(percentile(frames, 95))}`;
+rows.push(['  all pan frames p50 / p95', ...results.map((r) => p50p95(pooled(r, (name) => name.startsWith('pan'))))]);
+rows.push(['  all zoom frames p50 / p95', ...results.map((r) => p50p95(pooled(r, (name) => !name.startsWith('pan'))))]);
 for (const name of results[0].samples.map((s) => s.name)) {
   rows.push([`  ${name} p50 / p95`, ...results.map((r) => {
     const s = r.samples.find((x) => x.name === name);
@@ -166,6 +171,7 @@ rows.push(['JS heap: board loaded (MB)', ...results.map((r) => fmt(r.boardHeap))
 rows.push(['JS heap: board + engine (MB)', ...results.map((r) => fmt(r.openHeap))]);
 rows.push(['  engine alone (MB)', ...results.map((r) => fmt(r.openHeap - r.boardHeap))]);
 rows.push(['JS heap after pan/zoom (MB)', ...results.map((r) => fmt(r.afterHeap))]);
+rows.push(['overview images, canvas memory outside the heap (MB)', ...results.map((r) => fmt(r.overviewBytes / 1024 / 1024))]);
 const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
 for (const [i, row] of rows.entries()) {
   console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  |  '));

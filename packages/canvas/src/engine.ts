@@ -205,6 +205,11 @@ export class CanvasEngine {
     }
   }
 
+  /** Bytes the renderer's overview images hold, outside the JS heap (benchmarks). */
+  get overviewBytes(): number {
+    return this.renderer.overviewBytes;
+  }
+
   /** Draws now (benchmarks); normally frames are drawn on requestAnimationFrame only after a change. */
   renderNow(): FrameStats {
     if (this.frameRequest !== null) cancelAnimationFrame(this.frameRequest);

@@ -103,6 +103,13 @@ export class Overview {
     private readonly maxSimpleZoom: number,
   ) {}
 
+  /** Memory the level images hold (canvas backing stores, outside the JS heap), plus a build in progress. */
+  get bytes(): number {
+    let pixels = this.layer.width * this.layer.height;
+    for (const level of this.levels.values()) pixels += level.width * level.height;
+    return pixels * 4;
+  }
+
   /**
    * Draws the shapes of a frame from a level, when a fresh one serves this zoom, and says how many were
    * drawn in full. Null when the caller must draw them itself (and then, if a level would serve, it is

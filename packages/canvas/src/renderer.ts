@@ -143,6 +143,11 @@ export class Renderer {
 
   constructor(readonly mode: 'optimized' | 'naive' = 'optimized') {}
 
+  /** Bytes held by overview images (outside the JS heap). */
+  get overviewBytes(): number {
+    return this.overview.bytes;
+  }
+
   /** Whether a frame wanted an overview image that is not built yet: call `buildOverview` when idle. */
   get overviewWanted(): boolean {
     return this.overview.wanted !== null;
