@@ -229,6 +229,33 @@ const api = {
     for (let i = 0; i < 200 && engine!.renderNow().deferred > 0; i++);
   },
 
+  /**
+   * Draws a frame now and describes it (for the browser test): whether it came from an overview image, the
+   * share of pixels that are not background, and where their centre is (fractions of the canvas size).
+   */
+  look(): { overview: boolean; ink: number; cx: number; cy: number } {
+    const e = engine!;
+    const stats = e.renderNow();
+    const { width, height } = e.canvas;
+    const data = e.canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
+    let ink = 0;
+    let sx = 0;
+    let sy = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i]! > 245 && data[i + 1]! > 245 && data[i + 2]! > 245) continue;
+      const p = i / 4;
+      ink++;
+      sx += p % width;
+      sy += Math.floor(p / width);
+    }
+    return { overview: stats.overview, ink: ink / (width * height), cx: sx / ink / width, cy: sy / ink / height };
+  },
+
+  /** Adds one shape, as an edit from elsewhere would (for the browser test). */
+  edit(): void {
+    board!.addShape({ type: 'rectangle', x: 0, y: 0, w: 50, h: 50 });
+  },
+
   overviewBytes(): number {
     return engine!.overviewBytes;
   },

@@ -35,6 +35,7 @@ export class CanvasEngine {
   private readonly cleanups: Array<() => void> = [];
   private frameRequest: number | null = null;
   private overviewTimer: number | null = null;
+  private overviewTimerVersion = -1;
   private overviewIdle: number | null = null;
   private dpr = 1;
   private destroyed = false;
@@ -269,7 +270,14 @@ export class CanvasEngine {
    * has been still for OVERVIEW_SETTLE_MS, in slices while the page is idle, so no frame and no input waits.
    */
   private scheduleOverview(): void {
-    if (this.destroyed || this.overviewTimer !== null || this.overviewIdle !== null) return;
+    if (this.destroyed || this.overviewIdle !== null) return;
+    // debounced: every change while waiting starts the wait again
+    const version = this.editor.scene.version;
+    if (this.overviewTimer !== null) {
+      if (version === this.overviewTimerVersion) return;
+      clearTimeout(this.overviewTimer);
+    }
+    this.overviewTimerVersion = version;
     this.overviewTimer = window.setTimeout(() => {
       this.overviewTimer = null;
       this.buildOverviewSlice();

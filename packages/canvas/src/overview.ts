@@ -20,8 +20,7 @@ export type OverviewBuild = 'working' | 'level-ready' | 'idle';
 
 /**
  * The largest overview image, in device pixels (36 MB as RGBA, plus as much while it is built); the top
- * level's zoom is capped to fit it. 50,000 shapes spread like a real board fit at zoom 0.086, about where
- * frames drawn directly get cheap enough again (breakdown in the README).
+ * level's zoom is capped to fit it. The benchmark's 50,000 shapes fit at zoom 0.086.
  */
 export const OVERVIEW_MAX_PIXELS = 3072 * 3072;
 const OVERVIEW_MAX_SIDE = 6144;
@@ -47,6 +46,7 @@ export interface OverviewInput {
 
 interface Level {
   version: number;
+  dpr: number;
   /** zoom the level was drawn at */
   zoom: number;
   /** world position of its top-left pixel */
@@ -192,9 +192,9 @@ export class Overview {
     if (job.next < job.items.length) return 'working';
     const canvas = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(job.width, job.height) : Object.assign(document.createElement('canvas'), { width: job.width, height: job.height });
     (canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D).putImageData(this.layer.imageData, 0, 0);
-    // levels of older versions are never drawn again
-    for (const [key, level] of this.levels) if (level.version !== job.version) this.levels.delete(key);
-    this.levels.set(job.key, { version: job.version, zoom: job.zoom, x: job.x, y: job.y, width: job.width, height: job.height, canvas, big: job.big });
+    // levels of older versions, or for another screen's pixel ratio, are never drawn again
+    for (const [key, level] of this.levels) if (level.version !== job.version || level.dpr !== job.dpr) this.levels.delete(key);
+    this.levels.set(job.key, { version: job.version, dpr: job.dpr, zoom: job.zoom, x: job.x, y: job.y, width: job.width, height: job.height, canvas, big: job.big });
     this.job = null;
     this.wanted = this.nextMissing(job);
     if (!this.wanted) this.layer.release();

@@ -105,6 +105,8 @@ export interface FrameStats {
   culled: number;
   /** freehand strokes drawn with a stand-in this frame (their smooth outline is built on a later frame) */
   deferred: number;
+  /** the tiny shapes came from an overview image (overview.ts) */
+  overview: boolean;
 }
 
 type Outline = Path2D | number[];
@@ -167,7 +169,7 @@ export class Renderer {
     ctx.fillRect(0, 0, viewport.width, viewport.height);
     ctx.setTransform(dpr * camera.zoom, 0, 0, dpr * camera.zoom, -camera.x * camera.zoom * dpr, -camera.y * camera.zoom * dpr);
 
-    const stats: FrameStats = { drawn: 0, simplified: 0, culled: 0, deferred: 0 };
+    const stats: FrameStats = { drawn: 0, simplified: 0, culled: 0, deferred: 0, overview: false };
     this.outlineBudgetEnd = performance.now() + OUTLINE_BUDGET_MS;
     this.deferred = 0;
     if (this.mode === 'naive') {
@@ -202,6 +204,7 @@ export class Renderer {
     if (!drawn) return false;
     stats.drawn = drawn.big;
     stats.simplified = scene.size - drawn.big;
+    stats.overview = true;
     return true;
   }
 
