@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { BASE_KEY, Board, shapesOf, type Shape } from '../src/index.js';
+import { BASE_FORMAT, BASE_KEY, Board, shapesOf, type Shape } from '../src/index.js';
 import { rect, twoPeers } from './helpers.js';
 
 /** Yjs structs (items and GC ranges) the doc holds: what decoding a board costs. */
@@ -8,16 +8,19 @@ const pointsOf = (shape: Shape | undefined) => (shape && 'points' in shape ? sha
 const structCount = (doc: Y.Doc) => [...doc.store.clients.values()].reduce((sum, structs) => sum + structs.length, 0);
 
 describe('shape storage', () => {
-  it('stores a new shape as one base object, defaults left out, points as int32 hundredths', () => {
+  it('stores a new shape as one positional base array, defaults left out, points as int32 hundredths', () => {
     const board = new Board(new Y.Doc(), { userId: 'u1', now: () => 1000 });
     const box = board.addShape({ ...rect, strokeColor: '#e03131' });
     const stroke = board.addShape({ type: 'freehand', x: 0, y: 0, w: 10, h: 10, points: [0, 0, 0.5, 10, 10.25, 0.75] });
     const map = shapesOf(board.doc).get(box.id)!;
     expect([...map.keys()]).toEqual([BASE_KEY]);
-    expect(map.get(BASE_KEY)).toEqual({ type: 'rectangle', x: 0, y: 0, w: 100, h: 50, z: box.z, strokeColor: '#e03131', author: 'u1', createdAt: 1000 });
-    const points = (shapesOf(board.doc).get(stroke.id)!.get(BASE_KEY) as { points: unknown }).points;
-    expect(points).toBeInstanceOf(Uint8Array);
-    expect((points as Uint8Array).byteLength).toBe(6 * 4);
+    // format, type index, x y w h, rotation, z, stroke, fill, width, opacity, group, author, created; no rest
+    expect(map.get(BASE_KEY)).toEqual([BASE_FORMAT, 1, 0, 0, 100, 50, null, box.z, '#e03131', null, null, null, null, 'u1', 1000]);
+    const strokeBase = shapesOf(board.doc).get(stroke.id)!.get(BASE_KEY) as unknown[];
+    const rest = strokeBase.at(-1) as { points: unknown };
+    expect(Object.keys(rest)).toEqual(['points']); // variant 'pen' is the default
+    expect(rest.points).toBeInstanceOf(Uint8Array);
+    expect((rest.points as Uint8Array).byteLength).toBe(6 * 4);
     // Every reader, including a fresh one from the encoded state, sees the full record.
     const reader = new Board(new Y.Doc(), { userId: 'u2' });
     Y.applyUpdate(reader.doc, Y.encodeStateAsUpdate(board.doc));
@@ -68,6 +71,14 @@ describe('shape storage', () => {
     expect([0.25, 0.5]).toContain(alice.getShape(shape.id)?.opacity);
   });
 
+  it('reads shapes whose base is a plain object of fields (the first base format)', () => {
+    const board = new Board(new Y.Doc(), { userId: 'u1' });
+    board.doc.transact(() => {
+      shapesOf(board.doc).set('object-base', new Y.Map<unknown>([[BASE_KEY, { type: 'ellipse', x: 1, y: 2, w: 3, h: 4, z: 'a0', fillColor: '#a5d8ff' }], ['x', 9]]));
+    });
+    expect(board.getShape('object-base')).toMatchObject({ type: 'ellipse', x: 9, y: 2, fillColor: '#a5d8ff', strokeColor: '#1e1e1e' });
+  });
+
   it('reads, edits and restores shapes written one key per field (boards from before base)', () => {
     const board = new Board(new Y.Doc(), { userId: 'u1' });
     board.doc.transact(() => {
@@ -91,10 +102,13 @@ describe('shape storage', () => {
       shapes.set('base-array', new Y.Map<unknown>([[BASE_KEY, [1, 2, 3]]]));
       shapes.set('ragged-points', new Y.Map<unknown>([[BASE_KEY, { type: 'line', x: 0, y: 0, w: 1, h: 1, z: 'a1', points: new Uint8Array(17) }]]));
       shapes.set('too-few-points', new Y.Map<unknown>([[BASE_KEY, { type: 'line', x: 0, y: 0, w: 1, h: 1, z: 'a1', points: new Uint8Array(8) }]]));
+      shapes.set('unknown-type-index', new Y.Map<unknown>([[BASE_KEY, [BASE_FORMAT, 42, 0, 0, 1, 1, null, 'a1', null, null, null, null, null, 'u', 0]]]));
+      shapes.set('unknown-format', new Y.Map<unknown>([[BASE_KEY, [99, 1, 0, 0, 1, 1, null, 'a1']]]));
+      shapes.set('short-array', new Y.Map<unknown>([[BASE_KEY, [BASE_FORMAT, 1, 0]]]));
       shapes.set('bad-override', new Y.Map<unknown>([[BASE_KEY, { type: 'rectangle', x: 0, y: 0, w: 1, h: 1, z: 'a1' }], ['x', 'left']]));
     });
     expect(board.listShapes().map((shape) => shape.id)).toEqual([good.id]);
-    expect([...board.invalidShapeIds].sort()).toEqual(['bad-override', 'base-array', 'base-not-object', 'ragged-points', 'too-few-points']);
+    expect([...board.invalidShapeIds].sort()).toEqual(['bad-override', 'base-array', 'base-not-object', 'ragged-points', 'short-array', 'too-few-points', 'unknown-format', 'unknown-type-index']);
     // A later valid edit of the bad field repairs the shape.
     board.doc.transact(() => shapesOf(board.doc).get('bad-override')!.set('x', 3));
     expect(board.getShape('bad-override')?.x).toBe(3);
