@@ -97,7 +97,6 @@ export class Overview {
 
   constructor(
     private readonly splat: SplatFn,
-    private readonly drawFull: DrawFullFn,
     /** the renderer's level-of-detail limits: shapes under `simplePx` screen pixels, below `maxSimpleZoom` */
     private readonly simplePx: number,
     private readonly maxSimpleZoom: number,
@@ -115,7 +114,7 @@ export class Overview {
    * drawn in full. Null when the caller must draw them itself (and then, if a level would serve, it is
    * marked as wanted).
    */
-  draw(ctx: CanvasRenderingContext2D, input: OverviewInput & { viewport: Viewport }): { big: number } | null {
+  draw(ctx: CanvasRenderingContext2D, input: OverviewInput & { viewport: Viewport }, drawFull: DrawFullFn): { big: number } | null {
     const { camera, dpr, theme, scene } = input;
     if (scene.size < OVERVIEW_MIN_SHAPES) return null;
     const top = this.topFor(scene, dpr);
@@ -131,7 +130,7 @@ export class Overview {
     // be pixels too: they are drawn in full, under the image, as the renderer draws tiny shapes over big ones.
     const view = camera.visibleBounds(input.viewport);
     const big = image.big.filter((item) => item.maxX >= view.minX && item.minX <= view.maxX && item.maxY >= view.minY && item.minY <= view.maxY);
-    if (big.length > 0) this.drawFull(big);
+    if (big.length > 0) drawFull(big);
     const scale = camera.zoom / image.zoom;
     ctx.save();
     ctx.setTransform(1, 0, 0, 1, 0, 0);

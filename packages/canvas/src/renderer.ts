@@ -131,17 +131,7 @@ export class Renderer {
   private pixelFrame: { version: number; zoom: number; dpr: number; theme: Theme; x: number; y: number; count: number } | null = null;
   private readonly smallItems: SceneItem[] = [];
   /** pre-rendered images of the whole board for zoomed-far-out frames (overview.ts) */
-  private readonly overview = new Overview(
-    (...args) => this.splat(...args),
-    (items) => {
-      const input = this.frame!;
-      for (const item of items) this.drawShape(input.ctx, item.shape, input, false);
-    },
-    LOD_SIMPLE_PX,
-    LOD_MAX_ZOOM,
-  );
-  /** the frame being drawn (for the overview's callbacks) */
-  private frame: FrameInput | null = null;
+  private readonly overview = new Overview((...args) => this.splat(...args), LOD_SIMPLE_PX, LOD_MAX_ZOOM);
 
   constructor(readonly mode: 'optimized' | 'naive' = 'optimized') {}
 
@@ -198,9 +188,9 @@ export class Renderer {
   private drawOverview(input: FrameInput, stats: FrameStats): boolean {
     const { ctx, overlay, scene } = input;
     if (overlay.selection.size > 0 || overlay.erasing.size > 0 || !(ctx as Partial<CanvasRenderingContext2D>).canvas) return false;
-    this.frame = input;
-    const drawn = this.overview.draw(ctx as CanvasRenderingContext2D, input);
-    this.frame = null;
+    const drawn = this.overview.draw(ctx as CanvasRenderingContext2D, input, (items) => {
+      for (const item of items) this.drawShape(ctx, item.shape, input, false);
+    });
     if (!drawn) return false;
     stats.drawn = drawn.big;
     stats.simplified = scene.size - drawn.big;
@@ -344,7 +334,7 @@ export class Renderer {
    * Rasterises tiny shapes into a pixel layer (device pixels at `s` per world unit), bottom to top, as seen
    * from (x, y).
    */
-  readonly splat = (layer: PixelLayer, items: readonly SceneItem[], input: Pick<FrameInput, 'dpr' | 'theme' | 'scene'>, x: number, y: number, s: number, from = 0, to = items.length): void => {
+  private splat(layer: PixelLayer, items: readonly SceneItem[], input: Pick<FrameInput, 'dpr' | 'theme' | 'scene'>, x: number, y: number, s: number, from = 0, to = items.length): void {
     const { dpr, theme } = input;
     const lookup = input.scene.lookup;
     const dotWorld = (LOD_DOT_PX * dpr) / s;
@@ -374,7 +364,7 @@ export class Renderer {
       }
       splatShape(layer, shape, item, x, y, s, item.lodStroke, item.lodFill, false, lookup);
     }
-  };
+  }
 
   private layerCanvas(width: number, height: number): { canvas: HTMLCanvasElement | OffscreenCanvas; ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D } {
     let layer = this.layer;
