@@ -5,6 +5,7 @@ import { z } from 'zod';
  * goes through these schemas: a malformed shape is skipped (and counted), never allowed to crash a reader.
  * Style fields have defaults so a shape written by an older client still reads.
  */
+/** Append only: stored shapes refer to a type by its index here (storage.ts). */
 export const SHAPE_TYPES = ['freehand', 'rectangle', 'ellipse', 'diamond', 'line', 'arrow', 'text', 'sticky', 'image'] as const;
 export const ShapeType = z.enum(SHAPE_TYPES);
 export type ShapeType = z.infer<typeof ShapeType>;

@@ -22,7 +22,7 @@ import { FIELD_DEFAULTS, SHAPE_TYPES, type Shape } from './schema.js';
 export const BASE_KEY = 'base';
 /** Version of the positional `base` array (its first element). */
 export const BASE_FORMAT = 1;
-/** Fields stored by position in `base`, in this order. Append only: stored boards depend on it. */
+/** Fields stored by position in `base`, in this order. Stored boards depend on it: any change needs a new BASE_FORMAT. */
 const POSITIONAL = ['type', 'x', 'y', 'w', 'h', 'rotation', 'z', 'strokeColor', 'fillColor', 'strokeWidth', 'opacity', 'groupId', 'author', 'createdAt'] as const;
 const POSITIONAL_SET: ReadonlySet<string> = new Set(POSITIONAL);
 const REST_INDEX = POSITIONAL.length + 1;
