@@ -128,6 +128,24 @@ const api = {
   },
 
   /**
+   * The web app's order: the engine opens on an empty board, then the board's state arrives from the store
+   * and is applied as one update. Time from the update to the first full frame, rasterised.
+   */
+  async arriveIntoOpenEngine(mode: 'optimized' | 'naive'): Promise<{ arriveMs: number; drawn: number; simplified: number }> {
+    if (!state) throw new Error('generate first');
+    const container = document.getElementById('board')!;
+    const doc = new Y.Doc();
+    board = new Board(doc, { userId: 'viewer' });
+    engine = new CanvasEngine({ container, board, renderMode: mode });
+    await frame();
+    const t0 = performance.now();
+    Y.applyUpdate(doc, state);
+    const stats = engine.renderNow();
+    engine.canvas.getContext('2d')!.getImageData(0, 0, 1, 1);
+    return { arriveMs: performance.now() - t0, drawn: stats.drawn, simplified: stats.simplified };
+  },
+
+  /**
    * Pan and zoom like a user: each step moves the camera and draws one frame, timed until rasterised.
    * `framesPerPhase` keeps the naive baseline's run bounded.
    */

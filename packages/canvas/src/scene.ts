@@ -18,6 +18,9 @@ export interface SceneItem {
   lodFill: number;
 }
 
+/** From this many shapes added in one change (and at least as many as were there), the index is rebuilt in bulk. */
+const BULK_LOAD_MIN = 1000;
+
 /**
  * The engine's view of the board for drawing and hit-testing: an R-tree of every shape's painted bounds
  * plus the stacking order, patched per board change (never rebuilt on an update).
@@ -67,6 +70,12 @@ export class SceneIndex {
 
   /** Applies one board change: O(changed shapes × log n). */
   apply(change: BoardChange): void {
+    // A change that brings most of the scene at once (the board arriving from the store into an open
+    // canvas) is indexed in bulk, several times faster than inserting one by one.
+    if (change.added.length >= BULK_LOAD_MIN && change.added.length >= this.items.size) {
+      this.load();
+      return;
+    }
     const reindexArrows = new Set<string>();
     for (const id of change.removed) {
       const item = this.items.get(id);
