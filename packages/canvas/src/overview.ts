@@ -1,5 +1,6 @@
 import type { Bounds } from '@meshboard/board';
 import type { Camera, Viewport } from './camera.js';
+import { boundsIntersect } from './geometry.js';
 import type { SceneIndex, SceneItem } from './scene.js';
 import { PixelLayer } from './splat.js';
 import type { Theme } from './types.js';
@@ -129,7 +130,7 @@ export class Overview {
     // A few big shapes (a frame around a section, a large image) would rule out every level if they had to
     // be pixels too: they are drawn in full, under the image, as the renderer draws tiny shapes over big ones.
     const view = camera.visibleBounds(input.viewport);
-    const big = image.big.filter((item) => item.maxX >= view.minX && item.minX <= view.maxX && item.maxY >= view.minY && item.minY <= view.maxY);
+    const big = image.big.filter((item) => boundsIntersect(item, view));
     if (big.length > 0) drawFull(big);
     const scale = camera.zoom / image.zoom;
     ctx.save();
