@@ -1,5 +1,5 @@
+export { connectBoard } from './connectBoard.js';
 export {
-  connectBoard,
   STORE_ORIGIN,
   RELAY_ORIGIN,
   PRESENCE_ORIGIN,
@@ -9,6 +9,8 @@ export {
   type PeerStatus,
   type ConnectionStatus,
   type BoardConnection,
-} from './connect.js';
+  type SignalingState,
+  type StoreState,
+} from './types.js';
 export { StoreClient, isFatalStoreError, type StoreBinary, type StoreAck, type StoreClientOptions } from './store-client.js';
 export { installSignalingDispatcher, SIGNALING_SCHEME } from './sio-websocket.js';

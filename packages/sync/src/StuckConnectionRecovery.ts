@@ -1,0 +1,106 @@
+import { WebrtcConn, type WebrtcProvider } from 'y-webrtc';
+import type { PeerTable } from './PeerTable.js';
+
+type Room = NonNullable<WebrtcProvider['room']>;
+
+export interface StuckConnectionRecoveryHooks {
+  provider(): WebrtcProvider | null;
+  /** signaling connected and the board joined (starting over needs signaling) */
+  signalingUp(): boolean;
+  /** this tab is an editor */
+  isEditor(): boolean;
+  /** publishes a y-webrtc announce for this room on the signaling connection */
+  announce(peerId: string): void;
+  stopped(): boolean;
+  later(fn: () => void, ms: number): unknown;
+}
+
+/**
+ * y-webrtc never gives up on a connection that does not come up. The common case is glare: two peers that
+ * announce at the same moment both create an initiator connection, one accepts the other's offer into its
+ * own initiator and the pair stays unconnected forever (measured: 5 stock peers joining at once left a pair
+ * without a data channel). Such a peer is served through the relay after the deadline; in addition, a
+ * connection still not up after its patience is destroyed: y-webrtc drops it and announces again, and the
+ * pair starts over. Patience grows per remote peer (backoff, with jitter so both sides do not retry in step).
+ */
+export class StuckConnectionRecovery {
+  private readonly born = new WeakMap<WebrtcConn, { at: number; patience: number }>();
+  private readonly retries = new Map<string, number>();
+  /** presence sid -> since when that editor is present with no y-webrtc connection to it at all */
+  private readonly missingSince = new Map<string, { at: number; patience: number }>();
+
+  constructor(
+    private readonly peers: PeerTable,
+    private readonly hooks: StuckConnectionRecoveryHooks,
+    private readonly deadlineMs: number,
+  ) {}
+
+  patience(attempts: number): number {
+    return Math.max(this.deadlineMs, 4000) * 2 ** Math.min(attempts, 4) * (1 + Math.random() * 0.5);
+  }
+
+  /** start the clock of a new y-webrtc connection (idempotent); returns false if it was known already */
+  track(conn: WebrtcConn, now = Date.now()): boolean {
+    if (this.born.has(conn)) return false;
+    this.born.set(conn, { at: now, patience: this.patience(this.retries.get(conn.remotePeerId) ?? 0) });
+    return true;
+  }
+
+  /** a data channel opened: that pair needs no more patience */
+  connected(conn: WebrtcConn): void {
+    this.retries.delete(conn.remotePeerId);
+  }
+
+  /** called periodically */
+  reap(now = Date.now()): void {
+    const room = this.hooks.provider()?.room;
+    if (!room || !this.hooks.signalingUp()) return;
+    const ourPeers = this.peers.presentPeerIds();
+    for (const [peerId, conn] of room.webrtcConns) {
+      const born = this.born.get(conn);
+      if (!born || conn.connected || conn.closed || now - born.at < born.patience) continue;
+      this.retries.set(peerId, (this.retries.get(peerId) ?? 0) + 1);
+      try {
+        (conn.peer as { destroy(): void }).destroy(); // -> 'close': y-webrtc forgets it and re-announces
+      } catch {
+        room.webrtcConns.delete(peerId);
+      }
+      // A client outside our presence (stock y-webrtc on the plain endpoint) never gives up its half of a stuck
+      // pair and ignores announces while it holds it. Offer it a fresh connection ourselves: our newer glare
+      // token makes it accept the offer on the connection it holds.
+      if (!ourPeers.has(peerId)) this.hooks.later(() => this.offerConnection(peerId), 100);
+    }
+    // A present editor we have no connection to at all (its announce or ours was lost, e.g. while a socket
+    // was reconnecting; y-webrtc announces only on (re)connect and after a close): announce again, so the
+    // side without a connection opens one. Same patience and backoff as above.
+    for (const [sid, entry] of this.peers.peers) {
+      const remote = entry.presence.peerId;
+      if (!this.hooks.isEditor() || entry.presence.role !== 'edit' || !remote || room.webrtcConns.has(remote)) {
+        this.missingSince.delete(sid);
+        continue;
+      }
+      const since = this.missingSince.get(sid);
+      if (!since) {
+        this.missingSince.set(sid, { at: now, patience: this.patience(this.retries.get(remote) ?? 0) });
+        continue;
+      }
+      if (now - since.at < since.patience) continue;
+      this.retries.set(remote, (this.retries.get(remote) ?? 0) + 1);
+      this.missingSince.delete(sid);
+      this.hooks.announce(room.peerId);
+    }
+    for (const sid of this.missingSince.keys()) if (!this.peers.peers.has(sid)) this.missingSince.delete(sid);
+    if (this.retries.size > 256) this.retries.clear();
+  }
+
+  private offerConnection(peerId: string): void {
+    const provider = this.hooks.provider();
+    const room: Room | null | undefined = provider?.room;
+    const signalingConn = (provider?.signalingConns[0] ?? null) as { connected?: boolean } | null;
+    if (this.hooks.stopped() || !provider || !room || !signalingConn?.connected || room.webrtcConns.has(peerId)) return;
+    room.webrtcConns.set(peerId, new WebrtcConn(signalingConn as never, true, peerId, room));
+    (provider as unknown as { emit(name: string, args: unknown[]): void }).emit('peers', [
+      { added: [peerId], removed: [], webrtcPeers: [...room.webrtcConns.keys()], bcPeers: [...room.bcConns] },
+    ]);
+  }
+}

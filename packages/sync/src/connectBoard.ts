@@ -1,0 +1,481 @@
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import { io, type Socket } from 'socket.io-client';
+import {
+  MeshboardError,
+  SocketEvent,
+  limits,
+  peekTokenClaims,
+  toBytes,
+  type AwarenessFrameOut,
+  type ClientToServerEvents,
+  type FailureBody,
+  type JoinAck,
+  type Presence,
+  type PresenceMode,
+  type Role,
+  type ServerToClientEvents,
+} from '@meshboard/protocol';
+import { StoreClient, isFatalStoreError, toMeshboardError } from './store-client.js';
+import { Timers } from './Timers.js';
+import { DurableUploader } from './DurableUploader.js';
+import { AntiEntropy } from './AntiEntropy.js';
+import { RelayTransport } from './RelayTransport.js';
+import { RelaySync } from './RelaySync.js';
+import { PeerTable } from './PeerTable.js';
+import { P2PProvider } from './P2PProvider.js';
+import { StuckConnectionRecovery } from './StuckConnectionRecovery.js';
+import { CursorThrottle } from './CursorThrottle.js';
+import {
+  PRESENCE_ORIGIN,
+  RELAY_ORIGIN,
+  STORE_ORIGIN,
+  type BoardConnection,
+  type ConnectBoardOptions,
+  type ConnectionStatus,
+  type SignalingState,
+  type StoreState,
+} from './types.js';
+
+const FATAL_JOIN = new Set(['unauthorized', 'forbidden', 'token_revoked', 'board_not_found', 'not_found', 'origin_not_allowed']);
+
+let connectionCounter = 0;
+
+/**
+ * Composes one board connection: the durable uploader and anti-entropy with the store, the Socket.IO
+ * connection (join, presence, relay), the y-webrtc provider and its stuck-connection recovery, and status.
+ * Each part lives in its own file; this function only wires them and owns the lifecycle.
+ */
+export function connectBoard(boardId: string, token: string, options: ConnectBoardOptions): BoardConnection {
+  const doc = options.doc ?? new Y.Doc();
+  let role: Role = peekTokenClaims(token)?.r ?? 'view';
+  const deadline = options.p2pDeadlineMs ?? 3000;
+  const store = new StoreClient(options.storeUrl);
+  const awareness = new awarenessProtocol.Awareness(doc);
+  awareness.setLocalState({ user: options.user, cursor: null, selection: [] });
+  const timers = new Timers();
+  const later = (fn: () => void, ms: number) => timers.later(fn, ms);
+  const connectionId = `${Date.now().toString(36)}${(++connectionCounter).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+
+  const listeners = new Set<(s: ConnectionStatus) => void>();
+  let signaling: SignalingState = 'connecting';
+  let storeState: StoreState = 'syncing';
+  let destroyed = false;
+  let joined = false;
+  let lastStatusJson = '';
+  let myMode: PresenceMode = 'connecting';
+  let p2p: P2PProvider | null = null;
+
+  // ------------------------------------------------------------------ status
+  /** the last computed modes; `status()` recomputes them first (see refreshModes) */
+  const snapshot = (): ConnectionStatus => ({
+    signaling,
+    store: storeState,
+    pendingUploadBytes: uploader.pendingBytes(),
+    peers: peerTable.snapshot(),
+  });
+  const emitStatus = () => {
+    const s = snapshot();
+    const json = JSON.stringify(s);
+    if (json === lastStatusJson) return;
+    lastStatusJson = json;
+    for (const l of listeners) {
+      try {
+        l(s);
+      } catch (error) {
+        console.error('meshboard: status listener failed', error);
+      }
+    }
+  };
+
+  // ------------------------------------------------------------------ seeding
+  let seededResolve!: () => void;
+  let seededReject!: (e: MeshboardError) => void;
+  let seededSettled = false;
+  const seeded = new Promise<void>((resolve, reject) => {
+    seededResolve = () => {
+      seededSettled = true;
+      resolve();
+    };
+    seededReject = (e) => {
+      seededSettled = true;
+      reject(e);
+    };
+  });
+  seeded.catch(() => undefined); // observed through whenSeeded()
+
+  const fatal = (error: MeshboardError) => {
+    storeState = 'error';
+    if (!seededSettled) seededReject(error);
+    emitStatus();
+    void teardown(false);
+  };
+
+  // ------------------------------------------------------------------ durable path and anti-entropy
+  const uploader = new DurableUploader(
+    {
+      append: (update) => store.appendUpdate(boardId, token, update),
+      canUpload: () => role === 'edit',
+      stopped: () => destroyed,
+      onQueued: () => {
+        if (storeState === 'synced') storeState = 'syncing';
+        emitStatus();
+      },
+      onAcked: (ack, more) => {
+        antiEntropy.storeSV = ack.stateVectorBytes;
+        if (storeState !== 'error') storeState = more ? 'syncing' : 'synced';
+        emitStatus();
+      },
+      onOffline: () => {
+        storeState = 'offline';
+        emitStatus();
+      },
+      onFatal: fatal,
+      later,
+    },
+    options.uploadDelayMs ?? 100,
+  );
+  const antiEntropy = new AntiEntropy(doc, {
+    getDiff: (sv) => store.getDiff(boardId, token, sv),
+    canUpload: () => role === 'edit',
+    upload: (update) => uploader.push(update),
+    stopped: () => destroyed,
+    onAnswered: () => {
+      if (storeState !== 'error') storeState = uploader.idle() ? 'synced' : 'syncing';
+      emitStatus();
+    },
+    onOffline: () => {
+      storeState = 'offline';
+      emitStatus();
+    },
+    onFatal: fatal,
+  });
+  const runAntiEntropy = () => void antiEntropy.run();
+
+  // ------------------------------------------------------------------ relay
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(options.signalingUrl, {
+    path: options.socketPath ?? '/socket.io',
+    autoConnect: false,
+    forceNew: true,
+    reconnection: true,
+    reconnectionDelay: 300,
+    reconnectionDelayMax: 3000,
+    randomizationFactor: 0.5,
+    ...(options.transports ? { transports: options.transports } : {}),
+  });
+  const relay = new RelayTransport(connectionId, {
+    canSend: () => socket.connected && joined,
+    emit: (frame) => socket.emit(SocketEvent.relay, frame),
+    onMessage: (from, message) => relaySync.receive(from, message),
+    later,
+  });
+  const relaySync = new RelaySync(doc, {
+    send: (message, to) => relay.send(message, to),
+    canAnswer: () => role === 'edit',
+  });
+  const sendAwareness = (to?: string) => {
+    if (!joined) return;
+    const data = awarenessProtocol.encodeAwarenessUpdate(awareness, [doc.clientID]);
+    socket.volatile.emit(SocketEvent.awareness, to ? { data, to } : { data });
+  };
+
+  const onDocUpdate = (update: Uint8Array, _origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
+    if (!tr.local) return; // remote data (peers, relay, store, indexeddb) is not ours to upload or relay
+    uploader.push(update);
+    const targets = peerTable.relayTargets();
+    if (targets.length > 0) relaySync.sendUpdate(update, targets);
+  };
+  doc.on('update', onDocUpdate);
+
+  // ------------------------------------------------------------------ peers and modes
+  const peerTable = new PeerTable(
+    {
+      role: () => role,
+      signaling: () => signaling,
+      hasP2P: () => p2p !== null,
+      p2pConnected: (peerId) => p2p?.isConnected(peerId) ?? false,
+    },
+    deadline,
+  );
+  const refreshModes = () => {
+    const { entering, mine } = peerTable.refresh();
+    // full state-vector exchange with every peer that now depends on the relay
+    for (const sid of entering) {
+      if (role === 'edit' || peerTable.peers.get(sid)?.presence.role === 'edit') relaySync.sendStep1([sid]);
+      if (role === 'edit') sendAwareness(sid);
+    }
+    if (mine !== myMode && joined) {
+      myMode = mine;
+      socket.emit(SocketEvent.presenceUpdate, { mode: mine });
+    }
+    emitStatus();
+  };
+
+  // ------------------------------------------------------------------ P2P (editors only)
+  const recovery = new StuckConnectionRecovery(
+    peerTable,
+    {
+      provider: () => p2p?.provider ?? null,
+      signalingUp: () => signaling === 'connected' && joined,
+      isEditor: () => role === 'edit',
+      announce: (peerId) => socket.emit(SocketEvent.signal, { type: 'publish', topic: boardId, data: { type: 'announce', from: peerId } } as never),
+      stopped: () => destroyed,
+      later,
+    },
+    deadline,
+  );
+  const startProvider = () => {
+    if (p2p || role !== 'edit' || options.disableP2P || destroyed) return;
+    p2p = new P2PProvider(
+      {
+        boardId,
+        doc,
+        awareness,
+        connectionId,
+        ...(options.iceServers ? { iceServers: options.iceServers } : {}),
+        ...(options.rtcConfiguration ? { rtcConfiguration: options.rtcConfiguration } : {}),
+        ...(options.wrtc ? { wrtc: options.wrtc } : {}),
+      },
+      {
+        signalingReady: () => socket.connected && joined && role === 'edit',
+        sendSignal: (message) => socket.emit(SocketEvent.signal, message as never),
+        onConnection: (conn) => recovery.track(conn),
+        onConnected: (conn) => {
+          recovery.connected(conn);
+          if (!destroyed) refreshModes();
+        },
+        onPeersChanged: refreshModes,
+      },
+    );
+  };
+
+  // ------------------------------------------------------------------ Socket.IO connection
+  const join = () => {
+    const peerId = p2p?.peerId;
+    const request = {
+      boardId,
+      token,
+      user: options.user,
+      clientId: doc.clientID,
+      mode: myMode,
+      ...(peerId ? { peerId } : {}),
+    };
+    socket.timeout(15_000).emit(SocketEvent.join, request, (error: Error | null, ack: JoinAck) => {
+      if (destroyed) return;
+      if (error) {
+        socket.disconnect().connect(); // no answer: start over
+        return;
+      }
+      if (!ack.ok) {
+        if (FATAL_JOIN.has(ack.error.code)) return fatal(new MeshboardError(ack.error.code, ack.error.message));
+        later(() => socket.connected && join(), 1000);
+        return;
+      }
+      joined = true;
+      peerTable.mySid = ack.sid;
+      role = ack.role;
+      signaling = 'connected';
+      peerTable.clear();
+      for (const presence of ack.peers) peerTable.upsert(presence);
+      p2p?.openSignaling();
+      // after any (re)join: full state-vector exchange with everyone who can answer, and with the store
+      relaySync.sendStep1('all');
+      sendAwareness();
+      runAntiEntropy();
+      refreshModes();
+    });
+  };
+
+  const onFailure = (failure: FailureBody) => {
+    if (relay.onFailure(failure)) return;
+    if (failure.event === SocketEvent.join && FATAL_JOIN.has(failure.error.code)) return; // handled by the ack
+    if (failure.error.code === 'token_revoked' || failure.error.code === 'board_not_found') {
+      fatal(new MeshboardError(failure.error.code, failure.error.message));
+    }
+  };
+
+  socket.on('connect', join);
+  socket.on('disconnect', () => {
+    joined = false;
+    if (!destroyed) signaling = 'connecting';
+    p2p?.dropSignaling();
+    refreshModes();
+  });
+  socket.io.on('reconnect_attempt', () => {
+    signaling = 'connecting';
+    emitStatus();
+  });
+  socket.on('connect_error', () => {
+    signaling = 'offline';
+    emitStatus();
+  });
+  socket.on(SocketEvent.signal, (message) => p2p?.deliverSignal(message));
+  socket.on(SocketEvent.presenceJoin, (presence: Presence) => {
+    peerTable.upsert(presence);
+    // the newcomer asked everyone with its step 1; ask it with ours so the exchange is two-way
+    if (role === 'edit' && presence.role === 'edit') relaySync.sendStep1([presence.sid]);
+    refreshModes();
+  });
+  socket.on(SocketEvent.presenceUpdate, (presence: Presence) => {
+    peerTable.upsert(presence);
+    refreshModes();
+  });
+  socket.on(SocketEvent.presenceLeave, ({ sid }) => {
+    const entry = peerTable.remove(sid);
+    if (!entry) return;
+    awarenessProtocol.removeAwarenessStates(awareness, [entry.presence.clientId], PRESENCE_ORIGIN);
+    refreshModes();
+  });
+  socket.on(SocketEvent.relay, (frame) => relay.receive(frame));
+  socket.on(SocketEvent.awareness, (frame: AwarenessFrameOut) => {
+    try {
+      awarenessProtocol.applyAwarenessUpdate(awareness, toBytes(frame.data), RELAY_ORIGIN);
+    } catch {
+      /* a malformed awareness frame only loses a cursor */
+    }
+  });
+  socket.on(SocketEvent.failure, onFailure);
+
+  const onAwarenessUpdate = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+    if (origin === RELAY_ORIGIN || origin === PRESENCE_ORIGIN) return;
+    const mine = [...added, ...updated, ...removed].includes(doc.clientID);
+    if (mine && peerTable.relayTargets().length > 0) sendAwareness();
+  };
+  awareness.on('update', onAwarenessUpdate);
+
+  const modeTimer = setInterval(() => {
+    recovery.reap();
+    refreshModes();
+  }, 250);
+  const antiEntropyTimer = setInterval(runAntiEntropy, (options.antiEntropyIntervalMs ?? 15_000) * (0.8 + Math.random() * 0.4));
+  const sweepTimer = setInterval(() => relay.sweep(), 5000);
+
+  // browser niceties
+  const win = (globalThis as { window?: Window }).window;
+  const onPageHide = () => {
+    const rest = uploader.takeAll();
+    if (rest && role === 'edit') store.beaconUpdate(boardId, token, rest);
+  };
+  win?.addEventListener('pagehide', onPageHide);
+  win?.addEventListener('online', runAntiEntropy);
+
+  // ------------------------------------------------------------------ start: local cache, store, then signaling
+  let indexeddb: { destroy(): Promise<void>; whenSynced: Promise<unknown> } | null = null;
+  const start = async () => {
+    if (options.offline && typeof (globalThis as { indexedDB?: unknown }).indexedDB !== 'undefined') {
+      try {
+        const { IndexeddbPersistence } = await import('y-indexeddb');
+        indexeddb = new IndexeddbPersistence(`meshboard:${boardId}`, doc);
+        await indexeddb.whenSynced;
+      } catch (error) {
+        console.warn('meshboard: offline cache unavailable', error);
+      }
+    }
+    let attempt = 0;
+    while (!destroyed) {
+      try {
+        const state = await store.getState(boardId, token);
+        if (destroyed) return;
+        Y.applyUpdate(doc, state.update, STORE_ORIGIN);
+        antiEntropy.storeSV = state.stateVector ?? Y.encodeStateVector(doc);
+        storeState = 'synced';
+        seededResolve();
+        // upload what we have and the store lacks (offline work, edits made before seeding)
+        antiEntropy.uploadMissing();
+        emitStatus();
+        break;
+      } catch (error) {
+        const err = toMeshboardError(error);
+        if (isFatalStoreError(err)) return fatal(err);
+        storeState = 'offline';
+        emitStatus();
+        // never stuck: the store being down must not keep us off the live board
+        if (attempt === 0 && !destroyed) connectLive();
+        attempt++;
+        await new Promise((r) => later(() => r(undefined), Math.min(500 * 2 ** attempt, 10_000)));
+      }
+    }
+    connectLive();
+  };
+  let live = false;
+  const connectLive = () => {
+    if (live || destroyed) return;
+    live = true;
+    startProvider();
+    // y-webrtc opens its room (and picks the peer id we announce in presence) a microtask later
+    void (p2p?.whenRoomReady() ?? Promise.resolve()).then(() => {
+      if (!destroyed) socket.connect();
+    });
+  };
+  void start();
+
+  // ------------------------------------------------------------------ teardown
+  const teardown = async (flush: boolean) => {
+    if (destroyed) return;
+    if (flush && role === 'edit') {
+      await Promise.race([uploader.flush(true).catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
+    }
+    destroyed = true;
+    clearInterval(modeTimer);
+    clearInterval(antiEntropyTimer);
+    clearInterval(sweepTimer);
+    timers.clear();
+    win?.removeEventListener('pagehide', onPageHide);
+    win?.removeEventListener('online', runAntiEntropy);
+    awareness.setLocalState(null);
+    if (joined) {
+      // let peers drop our cursor now rather than after the awareness timeout
+      sendAwareness();
+      socket.emit(SocketEvent.leave);
+    }
+    doc.off('update', onDocUpdate);
+    awareness.off('update', onAwarenessUpdate);
+    p2p?.destroy();
+    p2p = null;
+    socket.disconnect();
+    signaling = 'offline';
+    if (indexeddb) await indexeddb.destroy().catch(() => undefined);
+    awareness.destroy();
+  };
+
+  const cursor = new CursorThrottle(
+    limits.maxCursorHz,
+    (point) => {
+      if (!destroyed) awareness.setLocalStateField('cursor', point);
+    },
+    later,
+  );
+
+  return {
+    boardId,
+    doc,
+    get role() {
+      return role;
+    },
+    awareness,
+    get provider() {
+      return p2p?.provider ?? null;
+    },
+    status() {
+      // modes derive from live WebRTC connection state: never answer from a stale computation
+      if (!destroyed && live) refreshModes();
+      return snapshot();
+    },
+    onStatus(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    setCursor: (point) => cursor.set(point),
+    setSelection(ids) {
+      if (!destroyed) awareness.setLocalStateField('selection', [...ids]);
+    },
+    whenSeeded: () => seeded,
+    async flush() {
+      if (role !== 'edit') return;
+      await uploader.flush();
+      // and anything the store still lacks (e.g. edits that came from peers whose authors left)
+      if (antiEntropy.uploadMissing()) await uploader.flush();
+    },
+    destroy: () => teardown(true),
+  };
+}
