@@ -1,7 +1,27 @@
 import type * as Y from 'yjs';
 import type * as awarenessProtocol from 'y-protocols/awareness';
 import { WebrtcProvider, type WebrtcConn } from 'y-webrtc';
+import { installFraming, type FramedPeer } from './DataChannelFraming.js';
 import { SIGNALING_SCHEME, installSignalingDispatcher, registerChannel, type SioWebSocket } from './sio-websocket.js';
+
+interface SignalData {
+  type?: unknown;
+  from?: string;
+  to?: string;
+  signal?: { type?: unknown };
+}
+
+/** the shape y-webrtc's handler reads without checking: a publish whose data has a string `from` and, for signals, a `signal` object */
+export function isWellFormedSignal(message: unknown): boolean {
+  if (!message || typeof message !== 'object') return false;
+  const m = message as { type?: unknown; data?: unknown };
+  if (m.type !== 'publish') return typeof m.type === 'string';
+  const data = m.data as SignalData | null | undefined;
+  if (!data || typeof data !== 'object' || typeof data.from !== 'string') return false;
+  if (data.to !== undefined && typeof data.to !== 'string') return false;
+  if (data.type === 'signal') return !!data.signal && typeof data.signal === 'object';
+  return true;
+}
 
 export interface P2PProviderOptions {
   boardId: string;
@@ -25,6 +45,8 @@ export interface P2PProviderHooks {
   onConnected(conn: WebrtcConn): void;
   /** y-webrtc's connection set changed */
   onPeersChanged(): void;
+  /** whether the peer with this y-webrtc id reassembles chunk frames (it is a Meshboard client) */
+  remoteFrames(peerId: string): boolean;
 }
 
 /**
@@ -38,7 +60,10 @@ export class P2PProvider {
   private readonly unregister: () => void;
   private readonly hooked = new WeakSet<WebrtcConn>();
 
-  constructor(options: P2PProviderOptions, hooks: P2PProviderHooks) {
+  constructor(
+    options: P2PProviderOptions,
+    private readonly hooks: P2PProviderHooks,
+  ) {
     installSignalingDispatcher();
     const signalingUrl = `${SIGNALING_SCHEME}//${options.connectionId}`;
     this.unregister = registerChannel(signalingUrl, {
@@ -61,14 +86,28 @@ export class P2PProvider {
     // (WebrtcConn only flips `connected`). Without this hook a peer stayed 'connecting' in status() until the
     // next poll, i.e. after edits had already converged over that very connection.
     this.provider.on('peers', () => {
-      for (const conn of this.provider.room?.webrtcConns.values() ?? []) {
-        if (this.hooked.has(conn)) continue;
-        this.hooked.add(conn);
-        hooks.onConnection(conn);
-        (conn.peer as { on(event: string, fn: () => void): void }).on('connect', () => hooks.onConnected(conn));
-      }
+      this.hookConnections();
       hooks.onPeersChanged();
     });
+  }
+
+  /**
+   * Hooks every connection y-webrtc created that we have not seen: framing (DataChannelFraming.ts) goes
+   * under it before its data channel opens, and its 'connect' is reported. Runs on y-webrtc's 'peers' event
+   * (emitted right after it creates a connection) and periodically as a safety net.
+   */
+  hookConnections(): void {
+    for (const conn of this.provider.room?.webrtcConns.values() ?? []) {
+      if (this.hooked.has(conn)) continue;
+      this.hooked.add(conn);
+      const remote = conn.remotePeerId;
+      installFraming(conn.peer as FramedPeer, {
+        remoteFrames: () => this.hooks.remoteFrames(remote),
+        onSendError: (error) => console.warn(`meshboard: a send to WebRTC peer ${remote} failed (${error.message}); reconnecting, the relay serves it meanwhile`),
+      });
+      this.hooks.onConnection(conn);
+      (conn.peer as { on(event: string, fn: () => void): void }).on('connect', () => this.hooks.onConnected(conn));
+    }
   }
 
   /** y-webrtc picks the room (and the peer id we announce in presence) a microtask after construction */
@@ -95,9 +134,39 @@ export class P2PProvider {
     for (const ws of [...this.attached]) ws.drop();
   }
 
-  /** a signaling message from the server */
+  /**
+   * a signaling message from the server. y-webrtc (10.3.0, `execMessage`) dereferences the connection an
+   * answer belongs to without checking it exists: an answer that arrives after that connection was closed
+   * (the stuck-connection recovery closed it, or the data channel failed) threw `Cannot set properties of
+   * undefined (setting 'glareToken')` inside the signaling handler (issue 15, 20 editors). Such an answer is
+   * for a negotiation that no longer exists here: drop it. Malformed messages are dropped too.
+   */
   deliverSignal(message: unknown): void {
+    if (!isWellFormedSignal(message)) return;
+    const data = (message as { data?: SignalData }).data;
+    const room = this.provider.room;
+    if (data?.type === 'signal' && data.signal?.type === 'answer' && room && data.to === room.peerId && !room.webrtcConns.has(data.from!)) return;
     for (const ws of this.attached) ws.deliver(message);
+  }
+
+  /**
+   * Open a fresh initiator connection to `peerId` through y-webrtc's own code path (as if that peer had just
+   * announced itself), instead of editing y-webrtc's private connection map.
+   */
+  offerConnection(peerId: string): void {
+    const room = this.provider.room;
+    if (!room || room.webrtcConns.has(peerId)) return;
+    const announce = { type: 'publish', topic: room.name, data: { type: 'announce', from: peerId } };
+    for (const ws of this.attached) ws.deliver(announce);
+  }
+
+  /** closes one connection the way y-webrtc itself does (it forgets it on 'close' and re-announces) */
+  closeConnection(conn: WebrtcConn): void {
+    try {
+      conn.destroy();
+    } catch (error) {
+      console.warn('meshboard: closing a WebRTC connection failed', (error as Error)?.message ?? error);
+    }
   }
 
   destroy(): void {

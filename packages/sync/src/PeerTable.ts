@@ -25,6 +25,8 @@ export interface PeerTableHooks {
 export class PeerTable {
   readonly peers = new Map<string, PeerEntry>();
   mySid = '';
+  /** y-webrtc peer ids ever seen in presence: Meshboard clients (they reassemble chunk frames) */
+  private readonly meshboardPeerIds = new Set<string>();
 
   constructor(
     private readonly hooks: PeerTableHooks,
@@ -33,6 +35,10 @@ export class PeerTable {
 
   upsert(presence: Presence, now = Date.now()): void {
     if (presence.sid === this.mySid) return;
+    if (presence.peerId) {
+      if (this.meshboardPeerIds.size > 10_000) this.meshboardPeerIds.clear();
+      this.meshboardPeerIds.add(presence.peerId);
+    }
     // a reconnected tab keeps its doc clientID: drop its stale entry
     for (const [sid, entry] of this.peers) if (entry.presence.clientId === presence.clientId && sid !== presence.sid) this.peers.delete(sid);
     const existing = this.peers.get(presence.sid);
@@ -54,6 +60,11 @@ export class PeerTable {
     const targets: string[] = [];
     for (const [sid, entry] of this.peers) if (entry.mode === 'relay') targets.push(sid);
     return targets;
+  }
+
+  /** a Meshboard client has announced this y-webrtc peer id in presence (now or earlier) */
+  isMeshboardPeer(peerId: string): boolean {
+    return this.meshboardPeerIds.has(peerId);
   }
 
   /** y-webrtc peer ids of everyone in presence */

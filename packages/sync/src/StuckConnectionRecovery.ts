@@ -1,10 +1,12 @@
-import { WebrtcConn, type WebrtcProvider } from 'y-webrtc';
+import type { WebrtcConn, WebrtcProvider } from 'y-webrtc';
 import type { PeerTable } from './PeerTable.js';
-
-type Room = NonNullable<WebrtcProvider['room']>;
 
 export interface StuckConnectionRecoveryHooks {
   provider(): WebrtcProvider | null;
+  /** closes a connection through y-webrtc (never by editing its connection map) */
+  close(conn: WebrtcConn): void;
+  /** opens a fresh initiator connection to a peer id through y-webrtc's announce path */
+  offer(peerId: string): void;
   /** signaling connected and the board joined (starting over needs signaling) */
   signalingUp(): boolean;
   /** this tab is an editor */
@@ -60,15 +62,13 @@ export class StuckConnectionRecovery {
       const born = this.born.get(conn);
       if (!born || conn.connected || conn.closed || now - born.at < born.patience) continue;
       this.retries.set(peerId, (this.retries.get(peerId) ?? 0) + 1);
-      try {
-        (conn.peer as { destroy(): void }).destroy(); // -> 'close': y-webrtc forgets it and re-announces
-      } catch {
-        room.webrtcConns.delete(peerId);
-      }
+      // -> 'close': y-webrtc forgets it and re-announces. Never delete from its map ourselves: a signal
+      // arriving later must find y-webrtc's state consistent (issue 15's glareToken crash).
+      this.hooks.close(conn);
       // A client outside our presence (stock y-webrtc on the plain endpoint) never gives up its half of a stuck
       // pair and ignores announces while it holds it. Offer it a fresh connection ourselves: our newer glare
       // token makes it accept the offer on the connection it holds.
-      if (!ourPeers.has(peerId)) this.hooks.later(() => this.offerConnection(peerId), 100);
+      if (!ourPeers.has(peerId)) this.hooks.later(() => !this.hooks.stopped() && this.hooks.offer(peerId), 100);
     }
     // A present editor we have no connection to at all (its announce or ours was lost, e.g. while a socket
     // was reconnecting; y-webrtc announces only on (re)connect and after a close): announce again, so the
@@ -91,16 +91,5 @@ export class StuckConnectionRecovery {
     }
     for (const sid of this.missingSince.keys()) if (!this.peers.peers.has(sid)) this.missingSince.delete(sid);
     if (this.retries.size > 256) this.retries.clear();
-  }
-
-  private offerConnection(peerId: string): void {
-    const provider = this.hooks.provider();
-    const room: Room | null | undefined = provider?.room;
-    const signalingConn = (provider?.signalingConns[0] ?? null) as { connected?: boolean } | null;
-    if (this.hooks.stopped() || !provider || !room || !signalingConn?.connected || room.webrtcConns.has(peerId)) return;
-    room.webrtcConns.set(peerId, new WebrtcConn(signalingConn as never, true, peerId, room));
-    (provider as unknown as { emit(name: string, args: unknown[]): void }).emit('peers', [
-      { added: [peerId], removed: [], webrtcPeers: [...room.webrtcConns.keys()], bcPeers: [...room.bcConns] },
-    ]);
   }
 }

@@ -216,6 +216,8 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
     peerTable,
     {
       provider: () => p2p?.provider ?? null,
+      close: (conn) => p2p?.closeConnection(conn),
+      offer: (peerId) => p2p?.offerConnection(peerId),
       signalingUp: () => signaling === 'connected' && joined,
       isEditor: () => role === 'edit',
       announce: (peerId) => socket.emit(SocketEvent.signal, { type: 'publish', topic: boardId, data: { type: 'announce', from: peerId } } as never),
@@ -245,6 +247,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
           if (!destroyed) refreshModes();
         },
         onPeersChanged: refreshModes,
+        remoteFrames: (peerId) => peerTable.isMeshboardPeer(peerId),
       },
     );
   };
@@ -344,6 +347,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
   awareness.on('update', onAwarenessUpdate);
 
   const modeTimer = setInterval(() => {
+    p2p?.hookConnections();
     recovery.reap();
     refreshModes();
   }, 250);
@@ -473,8 +477,9 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
     async flush() {
       if (role !== 'edit') return;
       await uploader.flush();
-      // and anything the store still lacks (e.g. edits that came from peers whose authors left)
-      if (antiEntropy.uploadMissing()) await uploader.flush();
+      // and anything the store still lacks (e.g. edits or deletes that came from peers whose authors left)
+      await antiEntropy.run();
+      await uploader.flush();
     },
     destroy: () => teardown(true),
   };

@@ -61,9 +61,19 @@ export class SioWebSocket {
     this.onopen?.({ type: 'open' });
   }
 
-  /** called by the channel with a server message (already an object: lib0 passes objects through) */
+  /**
+   * called by the channel with a server message (already an object: lib0 passes objects through). Nothing a
+   * peer sends through signaling may throw out of here into the Socket.IO handler: y-webrtc's handler throws on
+   * messages it does not expect (e.g. an answer for a connection it already dropped, issue 15), so a throw is
+   * logged and the message dropped; y-webrtc's own retry (re-announce) repairs the pair.
+   */
   deliver(message: unknown): void {
-    if (this.readyState === 1) this.onmessage?.({ data: message });
+    if (this.readyState !== 1) return;
+    try {
+      this.onmessage?.({ data: message });
+    } catch (error) {
+      console.warn('meshboard: dropped a signaling message y-webrtc could not handle:', (error as Error)?.message ?? error);
+    }
   }
 
   /** called by the channel when the Socket.IO connection is lost */
