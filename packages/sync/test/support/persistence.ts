@@ -34,7 +34,7 @@ export function persistenceMain(): string {
   return main;
 }
 
-export async function startPersistence(secret: string, options: { startTimeoutMs?: number } = {}): Promise<PersistenceProcess> {
+export async function startPersistence(secret: string, options: { startTimeoutMs?: number; env?: Record<string, string> } = {}): Promise<PersistenceProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'meshboard-signaling-store-'));
   const main = persistenceMain();
   let port = 0;
@@ -48,6 +48,7 @@ export async function startPersistence(secret: string, options: { startTimeoutMs
       MESHBOARD_TOKEN_SECRET: secret,
       PERSISTENCE_PORT: String(port),
       PERSISTENCE_HOST: '127.0.0.1',
+      ...options.env,
     };
     delete env.DATABASE_URL; // embedded PGlite, never a shared PostgreSQL
     child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
