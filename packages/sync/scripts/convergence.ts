@@ -7,10 +7,14 @@
 // y-webrtc is not used in this process, but keep it like the peers: no BroadcastChannel keeping us alive
 delete (globalThis as { BroadcastChannel?: unknown }).BroadcastChannel;
 const { createWorld, runSeed, ConvergenceFailure } = await import('../test/support/convergence.js');
+const { tempDatabase } = await import('../test/support/postgres.js');
 
 const count = Number(process.argv[2] ?? 1000);
 const from = Number(process.argv[3] ?? 1);
-const world = await createWorld();
+// MESHBOARD_CONVERGENCE_STORE=pglite runs the store on embedded PGlite instead of a throw-away PostgreSQL database
+const database = process.env.MESHBOARD_CONVERGENCE_STORE === 'pglite' ? null : await tempDatabase();
+console.log(`store on ${database ? 'PostgreSQL (throw-away database)' : 'PGlite'}`);
+const world = await createWorld(database ? { databaseUrl: database.url } : {});
 let passed = 0;
 const t0 = Date.now();
 try {
@@ -18,7 +22,7 @@ try {
     try {
       const r = await runSeed(world, seed);
       passed++;
-      console.log(`seed ${seed} ok: ${r.peers} peers, ${r.steps.length} steps, ${r.ms} ms`);
+      console.log(`seed ${seed} ok: ${r.peers} peers, ${r.ms} ms: ${r.steps.join(', ')}`);
     } catch (error) {
       if (error instanceof ConvergenceFailure) {
         console.log(`FAILED seed ${seed}\n${error.message}`);
@@ -32,4 +36,5 @@ try {
 } finally {
   console.log(`${passed} seeds passed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   await world.close();
+  await database?.drop();
 }

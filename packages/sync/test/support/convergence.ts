@@ -10,6 +10,7 @@
  *   kill -9 too), and every edit a leaving peer saw acknowledged must be in the store.
  * Everything random comes from lib0's PRNG seeded with the seed: a failure prints the seed to replay.
  */
+import { createHash } from 'node:crypto';
 import * as prng from 'lib0/prng';
 import * as Y from 'yjs';
 import { Board } from '@meshboard/board';
@@ -38,28 +39,46 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function createWorld(): Promise<World> {
-  const persistence = await startPersistence(SECRET);
-  const signaling = await startSignaling({ secret: SECRET, persistenceUrl: persistence.url });
+/**
+ * `database`: 'pglite' (embedded, a temp dir) or a PostgreSQL URL of a database of its own. PostgreSQL makes
+ * the many store restarts of a run cheap (PGlite starts in 2-8 s on this shared machine), so the bounded run
+ * uses a throw-away database in the local cluster when one is reachable (test/support/postgres.ts), and
+ * PGlite otherwise.
+ */
+export async function createWorld(options: { databaseUrl?: string } = {}): Promise<World> {
+  const persistence = await startPersistence(SECRET, options.databaseUrl ? { env: { DATABASE_URL: options.databaseUrl } } : {});
   const slots: Slot[] = [];
-  for (let i = 0; i < MAX_PEERS; i++) {
-    const [peer, signalingProxy, storeProxy] = await Promise.all([
-      startPeerProcess(`c${i}`),
-      startTcpProxy(() => signaling.url),
-      startTcpProxy(() => persistence.url),
-    ]);
-    slots.push({ peer, signalingProxy, storeProxy, online: false, p2pCut: false });
+  let signaling: SignalingProcess | null = null;
+  try {
+    signaling = await startSignaling({ secret: SECRET, persistenceUrl: persistence.url });
+    const sig = signaling;
+    for (let i = 0; i < MAX_PEERS; i++) {
+      const [peer, signalingProxy, storeProxy] = await Promise.all([
+        startPeerProcess(`c${i}`),
+        startTcpProxy(() => sig.url),
+        startTcpProxy(() => persistence.url),
+      ]);
+      slots.push({ peer, signalingProxy, storeProxy, online: false, p2pCut: false });
+    }
+  } catch (error) {
+    // never leave services or peers behind
+    await Promise.all(slots.map((s) => s.peer.stop()));
+    await Promise.all(slots.flatMap((s) => [s.signalingProxy.close(), s.storeProxy.close()]));
+    await signaling?.stop();
+    await persistence.close();
+    throw error;
   }
+  const sig = signaling;
   const world: World = {
     persistence,
-    signaling,
+    signaling: sig,
     store: storeApi(persistence.url),
     slots,
     storeUp: true,
     async close() {
       await Promise.all(slots.map((s) => s.peer.stop()));
       await Promise.all(slots.flatMap((s) => [s.signalingProxy.close(), s.storeProxy.close()]));
-      await signaling.stop();
+      await sig.stop();
       await persistence.close();
     },
   };
@@ -80,7 +99,7 @@ export async function storedView(world: World, board: { id: string; editToken: s
   const shapes = b.listShapes();
   const view = {
     shapeCount: shapes.length,
-    digest: JSON.stringify(shapes.map((s) => ({ ...s })).sort((x, y) => (x.id < y.id ? -1 : 1))),
+    digest: createHash('sha256').update(JSON.stringify(shapes.map((s) => ({ ...s })).sort((x, y) => (x.id < y.id ? -1 : 1)))).digest('hex'),
     keys: Object.fromEntries([...doc.getMap('m').entries()].map(([k, v]) => [k, typeof v === 'string' ? v.length : v])),
     stateVector: Buffer.from(Y.encodeStateVector(doc)).toString('base64'),
     sv: Y.decodeStateVector(Y.encodeStateVector(doc)),
@@ -116,7 +135,14 @@ async function storeUp(world: World): Promise<void> {
   world.storeUp = true;
 }
 
-export async function runSeed(world: World, seed: number, options: { steps?: number; convergeMs?: number } = {}): Promise<SeedResult> {
+export interface SeedOptions {
+  steps?: number;
+  convergeMs?: number;
+  /** store stops/kills per seed (default unlimited); the bounded run uses 1 to stay within its time budget */
+  maxStoreOutages?: number;
+}
+
+export async function runSeed(world: World, seed: number, options: SeedOptions = {}): Promise<SeedResult> {
   const started = Date.now();
   const gen = prng.create(seed);
   const steps: string[] = [];
@@ -125,6 +151,7 @@ export async function runSeed(world: World, seed: number, options: { steps?: num
   const slots = world.slots.slice(0, n);
   /** state vectors the store acknowledged (it answered with them) and that must survive anything */
   const acknowledged: Array<{ what: string; sv: Map<number, number> }> = [];
+  let outages = 0;
   const connect = async (slot: Slot, i: number) => {
     slot.online = true;
     await slot.peer.call('connect', {
@@ -151,6 +178,7 @@ export async function runSeed(world: World, seed: number, options: { steps?: num
 
     const stepCount = options.steps ?? prng.int32(gen, 6, 12);
     for (let step = 0; step < stepCount; step++) {
+      const stepStart = Date.now();
       const i = prng.uint32(gen, 0, n - 1);
       const slot = slots[i]!;
       const roll = prng.uint32(gen, 0, 99);
@@ -198,7 +226,10 @@ export async function runSeed(world: World, seed: number, options: { steps?: num
         slot.storeProxy.heal();
         if (!slot.p2pCut) await slot.peer.call('healP2P');
       } else if (roll < 84) {
-        if (world.storeUp) {
+        if (world.storeUp && outages >= (options.maxStoreOutages ?? Infinity)) {
+          steps.push('idle');
+        } else if (world.storeUp) {
+          outages++;
           const kill = prng.bool(gen);
           steps.push(kill ? 'kill-9 store' : 'stop store');
           // what the store has acknowledged so far must survive the crash
@@ -231,11 +262,15 @@ export async function runSeed(world: World, seed: number, options: { steps?: num
         steps.push(`edit-all`);
         await Promise.all(slots.filter((s) => s.online).map((s) => s.peer.call('edits', { count: prng.int32(gen, 1, 6) })));
       }
+      const took = Date.now() - stepStart;
+      if (took > 1000) steps[steps.length - 1] += ` (${took} ms)`;
       await sleep(prng.int32(gen, 30, 400));
     }
 
     // heal everything; at least one peer online
+    const healStart = Date.now();
     await storeUp(world);
+    if (Date.now() - healStart > 1000) steps.push(`store back in ${Date.now() - healStart} ms`);
     for (const s of slots) {
       s.signalingProxy.heal();
       s.storeProxy.heal();
@@ -251,15 +286,20 @@ export async function runSeed(world: World, seed: number, options: { steps?: num
     }
 
     // converge: every online peer and the store identical
+    const convergeStart = Date.now();
     const online = slots.filter((s) => s.online);
     const deadline = Date.now() + (options.convergeMs ?? 30_000);
     let last = '';
     for (;;) {
-      const [stored, views] = await Promise.all([storedView(world, board).catch(() => null), Promise.all(online.map((s) => s.peer.state(true)))]);
+      // state vectors first (cheap); the decoded boards only once those agree
+      const [stored, quick] = await Promise.all([storedView(world, board).catch(() => null), Promise.all(online.map((s) => s.peer.state(false)))]);
+      const svAgree = stored !== null && quick.every((v) => v.stateVector === stored.stateVector);
+      const views = svAgree ? await Promise.all(online.map((s) => s.peer.state(true))) : quick;
       const same = (v: PeerSnapshot) =>
         stored !== null && v.digest === stored.digest && v.stateVector === stored.stateVector && JSON.stringify(v.keys) === JSON.stringify(stored.keys);
-      if (stored && views.every(same)) {
+      if (stored && svAgree && views.every(same)) {
         for (const a of acknowledged) if (!covers(stored.sv, a.sv)) fail(`acknowledged edits lost (${a.what})`);
+        steps.push(`converged in ${Date.now() - convergeStart} ms`);
         return { seed, peers: n, steps, ms: Date.now() - started };
       }
       last = `store ${stored?.shapeCount ?? '?'} shapes sv ${stored?.stateVector ?? '?'}; peers ${views

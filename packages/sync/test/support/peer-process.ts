@@ -8,6 +8,8 @@ delete (globalThis as { BroadcastChannel?: unknown }).BroadcastChannel;
 import WebSocket from 'ws';
 (globalThis as { WebSocket?: unknown }).WebSocket = WebSocket;
 
+import { createHash } from 'node:crypto';
+
 type Msg = { id: number; cmd: string; [key: string]: unknown };
 
 const wrtc = ((await import('@roamhq/wrtc')) as { default: unknown }).default;
@@ -76,7 +78,7 @@ async function handle(msg: Msg): Promise<unknown> {
       const m = doc.getMap('m');
       const result = {
         shapeCount: shapes.length,
-        digest: (msg.full ? JSON.stringify(shapes.map((s) => ({ ...s })).sort((a, b) => (a.id < b.id ? -1 : 1))) : ''),
+        digest: msg.full ? createHash('sha256').update(JSON.stringify(shapes.map((s) => ({ ...s })).sort((a, b) => (a.id < b.id ? -1 : 1)))).digest('hex') : '',
         keys: Object.fromEntries([...m.entries()].map(([k, v]) => [k, typeof v === 'string' ? v.length : v])),
         status: connection?.status() ?? null,
         conns: conns(),

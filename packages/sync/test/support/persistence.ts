@@ -48,9 +48,9 @@ export async function startPersistence(secret: string, options: { startTimeoutMs
       MESHBOARD_TOKEN_SECRET: secret,
       PERSISTENCE_PORT: String(port),
       PERSISTENCE_HOST: '127.0.0.1',
-      ...options.env,
     };
-    delete env.DATABASE_URL; // embedded PGlite, never a shared PostgreSQL
+    delete env.DATABASE_URL; // embedded PGlite, never a shared PostgreSQL, unless the caller names a database
+    Object.assign(env, options.env);
     child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     const collect = (d: Buffer) => {
