@@ -367,8 +367,11 @@ export class BoardStore {
             return;
           }
           const pendingChanged = pendingSignature(doc) !== pendingBefore;
-          if (pendingChanged && deltas.length === before) {
-            // Part of the update waits for updates the store has not seen (a causal gap): keep it verbatim.
+          if (pendingChanged) {
+            // Part of the update waits for updates the store has not seen (a causal gap). The doc's `update`
+            // event reports only the part it could integrate, and the rest lives in memory alone: log what was
+            // received, verbatim, so a replay after a crash restores the pending part too (an acknowledged
+            // update must survive whole; overlap with the delta is harmless in Yjs).
             deltas.push(item.update);
           }
           changed.push(deltas.length > before || pendingChanged);
