@@ -4,6 +4,7 @@ import { MeshboardError, newBoardId, type BoardId } from '@meshboard/protocol';
 import * as Y from 'yjs';
 import { defaultStoreOptions, type StoreOptions } from './config.js';
 import type { PrismaClient } from './generated/prisma/client.js';
+import { assertWithinQuota } from './quota.js';
 
 /**
  * The board store: an append-only log of Yjs updates per board, a compacted snapshot, and restore points.
@@ -58,6 +59,8 @@ interface LoadedBoard {
   doc: Y.Doc;
   /** boards.last_seq as of the last load or write by this process */
   seq: number;
+  /** size of the stored snapshot (with the log: what counts against `maxBoardBytes`) */
+  snapshotBytes: number;
   logRows: number;
   logBytes: number;
   /** the encoded full state, kept until the next committed change (joins come in bursts) */
@@ -350,6 +353,16 @@ export class BoardStore {
       const changed: boolean[] = [];
       const onUpdate = (update: Uint8Array) => deltas.push(update);
       doc.on('update', onUpdate);
+      let batchBytes = 0;
+      /** Refuses one item: the cached doc may hold part of it, so drop the doc and redo the rest without it. */
+      const refuse = async (item: PendingAppend, error: MeshboardError) => {
+        doc.off('update', onUpdate);
+        this.evict(boardId);
+        this.settleReads(boardId, null);
+        item.reject(error);
+        const rest = batch.filter((candidate) => candidate !== item);
+        if (rest.length > 0) await this.writeBatch(boardId, rest);
+      };
       try {
         for (const item of batch) {
           const before = deltas.length;
@@ -357,14 +370,7 @@ export class BoardStore {
           try {
             Y.applyUpdate(doc, item.update, APPLY_ORIGIN);
           } catch {
-            // A half-applied bad update may have touched the cached doc: drop it and redo the rest without it.
-            doc.off('update', onUpdate);
-            this.evict(boardId);
-            this.settleReads(boardId, null);
-            item.reject(new MeshboardError('invalid_update', 'the Yjs update could not be applied'));
-            const rest = batch.filter((candidate) => candidate !== item);
-            if (rest.length > 0) await this.writeBatch(boardId, rest);
-            return;
+            return await refuse(item, new MeshboardError('invalid_update', 'the Yjs update could not be applied'));
           }
           const pendingChanged = pendingSignature(doc) !== pendingBefore;
           if (pendingChanged) {
@@ -373,6 +379,14 @@ export class BoardStore {
             // received, verbatim, so a replay after a crash restores the pending part too (an acknowledged
             // update must survive whole; overlap with the delta is harmless in Yjs).
             deltas.push(item.update);
+          }
+          for (let index = before; index < deltas.length; index++) batchBytes += deltas[index]!.length;
+          if (deltas.length > before) {
+            try {
+              assertWithinQuota('stored bytes', loaded.snapshotBytes + loaded.logBytes, batchBytes, this.options.maxBoardBytes, ' B');
+            } catch (error) {
+              return await refuse(item, error as MeshboardError);
+            }
           }
           changed.push(deltas.length > before || pendingChanged);
         }
@@ -496,7 +510,7 @@ export class BoardStore {
       logBytes += row.size;
     }
     if (updates.length > 0) Y.applyUpdate(doc, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates), APPLY_ORIGIN);
-    const loaded: LoadedBoard = { doc, seq: Number(board.lastSeq), logRows, logBytes, encoded: null };
+    const loaded: LoadedBoard = { doc, seq: Number(board.lastSeq), snapshotBytes: snapshot?.data.length ?? 0, logRows, logBytes, encoded: null };
     if (!this.closed) {
       this.cache.set(boardId, loaded);
       while (this.cache.size > this.options.cachedBoards) {
@@ -620,6 +634,7 @@ export class BoardStore {
       const mergedBytes = rows.reduce((sum, row) => sum + row.data.length, 0);
       cached.logRows = Math.max(0, cached.logRows - rows.length);
       cached.logBytes = cached.logRows === 0 ? 0 : Math.max(0, cached.logBytes - mergedBytes);
+      cached.snapshotBytes = data.length;
     }
     this.stats.compactions += 1;
     return { merged: rows.length, upToSeq: Number(upToSeq), snapshotBytes: data.length, historyCreated };
