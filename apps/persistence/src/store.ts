@@ -73,7 +73,6 @@ interface PendingAppend {
   reject: (error: unknown) => void;
 }
 
-class StaleCacheError extends Error {}
 /** Another compactor (another process, or a store that restarted) committed a snapshot first: nothing to do. */
 class CompactionRaceError extends Error {}
 
@@ -135,7 +134,7 @@ export class BoardStore {
   private readonly idleTimers = new Map<string, NodeJS.Timeout>();
   private closed = false;
   /** counters for /metrics */
-  readonly stats = { appends: 0, appendsUnchanged: 0, batches: 0, compactions: 0, compactionErrors: 0, compactionRaces: 0, staleRetries: 0 };
+  readonly stats = { appends: 0, appendsUnchanged: 0, batches: 0, compactions: 0, compactionErrors: 0, compactionRaces: 0, catchUps: 0, foreignWrites: 0 };
   onBackgroundError: (error: unknown, boardId: string) => void = () => {};
 
   constructor(
@@ -268,13 +267,24 @@ export class BoardStore {
    * written commits (synchronously, before the next batch is applied), or on a fresh load if it failed.
    */
   private readCommitted<T>(boardId: string, read: (loaded: LoadedBoard) => T): Promise<T> {
-    return this.load(boardId).then((loaded) => {
+    // Several store processes may write this board: the cached doc must include every write committed before
+    // this read began (a read after an acknowledged write on ANY process includes it). One primary-key read
+    // of boards.last_seq says whether it does; if not, only the missing log rows are fetched and applied.
+    return this.lastSeqOf(boardId).then((required) => this.readCommittedAt(boardId, required, read));
+  }
+
+  private readCommittedAt<T>(boardId: string, required: number, read: (loaded: LoadedBoard) => T): Promise<T> {
+    return this.load(boardId).then(async (loaded) => {
+      if (loaded.seq < required) {
+        await this.catchUp(boardId, loaded, required);
+        return this.readCommittedAt(boardId, required, read);
+      }
       const waiters = this.uncommitted.get(boardId);
       if (!waiters) return read(loaded);
       return new Promise<T>((resolve, reject) => {
         waiters.push((committed) => {
           if (!committed) {
-            this.readCommitted(boardId, read).then(resolve, reject);
+            this.readCommittedAt(boardId, required, read).then(resolve, reject);
             return;
           }
           try {
@@ -285,6 +295,51 @@ export class BoardStore {
         });
       });
     });
+  }
+
+  /** boards.last_seq: the highest log sequence committed (by any process) as of now; `board_not_found` if deleted. */
+  private async lastSeqOf(boardId: string): Promise<number> {
+    const board = await this.prisma.board.findUnique({ where: { id: boardId }, select: { lastSeq: true, deletedAt: true } });
+    if (!board || board.deletedAt !== null) throw notFound();
+    return Number(board.lastSeq);
+  }
+
+  /**
+   * Brings a cached doc up to `required` with what other processes committed: the log rows after `loaded.seq`,
+   * and, when some of those were already compacted away, the snapshot too (read after the rows, as a load does,
+   * so a compaction in between is covered). Applying committed data is idempotent, so a racing catch-up or a
+   * write of this process meanwhile does no harm; the doc never receives anything uncommitted from here.
+   */
+  private async catchUp(boardId: string, loaded: LoadedBoard, required: number): Promise<void> {
+    const from = loaded.seq;
+    const rows = await this.prisma.boardUpdate.findMany({
+      where: { boardId, seq: { gt: BigInt(from) } },
+      orderBy: { seq: 'asc' },
+      select: { seq: true, data: true, size: true },
+    });
+    const contiguous = rows.length > 0 && Number(rows[0]!.seq) === from + 1 && rows.every((row, index) => Number(row.seq) === from + 1 + index);
+    const updates: Uint8Array[] = [];
+    let covered = rows.length > 0 ? Number(rows[rows.length - 1]!.seq) : from;
+    if (!contiguous) {
+      const snapshot = await this.prisma.snapshot.findUnique({ where: { boardId }, select: { data: true, upToSeq: true } });
+      if (snapshot && Number(snapshot.upToSeq) > from) {
+        updates.push(snapshot.data);
+        loaded.snapshotBytes = snapshot.data.length;
+        covered = Math.max(covered, Number(snapshot.upToSeq));
+      }
+    }
+    for (const row of rows) {
+      updates.push(row.data);
+      loaded.logRows += 1;
+      loaded.logBytes += row.size;
+    }
+    if (updates.length > 0) {
+      Y.applyUpdate(loaded.doc, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates), APPLY_ORIGIN);
+      loaded.encoded = null;
+    }
+    this.stats.catchUps += 1;
+    // Every sequence up to `required` was committed before the rows were read: it is in the rows or the snapshot.
+    loaded.seq = Math.max(loaded.seq, required, covered);
   }
 
   /** The batch applied to the cached doc is committed (`loaded`) or abandoned (`null`, cache evicted). */
@@ -339,7 +394,7 @@ export class BoardStore {
 
   private async writeBatch(boardId: string, batch: PendingAppend[]): Promise<void> {
     this.stats.batches += 1;
-    for (let attempt = 0; ; attempt++) {
+    for (;;) {
       let loaded: LoadedBoard;
       try {
         loaded = await this.load(boardId);
@@ -403,33 +458,47 @@ export class BoardStore {
         return;
       }
       const merged = deltas.length === 1 ? deltas[0]! : Y.mergeUpdates(deltas);
-      const expected = loaded.seq;
+      let seq: number;
       try {
-        await this.prisma.$transaction(async (tx) => {
-          const bumped = await tx.board.updateMany({
-            where: { id: boardId, lastSeq: BigInt(expected), deletedAt: null },
+        // The row lock this UPDATE takes serializes writers of one board across processes: no compare-and-set
+        // to lose, so contention waits (bounded by WRITE_TRANSACTION) instead of failing.
+        seq = await this.prisma.$transaction(async (tx) => {
+          const bumped = await tx.board.updateManyAndReturn({
+            where: { id: boardId, deletedAt: null },
             data: { lastSeq: { increment: 1 }, updatedAt: new Date() },
+            select: { lastSeq: true },
           });
-          if (bumped.count === 0) throw new StaleCacheError();
-          await tx.boardUpdate.create({
-            data: { boardId, seq: BigInt(expected + 1), data: bytes(merged), size: merged.length },
-          });
+          if (bumped.length === 0) throw notFound(); // deleted meanwhile: rolls back
+          const next = bumped[0]!.lastSeq;
+          await tx.boardUpdate.create({ data: { boardId, seq: next, data: bytes(merged), size: merged.length } });
+          return Number(next);
         }, WRITE_TRANSACTION);
       } catch (error) {
         this.evict(boardId);
         this.settleReads(boardId, null);
-        if (error instanceof StaleCacheError && attempt < 3) {
-          this.stats.staleRetries += 1;
-          continue; // someone else wrote (or deleted) the board: reload and redo the batch
-        }
-        const failure = error instanceof StaleCacheError ? notFound() : error;
-        for (const item of batch) item.reject(failure);
+        for (const item of batch) item.reject(error);
         return;
       }
-      loaded.seq = expected + 1;
       loaded.logRows += 1;
       loaded.logBytes += merged.length;
       loaded.encoded = null;
+      if (seq > loaded.seq + 1) {
+        // Another process wrote in between: fetch its rows now, so this doc (and the state vector in the acks)
+        // stays a faithful copy of the log up to `seq`.
+        try {
+          this.stats.foreignWrites += 1;
+          await this.catchUp(boardId, loaded, seq - 1);
+        } catch {
+          // The batch is committed whatever happens here; readers reload from the database instead.
+          const stateVector = Y.encodeStateVector(doc);
+          this.evict(boardId);
+          this.settleReads(boardId, null);
+          this.stats.appends += batch.length;
+          batch.forEach((item, index) => item.resolve({ seq, stateVector, changed: changed[index]! }));
+          return;
+        }
+      }
+      loaded.seq = Math.max(loaded.seq, seq);
       this.settleReads(boardId, loaded);
       const stateVector = Y.encodeStateVector(doc);
       this.stats.appends += batch.length;
