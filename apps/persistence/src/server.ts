@@ -23,7 +23,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { defaultHttpLimits, type HttpLimits, type PersistenceConfig } from './config.js';
 import { openDatabase, type Database, type DatabaseTarget } from './db/database.js';
-import { authorizeBoard, checkCreateSecret, tokenKey, tokenOf } from './http/access.js';
+import { CREATE_SECRET_HEADER, authorizeBoard, checkCreateSecret, tokenKey, tokenOf } from './http/access.js';
 import { clientErrorResponse, errorHeaders, toMeshboardError } from './http/errors.js';
 import { installLimits, type StoreLimits } from './http/limits.js';
 import { BoardStore, type BoardRecord } from './store.js';
@@ -146,7 +146,13 @@ export async function createPersistenceServer(config: PersistenceConfig, overrid
     requestTimeout: httpLimits.requestTimeoutMs,
     serverFactory: (handler) =>
       http.createServer(
-        { headersTimeout: httpLimits.headersTimeoutMs, requestTimeout: httpLimits.requestTimeoutMs, connectionsCheckingInterval: Math.min(1_000, httpLimits.headersTimeoutMs) },
+        {
+          headersTimeout: httpLimits.headersTimeoutMs,
+          requestTimeout: httpLimits.requestTimeoutMs,
+          connectionsCheckingInterval: Math.min(1_000, httpLimits.headersTimeoutMs),
+          // Node answers a missing Host header itself, with a bare 400 outside the contract: let the routes answer.
+          requireHostHeader: false,
+        },
         handler,
       ),
     // fastify's own early errors (bad percent-encoding, an over-long path segment) answer in the contract too,
@@ -172,9 +178,11 @@ export async function createPersistenceServer(config: PersistenceConfig, overrid
   await app.register(cors, {
     origin: config.allowedOrigins.includes('*') ? true : config.allowedOrigins,
     methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['authorization', 'content-type'],
+    allowedHeaders: ['authorization', 'content-type', CREATE_SECRET_HEADER],
     exposedHeaders: [STATE_VECTOR_HEADER],
     maxAge: 600,
+    // an OPTIONS that is not a real preflight is answered like any request, not with a plain-text 400
+    strictPreflight: false,
   });
   // Every body arrives as raw bytes; each route decides what it accepts (JSON or Yjs binary).
   app.removeAllContentTypeParsers();
