@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { limits } from '@meshboard/protocol';
-import { ConfigError, allowedOriginsFrom, envInt, envOptional, envPort, envString } from '@meshboard/service-kit';
+import { ConfigError, allowedOriginsFrom, envInt, envList, envOptional, envPort, envString } from '@meshboard/service-kit';
 import { MIN_SECRET_BYTES } from '@meshboard/tokens';
 
 export interface StoreOptions {
@@ -42,6 +42,8 @@ export interface HttpLimits {
   largeBodyBytes: number;
   /** Redis shared by several store processes for rate-limit counters; per-process counters when unset */
   redisUrl?: string;
+  /** client addresses (IPs or CIDRs) exempt from the per-IP budgets: e.g. the signaling service, a load generator */
+  rateLimitExempt: string[];
   /** fastify `trustProxy`: set it behind a reverse proxy so limits see client addresses, not the proxy's */
   trustProxy: boolean | string | number;
 }
@@ -82,6 +84,7 @@ export const defaultHttpLimits: HttpLimits = {
   headersTimeoutMs: 10_000,
   maxLargeBodies: 4,
   largeBodyBytes: 1024 * 1024,
+  rateLimitExempt: [],
   trustProxy: false,
 };
 
@@ -134,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxLargeBodies: envInt(env, 'MESHBOARD_MAX_LARGE_BODIES', defaultHttpLimits.maxLargeBodies, { min: 1 }),
       largeBodyBytes: defaultHttpLimits.largeBodyBytes,
       redisUrl: envOptional(env, 'REDIS_URL'),
+      rateLimitExempt: envList(env, 'MESHBOARD_RATE_LIMIT_EXEMPT'),
       trustProxy: trustProxyFrom(envOptional(env, 'MESHBOARD_TRUST_PROXY')),
     },
   };

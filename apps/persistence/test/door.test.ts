@@ -269,6 +269,14 @@ describe('limits (issue 11, "Limits on every door")', () => {
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
   }, 60_000);
 
+  it('addresses in MESHBOARD_RATE_LIMIT_EXEMPT (e.g. the signaling service) skip the per-IP budgets', async () => {
+    const { url } = await startServer('pglite', { perIpPerMinute: 5, createsPerIpPerHour: 2, rateLimitExempt: ['10.0.0.0/8', '127.0.0.1'] });
+    for (let i = 0; i < 4; i++) await createBoard(url);
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await fetch(`${url}/v1/boards/AAAAAAAAAAAAAAAAAAAAAA`)).status);
+    expect(statuses.every((status) => status === 401)).toBe(true);
+  }, 60_000);
+
   it('board creation: per-IP budget, and the instance creation password when set', async () => {
     const open = await startServer('pglite', { createsPerIpPerHour: 3 });
     for (let i = 0; i < 3; i++) await createBoard(open.url);

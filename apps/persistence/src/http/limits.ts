@@ -1,3 +1,4 @@
+import { BlockList, isIP } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
 import { MeshboardError } from '@meshboard/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -59,11 +60,13 @@ export async function installLimits(app: FastifyInstance, limits: HttpLimits, to
     };
   }
 
+  const exempt = exemptList(limits.rateLimitExempt);
+  const clientIp = (request: FastifyRequest) => (exempt(request.ip) ? undefined : request.ip);
   let large = 0;
   return {
-    perIp: limitHook('ip', limits.perIpPerMinute, 60_000, (request) => request.ip),
+    perIp: limitHook('ip', limits.perIpPerMinute, 60_000, clientIp),
     perToken: limitHook('token', limits.perTokenPerMinute, 60_000, tokenKeyOf),
-    creates: limitHook('create', limits.createsPerIpPerHour, 3_600_000, (request) => request.ip),
+    creates: limitHook('create', limits.createsPerIpPerHour, 3_600_000, clientIp),
     limitHook,
     admitBody(request, reply) {
       const length = Number(request.headers['content-length'] ?? NaN);
@@ -87,5 +90,27 @@ export async function installLimits(app: FastifyInstance, limits: HttpLimits, to
     async close() {
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
+  };
+}
+
+/** `MESHBOARD_RATE_LIMIT_EXEMPT` entries (addresses or CIDRs, IPv4 or IPv6) as a membership test. */
+export function exemptList(entries: string[]): (ip: string) => boolean {
+  if (entries.length === 0) return () => false;
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address, prefix] = entry.split('/') as [string, string | undefined];
+    const family = isIP(address);
+    if (family === 0) throw new Error(`MESHBOARD_RATE_LIMIT_EXEMPT: "${entry}" is not an address or CIDR`);
+    const type = family === 6 ? 'ipv6' : 'ipv4';
+    if (prefix === undefined) list.addAddress(address, type);
+    else list.addSubnet(address, Number(prefix), type);
+  }
+  return (ip) => {
+    const family = isIP(ip);
+    if (family === 0) return false;
+    if (list.check(ip, family === 6 ? 'ipv6' : 'ipv4')) return true;
+    // an IPv4 client seen on a dual-stack socket as ::ffff:a.b.c.d
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+    return mapped ? list.check(mapped[1]!, 'ipv4') : false;
   };
 }
