@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { limits } from '@meshboard/protocol';
-import { ConfigError, allowedOriginsFrom, envInt, envOptional, envPort, envString } from '@meshboard/service-kit';
+import { ConfigError, allowedOriginsFrom, envInt, envList, envOptional, envPort, envString } from '@meshboard/service-kit';
 import { MIN_SECRET_BYTES } from '@meshboard/tokens';
 
 export interface StoreOptions {
@@ -19,6 +19,33 @@ export interface StoreOptions {
   historyMaxEntries: number;
   /** boards whose Y.Doc stays in memory (LRU) */
   cachedBoards: number;
+  /** a board's stored bytes (snapshot + log) may not grow past this: appends beyond it get `413` */
+  maxBoardBytes: number;
+}
+
+/** Limits on the HTTP door (see README, "Limits"). */
+export interface HttpLimits {
+  /** requests per minute from one client IP (every route) */
+  perIpPerMinute: number;
+  /** requests per minute carrying one board token */
+  perTokenPerMinute: number;
+  /** boards one client IP may create per hour */
+  createsPerIpPerHour: number;
+  /** when set, `POST /v1/boards` needs `x-meshboard-create-secret: <this>` */
+  createSecret?: string;
+  /** whole request (headers and body) must arrive within this (ms): a slow sender is cut */
+  requestTimeoutMs: number;
+  /** headers must arrive within this (ms) */
+  headersTimeoutMs: number;
+  /** bodies above `largeBodyBytes` (or of unknown length) read at once, process-wide; more wait with `503` */
+  maxLargeBodies: number;
+  largeBodyBytes: number;
+  /** Redis shared by several store processes for rate-limit counters; per-process counters when unset */
+  redisUrl?: string;
+  /** client addresses (IPs or CIDRs) exempt from the per-IP budgets: e.g. the signaling service, a load generator */
+  rateLimitExempt: string[];
+  /** fastify `trustProxy`: set it behind a reverse proxy so limits see client addresses, not the proxy's */
+  trustProxy: boolean | string | number;
 }
 
 export interface PersistenceConfig {
@@ -32,6 +59,8 @@ export interface PersistenceConfig {
   migrationsDir: string;
   maxUpdateBodyBytes: number;
   store: StoreOptions;
+  /** HTTP limits; each one missing takes its default (`defaultHttpLimits`) */
+  limits?: Partial<HttpLimits>;
 }
 
 export const defaultStoreOptions: StoreOptions = {
@@ -42,7 +71,30 @@ export const defaultStoreOptions: StoreOptions = {
   historyRetentionMs: 30 * 24 * 3_600_000,
   historyMaxEntries: 200,
   cachedBoards: 64,
+  maxBoardBytes: 256 * 1024 * 1024,
 };
+
+export const defaultHttpLimits: HttpLimits = {
+  // Generous on purpose: these stop floods, not use. One office behind one NAT address shares the per-IP budget,
+  // and everyone holding a board's edit link shares that token's.
+  perIpPerMinute: 6000,
+  perTokenPerMinute: 3000,
+  createsPerIpPerHour: 300,
+  requestTimeoutMs: 60_000,
+  headersTimeoutMs: 10_000,
+  maxLargeBodies: 4,
+  largeBodyBytes: 1024 * 1024,
+  rateLimitExempt: [],
+  trustProxy: false,
+};
+
+/** `MESHBOARD_TRUST_PROXY`: unset/false, true, a hop count, or addresses/CIDRs (fastify's `trustProxy`). */
+function trustProxyFrom(raw: string | undefined): boolean | string | number {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
+}
 
 /** prisma/migrations at the repo root; this file sits at apps/persistence/{src,dist}/config.{ts,js}. */
 export function defaultMigrationsDir(): string {
@@ -73,6 +125,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       historyRetentionMs: envInt(env, 'MESHBOARD_HISTORY_RETENTION_DAYS', defaultStoreOptions.historyRetentionMs / 86_400_000, { min: 1 }) * 86_400_000,
       historyMaxEntries: envInt(env, 'MESHBOARD_HISTORY_MAX_ENTRIES', defaultStoreOptions.historyMaxEntries, { min: 1 }),
       cachedBoards: envInt(env, 'MESHBOARD_CACHED_BOARDS', defaultStoreOptions.cachedBoards, { min: 1 }),
+      maxBoardBytes: envInt(env, 'MESHBOARD_MAX_BOARD_BYTES', defaultStoreOptions.maxBoardBytes, { min: 1024 }),
+    },
+    limits: {
+      perIpPerMinute: envInt(env, 'MESHBOARD_RATE_LIMIT_PER_IP', defaultHttpLimits.perIpPerMinute, { min: 1 }),
+      perTokenPerMinute: envInt(env, 'MESHBOARD_RATE_LIMIT_PER_TOKEN', defaultHttpLimits.perTokenPerMinute, { min: 1 }),
+      createsPerIpPerHour: envInt(env, 'MESHBOARD_CREATE_LIMIT_PER_IP', defaultHttpLimits.createsPerIpPerHour, { min: 1 }),
+      createSecret: envOptional(env, 'MESHBOARD_CREATE_SECRET'),
+      requestTimeoutMs: envInt(env, 'MESHBOARD_REQUEST_TIMEOUT_SECONDS', defaultHttpLimits.requestTimeoutMs / 1000, { min: 1 }) * 1000,
+      headersTimeoutMs: envInt(env, 'MESHBOARD_HEADERS_TIMEOUT_SECONDS', defaultHttpLimits.headersTimeoutMs / 1000, { min: 1 }) * 1000,
+      maxLargeBodies: envInt(env, 'MESHBOARD_MAX_LARGE_BODIES', defaultHttpLimits.maxLargeBodies, { min: 1 }),
+      largeBodyBytes: defaultHttpLimits.largeBodyBytes,
+      redisUrl: envOptional(env, 'REDIS_URL'),
+      rateLimitExempt: envList(env, 'MESHBOARD_RATE_LIMIT_EXEMPT'),
+      trustProxy: trustProxyFrom(envOptional(env, 'MESHBOARD_TRUST_PROXY')),
     },
   };
 }

@@ -1,8 +1,8 @@
+import http from 'node:http';
 import path from 'node:path';
 import cors from '@fastify/cors';
 import {
   BINARY_CONTENT_TYPE,
-  BoardId,
   CreateBoardRequest,
   MeshboardError,
   RenameBoardRequest,
@@ -18,11 +18,14 @@ import {
   type RotateTokensResponse,
 } from '@meshboard/protocol';
 import { createLogger, createMetricsRegistry, healthBody, pathOnly, type Logger } from '@meshboard/service-kit';
-import { checkGeneration, issueBoardTokens, verifyToken } from '@meshboard/tokens';
+import { issueBoardTokens } from '@meshboard/tokens';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import type { PersistenceConfig } from './config.js';
+import { defaultHttpLimits, type HttpLimits, type PersistenceConfig } from './config.js';
 import { openDatabase, type Database, type DatabaseTarget } from './db/database.js';
+import { CREATE_SECRET_HEADER, authorizeBoard, checkCreateSecret, tokenKey, tokenOf } from './http/access.js';
+import { clientErrorResponse, errorHeaders, toMeshboardError } from './http/errors.js';
+import { installLimits, type StoreLimits } from './http/limits.js';
 import { BoardStore, type BoardRecord } from './store.js';
 
 export const SERVICE_NAME = 'persistence';
@@ -85,50 +88,27 @@ function parseWith<T>(schema: { safeParse(value: unknown): { success: true; data
   return parsed.data;
 }
 
-function tokenOf(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (header) {
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new MeshboardError('unauthorized', 'use "Authorization: Bearer <token>"');
-    return match[1];
+/** Titles are shown to everyone with a link: printable text only (PostgreSQL cannot even store a NUL). */
+function assertPrintableTitle(title: string | undefined): void {
+  if (title === undefined) return;
+  if (/[\u0000-\u001f\u007f]/.test(title) || !(title as string & { isWellFormed(): boolean }).isWellFormed()) {
+    throw new MeshboardError('bad_request', 'title: control characters and broken Unicode are not allowed');
   }
-  const query = request.query as Record<string, unknown> | undefined;
-  const token = query?.token;
-  return typeof token === 'string' ? token : undefined;
 }
 
-/** Database / driver failures are "try again later" for clients, never a silent success. */
-function isDatabaseError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const name = error.name ?? '';
-  const code = (error as { code?: unknown }).code;
-  return (
-    name.startsWith('PrismaClient') ||
-    name === 'DriverAdapterError' ||
-    (typeof code === 'string' && /^(ECONN|ETIMEDOUT|EPIPE|57P|08|53)/.test(code)) ||
-    /connection|terminat|ECONNREFUSED|Connection terminated/i.test(error.message)
-  );
+/** Restore point ids are 16 base64url characters; anything else cannot name one. */
+const ENTRY_ID = /^[A-Za-z0-9_-]{1,64}$/;
+function entryIdOf(request: FastifyRequest): string {
+  const { entryId } = request.params as { entryId: string };
+  if (!ENTRY_ID.test(entryId)) throw new MeshboardError('not_found', 'no such history entry');
+  return entryId;
 }
 
-function toMeshboardError(error: unknown): MeshboardError {
-  if (error instanceof MeshboardError) return error;
-  const fastifyCode = (error as { code?: string }).code;
-  switch (fastifyCode) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new MeshboardError('payload_too_large', 'the body is larger than this route accepts');
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new MeshboardError('unsupported_media_type', 'unsupported content type');
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new MeshboardError('bad_request', (error as Error).message);
-  }
-  const status = (error as { statusCode?: number }).statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    return new MeshboardError(status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request', (error as Error).message);
-  }
-  if (isDatabaseError(error)) return new MeshboardError('unavailable', 'the database is unavailable; retry later');
-  return new MeshboardError('internal', 'internal error');
+/** True while the request's body may still be on the wire (so an early answer should close the connection). */
+function bodyPending(request: FastifyRequest): boolean {
+  if (request.body !== undefined) return false;
+  const length = Number(request.headers['content-length'] ?? 0);
+  return length > 0 || request.headers['transfer-encoding'] !== undefined;
 }
 
 export async function createPersistenceServer(config: PersistenceConfig, overrides: ServerOverrides = {}): Promise<PersistenceServer> {
@@ -154,13 +134,55 @@ export async function createPersistenceServer(config: PersistenceConfig, overrid
   });
   const storeStats = new Gauge({ name: 'meshboard_persistence_store', help: 'store counters (appends, unchanged appends, batches, compactions, ...)', labelNames: ['counter'], registers: [registry] });
 
-  const app = Fastify({ logger: false, bodyLimit: limits.maxJsonBodyBytes, forceCloseConnections: true });
+  const httpLimits: HttpLimits = { ...defaultHttpLimits, ...config.limits };
+  const app = Fastify({
+    logger: false,
+    bodyLimit: limits.maxJsonBodyBytes,
+    forceCloseConnections: true,
+    // fastify accepts a hop count at run time (proxy-addr); its types list only the other forms
+    trustProxy: httpLimits.trustProxy as boolean | string,
+    // A request (headers and body) must arrive within requestTimeout, its headers within headersTimeout: a client
+    // trickling one byte every few seconds is cut (Node checks every connectionsCheckingInterval, 30 s by default).
+    requestTimeout: httpLimits.requestTimeoutMs,
+    serverFactory: (handler) =>
+      http.createServer(
+        {
+          headersTimeout: httpLimits.headersTimeoutMs,
+          requestTimeout: httpLimits.requestTimeoutMs,
+          connectionsCheckingInterval: Math.min(1_000, httpLimits.headersTimeoutMs),
+          // Node answers a missing Host header itself, with a bare 400 outside the contract: let the routes answer.
+          requireHostHeader: false,
+        },
+        handler,
+      ),
+    // fastify's own early errors (bad percent-encoding, an over-long path segment) answer in the contract too,
+    // with a fixed message: theirs quote the URL, and a `?token=` with it.
+    frameworkErrors: (error, _request, reply) => {
+      const mapped = toMeshboardError(error);
+      void (reply as FastifyReply).code(mapped.status).headers(errorHeaders(mapped)).send(mapped.toBody());
+    },
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {
+      if (socket.writable && !(socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) socket.end(clientErrorResponse(error));
+      socket.destroySoon();
+    },
+  });
+  const guards: StoreLimits = await installLimits(app, httpLimits, (request) => {
+    try {
+      const token = tokenOf(request);
+      return token ? tokenKey(token) : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+  app.decorateRequest('grant', null);
   await app.register(cors, {
     origin: config.allowedOrigins.includes('*') ? true : config.allowedOrigins,
     methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['authorization', 'content-type'],
+    allowedHeaders: ['authorization', 'content-type', CREATE_SECRET_HEADER],
     exposedHeaders: [STATE_VECTOR_HEADER],
     maxAge: 600,
+    // an OPTIONS that is not a real preflight is answered like any request, not with a plain-text 400
+    strictPreflight: false,
   });
   // Every body arrives as raw bytes; each route decides what it accepts (JSON or Yjs binary).
   app.removeAllContentTypeParsers();
@@ -175,27 +197,38 @@ export async function createPersistenceServer(config: PersistenceConfig, overrid
 
   app.setErrorHandler((error, request, reply) => {
     const mapped = toMeshboardError(error);
-    if (mapped.code === 'internal' || mapped.code === 'unavailable') {
+    if (mapped.code === 'internal' || (mapped.code === 'unavailable' && !(error instanceof MeshboardError))) {
       logger.error({ err: error, method: request.method, path: pathOnly(request.url) }, 'request failed');
     }
-    void reply.code(mapped.status).header('cache-control', 'no-store').send(mapped.toBody());
+    // Refused before the body was read: close the connection instead of reading (and discarding) the rest.
+    if (bodyPending(request)) void reply.header('connection', 'close');
+    void reply.code(mapped.status).headers(errorHeaders(mapped)).send(mapped.toBody());
   });
-  app.setNotFoundHandler((_request, reply) => {
-    void reply.code(404).send(errorBody('not_found', 'no such route'));
+  app.setNotFoundHandler((request, reply) => {
+    if (bodyPending(request)) void reply.header('connection', 'close');
+    void reply.code(404).header('cache-control', 'no-store').send(errorBody('not_found', 'no such route'));
   });
 
-  /** Verifies the token for this board, its generation, and the role the route needs. */
-  async function authorize(request: FastifyRequest, need: Role): Promise<{ board: BoardRecord; role: Role }> {
-    const { id } = request.params as { id: string };
-    if (!BoardId.safeParse(id).success) throw new MeshboardError('board_not_found', 'no such board');
-    const check = verifyToken(config.tokenSecret, tokenOf(request), id);
-    if (!check.ok) throw check.error;
-    const board = await store.getBoard(id);
-    if (!board) throw new MeshboardError('board_not_found', 'no such board');
-    const revoked = checkGeneration(check.claims, board.tokenGeneration);
-    if (revoked) throw revoked;
-    if (need === 'edit' && check.claims.r !== 'edit') throw new MeshboardError('forbidden', 'this link is view-only');
-    return { board, role: check.claims.r };
+  // The door, in order, all before the body is read: per-IP budget; the token (HMAC, then one primary-key read
+  // for its generation and role); the token's own budget; creation rules; then one of the few slots for a large body.
+  app.addHook('onRequest', async (request, reply) => {
+    const access = request.routeOptions.config?.access;
+    if (access === 'open') return;
+    await guards.perIp.check(request, reply);
+    if (access === undefined) return; // unknown routes: counted, then answered 404
+    if (access === 'create') {
+      checkCreateSecret(request, httpLimits.createSecret);
+      await guards.creates.check(request, reply);
+    } else {
+      request.grant = await authorizeBoard(request, access, { tokenSecret: config.tokenSecret, getBoard: (id) => store.getBoard(id) });
+      await guards.perToken.check(request, reply);
+    }
+    guards.admitBody(request, reply);
+  });
+
+  function granted(request: FastifyRequest): { board: BoardRecord; role: Role } {
+    if (!request.grant) throw new MeshboardError('internal', 'route without an access rule');
+    return request.grant;
   }
 
   function meta(board: BoardRecord, role: Role): BoardMeta {
@@ -210,63 +243,65 @@ export async function createPersistenceServer(config: PersistenceConfig, overrid
       .send(Buffer.from(update.buffer, update.byteOffset, update.byteLength));
   }
 
-  app.get('/healthz', async (_request, reply) => {
+  app.get('/healthz', { config: { access: 'open' } }, async (_request, reply) => {
     const { status, body } = healthBody(SERVICE_NAME, SERVICE_VERSION, { database: await db.ping() });
     return reply.code(status).header('cache-control', 'no-store').send(body);
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', { config: { access: 'open' } }, async (_request, reply) => {
     for (const [name, value] of Object.entries(store.stats)) storeStats.set({ counter: name }, value);
     return reply.header('content-type', registry.contentType).send(await registry.metrics());
   });
 
-  app.post('/v1/boards', async (request, reply) => {
+  app.post('/v1/boards', { config: { access: 'create' } }, async (request, reply) => {
     const body = parseWith(CreateBoardRequest, jsonBody(request, { optional: true }));
+    assertPrintableTitle(body.title);
     const board = await store.createBoard(body.title ?? 'Untitled board');
     const tokens = issueBoardTokens(config.tokenSecret, board.id, board.tokenGeneration);
     const response: CreateBoardResponse = { id: board.id, title: board.title, createdAt: board.createdAt.toISOString(), ...tokens };
     return reply.code(201).header('cache-control', 'no-store').send(response);
   });
 
-  app.get('/v1/boards/:id', async (request, reply) => {
-    const { board, role } = await authorize(request, 'view');
+  app.get('/v1/boards/:id', { config: { access: 'view' } }, async (request, reply) => {
+    const { board, role } = granted(request);
     return reply.header('cache-control', 'no-store').send(meta(board, role));
   });
 
-  app.patch('/v1/boards/:id', async (request, reply) => {
-    const { board, role } = await authorize(request, 'edit');
+  app.patch('/v1/boards/:id', { config: { access: 'edit' } }, async (request, reply) => {
+    const { board, role } = granted(request);
     const body = parseWith(RenameBoardRequest, jsonBody(request));
+    assertPrintableTitle(body.title);
     const renamed = await store.renameBoard(board.id, body.title);
     return reply.send(meta(renamed, role));
   });
 
-  app.delete('/v1/boards/:id', async (request, reply) => {
-    const { board } = await authorize(request, 'edit');
+  app.delete('/v1/boards/:id', { config: { access: 'edit' } }, async (request, reply) => {
+    const { board } = granted(request);
     await store.deleteBoard(board.id);
     return reply.code(204).send();
   });
 
-  app.post('/v1/boards/:id/tokens/rotate', async (request, reply) => {
-    const { board } = await authorize(request, 'edit');
+  app.post('/v1/boards/:id/tokens/rotate', { config: { access: 'edit' } }, async (request, reply) => {
+    const { board } = granted(request);
     const generation = await store.rotateTokens(board.id);
     const response: RotateTokensResponse = { ...issueBoardTokens(config.tokenSecret, board.id, generation), generation };
     return reply.header('cache-control', 'no-store').send(response);
   });
 
-  app.get('/v1/boards/:id/state', async (request, reply) => {
-    const { board } = await authorize(request, 'view');
+  app.get('/v1/boards/:id/state', { config: { access: 'view' } }, async (request, reply) => {
+    const { board } = granted(request);
     const state = await store.getState(board.id);
     return sendBinary(reply, state.update, state.stateVector);
   });
 
-  app.post('/v1/boards/:id/diff', { bodyLimit: 16 * 1024 * 1024 }, async (request, reply) => {
-    const { board } = await authorize(request, 'view');
+  app.post('/v1/boards/:id/diff', { bodyLimit: 16 * 1024 * 1024, config: { access: 'view' } }, async (request, reply) => {
+    const { board } = granted(request);
     const diff = await store.getDiff(board.id, binaryBody(request));
     return sendBinary(reply, diff.update, diff.stateVector);
   });
 
-  app.post('/v1/boards/:id/updates', { bodyLimit: config.maxUpdateBodyBytes }, async (request, reply) => {
-    const { board } = await authorize(request, 'edit');
+  app.post('/v1/boards/:id/updates', { bodyLimit: config.maxUpdateBodyBytes, config: { access: 'edit' } }, async (request, reply) => {
+    const { board } = granted(request);
     const update = binaryBody(request);
     appendBytes.inc(update.length);
     const result = await store.append(board.id, update);
@@ -274,8 +309,8 @@ export async function createPersistenceServer(config: PersistenceConfig, overrid
     return reply.header('cache-control', 'no-store').send(ack);
   });
 
-  app.get('/v1/boards/:id/history', async (request, reply) => {
-    const { board } = await authorize(request, 'view');
+  app.get('/v1/boards/:id/history', { config: { access: 'view' } }, async (request, reply) => {
+    const { board } = granted(request);
     const entries = await store.listHistory(board.id);
     const body: HistoryList = {
       entries: entries.map((entry) => ({ id: entry.id, createdAt: entry.createdAt.toISOString(), bytes: entry.bytes, shapeCount: entry.shapeCount })),
@@ -283,16 +318,16 @@ export async function createPersistenceServer(config: PersistenceConfig, overrid
     return reply.header('cache-control', 'no-store').send(body);
   });
 
-  app.get('/v1/boards/:id/history/:entryId', async (request, reply) => {
-    const { board } = await authorize(request, 'view');
-    const { entryId } = request.params as { entryId: string };
+  app.get('/v1/boards/:id/history/:entryId', { config: { access: 'view' } }, async (request, reply) => {
+    const { board } = granted(request);
+    const entryId = entryIdOf(request);
     const data = await store.getHistoryEntry(board.id, entryId);
     return sendBinary(reply, data, await store.getStateVector(board.id));
   });
 
-  app.post('/v1/boards/:id/history/:entryId/restore', async (request, reply) => {
-    const { board } = await authorize(request, 'edit');
-    const { entryId } = request.params as { entryId: string };
+  app.post('/v1/boards/:id/history/:entryId/restore', { config: { access: 'edit' } }, async (request, reply) => {
+    const { board } = granted(request);
+    const entryId = entryIdOf(request);
     const restored = await store.restore(board.id, entryId);
     return sendBinary(reply, restored.update, restored.stateVector);
   });
@@ -312,6 +347,7 @@ export async function createPersistenceServer(config: PersistenceConfig, overrid
     close() {
       closing ??= (async () => {
         await app.close();
+        await guards.close();
         await store.close();
         await db.close();
       })();

@@ -5,9 +5,7 @@
  * acknowledged updates survive, failed ones are answered 503 (never a false ack), and the service recovers
  * without a restart.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { AppendAck, CreateBoardResponse, apiPaths, base64ToBytes } from '@meshboard/protocol';
 import * as Y from 'yjs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,46 +14,13 @@ import { createPersistenceServer } from '../src/server.js';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../src/generated/prisma/client.js';
 import { PG_ADMIN_URL, SECRET, createPgDatabase, makeTempDir, migrationsDir } from './helpers.js';
+import { killChildren, startChild } from './child-process.js';
 
-const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const children = new Set<ChildProcess>();
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
+  killChildren();
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
-
-async function startChild(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; exited: Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: appDir,
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', PERSISTENCE_PORT: '0', PERSISTENCE_HOST: '127.0.0.1', MESHBOARD_TOKEN_SECRET: SECRET, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => {
-    children.delete(child);
-    resolve();
-  }));
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    const timer = setTimeout(() => reject(new Error(`child did not start in time: ${stderr}`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const match = /"address":"(http:\/\/[^"]+)"/.exec(buffered);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`child exited with ${code}: ${stderr}`));
-    });
-  });
-  return { child, url, exited };
-}
 
 function shapeUpdate(doc: Y.Doc, id: string): Uint8Array {
   const before = Y.encodeStateVector(doc);

@@ -3,7 +3,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
 import type { RuntimeConfig } from '../lib/runtime-config';
-import { createBoard, describeError } from '../lib/store-api';
+import { createBoard, describeError, needsCreatePassword } from '../lib/store-api';
 import { forgetBoard, listRecentBoards, rememberBoard, type RecentBoard } from '../lib/recent-boards';
 import { ThemeToggle } from './ThemeToggle';
 import { UserBadge } from './UserBadge';
@@ -26,6 +26,9 @@ export function HomeView({ config }: { config: RuntimeConfig }) {
   const [title, setTitle] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Shown once the store says this instance restricts board creation (MESHBOARD_CREATE_SECRET).
+  const [askPassword, setAskPassword] = useState(false);
+  const [password, setPassword] = useState('');
   const [recent, setRecent] = useState<RecentBoard[] | null>(null);
 
   useEffect(() => setRecent(listRecentBoards()), []);
@@ -35,11 +38,16 @@ export function HomeView({ config }: { config: RuntimeConfig }) {
     setBusy(true);
     setError(null);
     try {
-      const created = await createBoard(config.storeUrl, title);
+      const created = await createBoard(config.storeUrl, title, password || undefined);
       rememberBoard({ id: created.id, title: created.title, editToken: created.editToken, viewToken: created.viewToken });
       router.push(`/b/${created.id}#${created.editToken}`);
     } catch (e) {
-      setError(`Could not create a board. ${describeError(e)}`);
+      if (needsCreatePassword(e)) {
+        setAskPassword(true);
+        setError(password ? 'That creation password is not right.' : 'This server asks for its creation password to create boards.');
+      } else {
+        setError(`Could not create a board. ${describeError(e)}`);
+      }
       setBusy(false);
     }
   }
@@ -80,6 +88,17 @@ export function HomeView({ config }: { config: RuntimeConfig }) {
             value={title}
             onChange={(e) => setTitle(e.target.value)}
           />
+          {askPassword ? (
+            <input
+              data-testid="create-password"
+              className="input"
+              type="password"
+              placeholder="Creation password"
+              aria-label="Creation password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          ) : null}
           <button type="submit" className="btn primary" data-testid="create-board" disabled={busy}>
             {busy ? 'Creating…' : 'Create a board'}
           </button>

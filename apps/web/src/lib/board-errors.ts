@@ -8,13 +8,15 @@ export function errorScreenTitle(error: unknown): string {
   if (error instanceof MeshboardError) {
     if (error.code === 'token_revoked') return 'This link was revoked';
     if (error.code === 'board_not_found' || error.code === 'not_found') return 'Board not found';
+    if (error.code === 'rate_limited') return 'Too many requests';
+    if (error.code === 'payload_too_large') return 'This board is full';
   }
   return 'Cannot open this board';
 }
 
 /** Whether trying again with the same link can help. */
 export function isRetryable(error: unknown): boolean {
-  return error instanceof StoreUnreachableError || !(error instanceof MeshboardError) || error.code === 'unavailable';
+  return error instanceof StoreUnreachableError || !(error instanceof MeshboardError) || error.code === 'unavailable' || error.code === 'rate_limited';
 }
 
 /**

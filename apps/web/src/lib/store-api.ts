@@ -39,9 +39,18 @@ async function call(storeUrl: string, path: string, init: RequestInit & { token?
   return body;
 }
 
-export async function createBoard(storeUrl: string, title?: string): Promise<CreateBoardResponse> {
+/** Header for the instance's board-creation password (when its store sets `MESHBOARD_CREATE_SECRET`). */
+export const CREATE_SECRET_HEADER = 'x-meshboard-create-secret';
+
+export async function createBoard(storeUrl: string, title?: string, createPassword?: string): Promise<CreateBoardResponse> {
   const body = title?.trim() ? { title: title.trim() } : {};
-  return CreateBoardResponse.parse(await call(storeUrl, apiPaths.boards, { method: 'POST', body: JSON.stringify(body) }));
+  const headers: Record<string, string> = createPassword ? { [CREATE_SECRET_HEADER]: createPassword } : {};
+  return CreateBoardResponse.parse(await call(storeUrl, apiPaths.boards, { method: 'POST', body: JSON.stringify(body), headers }));
+}
+
+/** True when the store refused to create a board because this instance needs its creation password. */
+export function needsCreatePassword(error: unknown): boolean {
+  return error instanceof MeshboardError && error.code === 'forbidden' && /creation password/.test(error.message);
 }
 
 export async function getBoardMeta(storeUrl: string, boardId: string, token: string): Promise<BoardMeta> {
@@ -87,6 +96,10 @@ export function describeError(error: unknown): string {
         return 'This link is not valid for this board.';
       case 'unavailable':
         return 'The board store is temporarily unavailable. Try again in a moment.';
+      case 'rate_limited':
+        return 'Too many requests reached the board store from here. Wait a minute, then try again.';
+      case 'payload_too_large':
+        return `This is more than the board store accepts (${error.message}).`;
       default:
         return error.message;
     }

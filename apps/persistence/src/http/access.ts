@@ -1,0 +1,73 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { BoardId, MeshboardError, type Role } from '@meshboard/protocol';
+import { checkGeneration, verifyToken } from '@meshboard/tokens';
+import type { FastifyRequest } from 'fastify';
+import type { BoardRecord } from '../store.js';
+
+/**
+ * Who may use a route, decided in `onRequest`: before fastify reads a single byte of the body, so a forged or
+ * revoked token costs the store one HMAC and (for a well-signed token) one primary-key read, never a 64 MiB
+ * buffer. Routes declare what they need in `config.access`.
+ */
+export type Access = 'view' | 'edit' | 'create' | 'open';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    /** the board and role the token grants, set by the access hook on board routes */
+    grant: { board: BoardRecord; role: Role } | null;
+  }
+}
+
+/** Header that carries the instance's board-creation secret when `MESHBOARD_CREATE_SECRET` is set. */
+export const CREATE_SECRET_HEADER = 'x-meshboard-create-secret';
+
+export function tokenOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw new MeshboardError('unauthorized', 'use "Authorization: Bearer <token>"');
+    return match[1];
+  }
+  const query = request.query as Record<string, unknown> | undefined;
+  const token = query?.token;
+  return typeof token === 'string' ? token : undefined;
+}
+
+/** A short, irreversible name for a token (rate-limit keys; never logged or stored as the token itself). */
+export function tokenKey(token: string): string {
+  return createHash('sha256').update(token).digest('base64url').slice(0, 22);
+}
+
+export interface AccessOptions {
+  tokenSecret: string;
+  createSecret?: string;
+  getBoard(id: string): Promise<BoardRecord | null>;
+}
+
+/** Verifies the token for this board, its generation, and the role the route needs. */
+export async function authorizeBoard(request: FastifyRequest, need: 'view' | 'edit', options: AccessOptions): Promise<{ board: BoardRecord; role: Role }> {
+  const { id } = request.params as { id: string };
+  if (!BoardId.safeParse(id).success) throw new MeshboardError('board_not_found', 'no such board');
+  const check = verifyToken(options.tokenSecret, tokenOf(request), id);
+  if (!check.ok) throw check.error;
+  const board = await options.getBoard(id);
+  if (!board) throw new MeshboardError('board_not_found', 'no such board');
+  const revoked = checkGeneration(check.claims, board.tokenGeneration);
+  if (revoked) throw revoked;
+  if (need === 'edit' && check.claims.r !== 'edit') throw new MeshboardError('forbidden', 'this link is view-only');
+  return { board, role: check.claims.r };
+}
+
+/** When the instance restricts board creation, the request must present its secret (compared in constant time). */
+export function checkCreateSecret(request: FastifyRequest, createSecret: string | undefined): void {
+  if (!createSecret) return;
+  const given = request.headers[CREATE_SECRET_HEADER];
+  const expected = createHash('sha256').update(createSecret).digest();
+  const actual = createHash('sha256').update(typeof given === 'string' ? given : '').digest();
+  if (typeof given !== 'string' || !timingSafeEqual(expected, actual)) {
+    throw new MeshboardError('forbidden', 'creating boards on this instance needs its creation password');
+  }
+}

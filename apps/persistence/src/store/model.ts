@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { MeshboardError, type BoardId } from '@meshboard/protocol';
+import type * as Y from 'yjs';
+
+/** Shapes and small helpers the store's parts share. */
+
+export interface BoardRecord {
+  id: BoardId;
+  title: string;
+  createdAt: Date;
+  updatedAt: Date;
+  tokenGeneration: number;
+}
+
+export interface AppendResult {
+  seq: number;
+  stateVector: Uint8Array;
+  changed: boolean;
+}
+
+export interface StateResult {
+  update: Uint8Array;
+  stateVector: Uint8Array;
+}
+
+export interface HistoryItem {
+  id: string;
+  createdAt: Date;
+  bytes: number;
+  shapeCount: number;
+  reason: string;
+}
+
+export interface CompactionResult {
+  merged: number;
+  upToSeq: number;
+  snapshotBytes: number;
+  historyCreated: boolean;
+}
+
+/** A board held in memory: its doc and what this process knows of its log. */
+export interface LoadedBoard {
+  doc: Y.Doc;
+  /** boards.last_seq as of the last load or write by this process */
+  seq: number;
+  /** size of the stored snapshot (with the log: what counts against `maxBoardBytes`) */
+  snapshotBytes: number;
+  logRows: number;
+  logBytes: number;
+  /** the encoded full state, kept until the next committed change (joins come in bursts) */
+  encoded: StateResult | null;
+}
+
+/**
+ * Interactive transaction limits. Prisma's defaults (2 s to get a connection, 5 s to finish) would turn a
+ * multi-megabyte update on a loaded PGlite, or a queue behind a busy pool, into a failed write.
+ */
+export const WRITE_TRANSACTION = { maxWait: 15_000, timeout: 120_000 };
+
+/** Transaction origin of everything the store itself applies to a doc. */
+export const APPLY_ORIGIN = Symbol('meshboard-store');
+
+/** Counters for /metrics, shared by the parts. */
+export interface StoreStats {
+  appends: number;
+  appendsUnchanged: number;
+  batches: number;
+  compactions: number;
+  compactionErrors: number;
+  compactionRaces: number;
+  catchUps: number;
+  foreignWrites: number;
+}
+
+export function notFound(): MeshboardError {
+  return new MeshboardError('board_not_found', 'no such board');
+}
+
+/** Yjs encoders always return ArrayBuffer-backed arrays; Prisma's Bytes type insists on saying so. */
+export function bytes(value: Uint8Array): Uint8Array<ArrayBuffer> {
+  return value as Uint8Array<ArrayBuffer>;
+}
+
+export function newEntryId(): string {
+  return randomBytes(12).toString('base64url');
+}
+
+export function toRecord(row: { id: string; title: string; createdAt: Date; updatedAt: Date; tokenGeneration: number }): BoardRecord {
+  return { id: row.id, title: row.title, createdAt: row.createdAt, updatedAt: row.updatedAt, tokenGeneration: row.tokenGeneration };
+}
