@@ -9,6 +9,7 @@ import {
   MeshboardError,
   SocketEvent,
   limits,
+  newJoinSession,
   peekTokenClaims,
   splitIntoChunks,
   toBytes,
@@ -25,6 +26,7 @@ import {
 } from '@meshboard/protocol';
 import { SIGNALING_SCHEME, installSignalingDispatcher, registerChannel, type SioWebSocket } from './sio-websocket.js';
 import { StoreClient, isFatalStoreError, toMeshboardError } from './store-client.js';
+import { refuseRevokedPeers } from './revocation.js';
 
 export interface BoardUser {
   id: string;
@@ -529,8 +531,8 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
   };
   const upsertPeer = (presence: Presence) => {
     if (presence.sid === mySid) return;
-    // a reconnected tab keeps its doc clientID: drop its stale entry
-    for (const [sid, entry] of peers) if (entry.presence.clientId === presence.clientId && sid !== presence.sid) peers.delete(sid);
+    // entries are keyed by sid only: a clientId is a claim, not an identity (issue 11, defect 6); a reconnected
+    // tab's stale connection is closed by the server (same join session), which sends its presence:leave
     const existing = peers.get(presence.sid);
     if (existing) existing.presence = presence;
     else peers.set(presence.sid, { presence, since: Date.now(), mode: 'connecting' });
@@ -593,6 +595,8 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
     });
   };
 
+  /** proves to the server that a reconnect is this tab (see JoinRequest.session); never shown to anyone */
+  const joinSession = newJoinSession();
   const join = () => {
     const request = {
       boardId,
@@ -600,6 +604,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
       user: options.user,
       clientId: doc.clientID,
       mode: myMode,
+      session: joinSession,
       ...(provider?.room ? { peerId: provider.room.peerId } : {}),
     };
     socket.timeout(15_000).emit(SocketEvent.join, request, (error: Error | null, ack: JoinAck) => {
@@ -660,10 +665,12 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
     const entry = peers.get(sid);
     if (!entry) return;
     peers.delete(sid);
-    awarenessProtocol.removeAwarenessStates(awareness, [entry.presence.clientId], PRESENCE_ORIGIN);
+    const stillHere = [...peers.values()].some((p) => p.presence.clientId === entry.presence.clientId);
+    if (!stillHere) awarenessProtocol.removeAwarenessStates(awareness, [entry.presence.clientId], PRESENCE_ORIGIN);
     refreshModes();
   });
   socket.on(SocketEvent.relay, onRelayFrame);
+  socket.on(SocketEvent.peersRevoked, (message) => refuseRevokedPeers(provider, message));
   socket.on(SocketEvent.awareness, (frame: AwarenessFrameOut) => {
     try {
       awarenessProtocol.applyAwarenessUpdate(awareness, toBytes(frame.data), RELAY_ORIGIN);
