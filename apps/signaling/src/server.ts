@@ -161,8 +161,14 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
   const stock = createStockEndpoint(hub);
 
   io.on('connection', (socket) => onSocketConnection(hub, socket));
+  // from another node over Redis (validated there); guarded all the same
   io.on(SERVER_SIDE_WS_PUBLISH, (topic: unknown, message: unknown) => {
-    if (typeof topic === 'string') stock.deliver(topic, message as SignalServerMessage);
+    try {
+      if (typeof topic === 'string') stock.deliver(topic, message as SignalServerMessage);
+    } catch (error) {
+      metrics.handlerErrors.inc({ event: SERVER_SIDE_WS_PUBLISH });
+      logger.error({ err: (error as Error).message }, 'delivering a publish from another node failed; dropped');
+    }
   });
 
   // ---------------------------------------------------------------- stock y-webrtc endpoint (plain WebSocket)

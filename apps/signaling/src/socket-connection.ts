@@ -315,15 +315,18 @@ export function onSocketConnection(hub: Hub, socket: IoSocket): void {
     }),
   );
 
-  socket.on('disconnect', () => {
-    clearTimeout(handshake);
-    void budget.forget(key);
-    const d = socket.data;
-    if (d.joined && d.boardId) {
-      io.to(roomOf.board(d.boardId)).emit(SocketEvent.presenceLeave, { sid: socket.id });
-      if (cutReason !== 'revoked' && d.claims && d.token && d.peerId) hub.revocations.closed(d.claims, d.token, [d.peerId]);
-    }
-  });
+  socket.on(
+    'disconnect',
+    guard('disconnect', () => {
+      clearTimeout(handshake);
+      void budget.forget(key);
+      const d = socket.data;
+      if (d.joined && d.boardId) {
+        io.to(roomOf.board(d.boardId)).emit(SocketEvent.presenceLeave, { sid: socket.id });
+        if (cutReason !== 'revoked' && d.claims && d.token && d.peerId) hub.revocations.closed(d.claims, d.token, [d.peerId]);
+      }
+    }),
+  );
 
   /** marks a connection kicked for revocation (its peer ids are announced by the revalidation itself) */
   (socket as unknown as { meshboardKick: (code: ErrorCode, message: string) => void }).meshboardKick = (code, message) => {

@@ -80,7 +80,8 @@ export function createStockEndpoint(hub: Hub) {
       guard('message', async (raw: RawData, isBinary: boolean) => {
         if (cut) return;
         peer.lastMessage = Date.now();
-        const size = Array.isArray(raw) ? raw.reduce((n, b) => n + b.length, 0) : (raw as Buffer).byteLength;
+        const bytes = Array.isArray(raw) ? Buffer.concat(raw) : raw instanceof ArrayBuffer ? Buffer.from(raw) : raw;
+        const size = bytes.byteLength;
         if (!(await budget.take(peer.key, size))) {
           if (cut) return;
           reject('rate_limited', 'too many messages');
@@ -89,7 +90,7 @@ export function createStockEndpoint(hub: Hub) {
         if (isBinary) return reject('bad_request', 'y-webrtc signaling is JSON text');
         let json: unknown;
         try {
-          json = JSON.parse(raw.toString()); // V8's JSON.parse is not recursive: deep text parses, then is bounded
+          json = JSON.parse(bytes.toString('utf8')); // V8's JSON.parse is not recursive: deep text parses, then is bounded
         } catch {
           return reject('bad_request', 'malformed JSON');
         }

@@ -2,6 +2,7 @@
  * Defect 1 (issue 11): signaling data nested 10,000 levels deep crashed the service process (RangeError in
  * socket.io-parser's hasBinary / JSON.stringify while re-emitting it). Real process, real connections.
  */
+import { connect as tcpConnect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import { storeApi } from '../../../packages/sync/test/support/persistence.js';
@@ -91,5 +92,22 @@ describe('deep and huge signaling data (defect 1)', () => {
     await waitFor(() => replies.some((r) => r.includes('"error"')), 10_000, 'a refusal');
     await stillServing(honest);
     expect(ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('the same class elsewhere: an upgrade request whose URL does not parse is refused, the process stays up', async () => {
+    const honest = await honestBoard();
+    const port = new URL(service.url).port;
+    const reply = await new Promise<string>((resolve) => {
+      const socket = tcpConnect(Number(port), '127.0.0.1', () => {
+        socket.write('GET //[ HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+      });
+      let text = '';
+      socket.on('data', (d) => (text += d.toString()));
+      socket.on('close', () => resolve(text));
+      socket.on('error', () => resolve(text));
+      setTimeout(() => socket.destroy(), 3000);
+    });
+    expect(reply).not.toContain('101 Switching Protocols');
+    await stillServing(honest);
   });
 });
