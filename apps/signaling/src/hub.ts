@@ -43,6 +43,7 @@ export interface Hub {
   limits: ConnectionLimits;
   ipLimits: IpLimits;
   revocations: PeerRevocations;
+  peerIds: PeerIdClaims;
   /** fan a y-webrtc publish out to every subscriber of the topic, on both endpoints and every node */
   publish(topic: string, data: YWebrtcData): void;
   /** count one refused frame or connection */
@@ -58,4 +59,28 @@ export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
     if (hops.length > 0) return hops[hops.length - 1]!.slice(0, 64);
   }
   return req.socket.remoteAddress ?? 'unknown';
+}
+
+/**
+ * Which connection on this node speaks for each y-webrtc peer id of a board. A connection is bound to one peer
+ * id (its join's, or its first publish's); a second connection claiming the same id is refused, so nobody can
+ * announce or signal as another peer (that could steer the victim's negotiations or, with `peers:revoked`,
+ * get an honest peer dropped). Across nodes, joins are checked through `fetchSockets`.
+ */
+export class PeerIdClaims {
+  private readonly holders = new Map<string, object>();
+
+  /** true when `holder` now holds the id; `force` takes it over (the same tab replacing its stale connection) */
+  claim(boardId: string, peerId: string, holder: object, force = false): boolean {
+    const key = `${boardId}:${peerId}`;
+    const current = this.holders.get(key);
+    if (current && current !== holder && !force) return false;
+    this.holders.set(key, holder);
+    return true;
+  }
+
+  release(boardId: string, peerId: string, holder: object): void {
+    const key = `${boardId}:${peerId}`;
+    if (this.holders.get(key) === holder) this.holders.delete(key);
+  }
 }

@@ -58,17 +58,26 @@ export class ConnectionLimits {
  */
 export class IpLimits {
   private readonly open = new Map<string, number>();
-  private readonly attempts: RateLimiterAbstract;
+  private readonly memory: RateLimiterMemory;
+  private attempts: RateLimiterAbstract;
 
   constructor(
     private readonly maxConcurrent: number,
-    perMinute: number,
-    redis: Redis | null,
+    private readonly perMinute: number,
   ) {
-    const memory = new RateLimiterMemory({ keyPrefix: 'ip-connect', points: perMinute, duration: 60 });
-    this.attempts = redis
-      ? new RateLimiterRedis({ storeClient: redis, keyPrefix: 'meshboard-signaling:ip-connect', points: perMinute, duration: 60, insuranceLimiter: memory })
-      : memory;
+    this.memory = new RateLimiterMemory({ keyPrefix: 'ip-connect', points: perMinute, duration: 60 });
+    this.attempts = this.memory;
+  }
+
+  /** share the connect rate across nodes (memory stays as the insurance when Redis fails) */
+  useRedis(redis: Redis): void {
+    this.attempts = new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: 'meshboard-signaling:ip-connect',
+      points: this.perMinute,
+      duration: 60,
+      insuranceLimiter: this.memory,
+    });
   }
 
   /**

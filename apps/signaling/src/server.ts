@@ -8,7 +8,7 @@ import { SocketEvent, errorBody, limits, roomOf, type SignalServerMessage, type 
 import { createLogger, healthBody, pathOnly, type Logger } from '@meshboard/service-kit';
 import { TokenAuthority } from './auth.js';
 import type { SignalingConfig } from './config.js';
-import { clientIp, type Hub, type IoServer } from './hub.js';
+import { PeerIdClaims, clientIp, type Hub, type IoServer } from './hub.js';
 import { createSignalingMetrics, type SignalingMetrics } from './metrics.js';
 import { ConnectionLimits, IpLimits } from './rate.js';
 import { PeerRevocations, type Checked } from './revocation.js';
@@ -51,7 +51,7 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
   });
   const authority = new TokenAuthority(config.tokenSecret, config.persistenceUrl, config.generationCacheMs, logger, metrics, config.failOpenMs);
   let redis: { pub: Redis; sub: Redis } | null = null;
-  let ipLimits = new IpLimits(config.maxConnectionsPerIp, config.connectionsPerIpPerMinute, null);
+  const ipLimits = new IpLimits(config.maxConnectionsPerIp, config.connectionsPerIpPerMinute);
 
   const originAllowed = (origin: string | undefined): boolean =>
     config.allowedOrigins.length === 0 || origin === undefined || config.allowedOrigins.includes(origin);
@@ -147,10 +147,9 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
     authority,
     io,
     limits: connectionLimits,
-    get ipLimits() {
-      return ipLimits;
-    },
+    ipLimits,
     revocations,
+    peerIds: new PeerIdClaims(),
     publish,
     rejected: (code) => metrics.rejected.inc({ reason: code }),
     count: (type, path, bytes) => {
@@ -234,7 +233,7 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
         await Promise.all([pub.connect(), sub.connect()]);
         redis = { pub, sub };
         io.adapter(createAdapter(pub, sub, { requestsTimeout: 3000, key: 'meshboard-signaling' }));
-        ipLimits = new IpLimits(config.maxConnectionsPerIp, config.connectionsPerIpPerMinute, pub);
+        ipLimits.useRedis(pub);
       }
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);

@@ -21,7 +21,7 @@ import {
 } from '@meshboard/protocol';
 import { checkAwarenessUpdate } from './awareness.js';
 import { createGuard } from './guard.js';
-import type { CutReason, Hub, IoSocket, SocketData } from './hub.js';
+import type { CutReason, Hub, IoSocket, PeerIdClaims, SocketData } from './hub.js';
 import { approxSize } from './rate.js';
 
 /** Failed joins after which a connection is cut. */
@@ -157,6 +157,10 @@ export function onSocketConnection(hub: Hub, socket: IoSocket): void {
           }
         }
         for (const holder of holders) holder.disconnect(true); // our own ghost: presence:leave goes out now
+        if (request.peerId && !hub.peerIds.claim(request.boardId, request.peerId, socket, holders.length > 0)) {
+          joining = false;
+          return refuse('conflict', 'this WebRTC peer id is in use on this board by another connection');
+        }
         peers = sockets.filter((s) => !holders.includes(s)).map((s) => presenceOf(s));
       } catch (error) {
         logger.warn({ err: (error as Error).message }, 'presence fetch failed; joining with a partial list');
@@ -215,6 +219,9 @@ export function onSocketConnection(hub: Hub, socket: IoSocket): void {
       if (update.peerId && data.role !== 'edit') return fail('forbidden', 'view-only clients have no WebRTC peer id', SocketEvent.presenceUpdate);
       if (update.peerId && data.peerId && update.peerId !== data.peerId) {
         return fail('forbidden', 'a connection speaks for one WebRTC peer id; reconnect to change it', SocketEvent.presenceUpdate);
+      }
+      if (update.peerId && !data.peerId && !hub.peerIds.claim(data.boardId!, update.peerId, socket)) {
+        return fail('conflict', 'this WebRTC peer id is in use on this board by another connection', SocketEvent.presenceUpdate);
       }
       if (update.mode) data.mode = update.mode;
       if (update.user) data.user = update.user;
@@ -306,7 +313,7 @@ export function onSocketConnection(hub: Hub, socket: IoSocket): void {
           if (message.topic !== data.boardId || !socket.rooms.has(room)) {
             return fail('forbidden', 'publish only to your own, subscribed board', SocketEvent.signal);
           }
-          const refused = bindPeerId(data, message.data);
+          const refused = bindPeerId(data, message.data, hub.peerIds, data.boardId!, socket);
           if (refused) return fail('forbidden', refused, SocketEvent.signal);
           hub.publish(message.topic, message.data);
           return;
@@ -321,6 +328,7 @@ export function onSocketConnection(hub: Hub, socket: IoSocket): void {
       clearTimeout(handshake);
       void budget.forget(key);
       const d = socket.data;
+      if (d.boardId && d.peerId) hub.peerIds.release(d.boardId, d.peerId, socket);
       if (d.joined && d.boardId) {
         io.to(roomOf.board(d.boardId)).emit(SocketEvent.presenceLeave, { sid: socket.id });
         if (cutReason !== 'revoked' && d.claims && d.token && d.peerId) hub.revocations.closed(d.claims, d.token, [d.peerId]);
@@ -339,9 +347,12 @@ export function onSocketConnection(hub: Hub, socket: IoSocket): void {
  * A connection speaks for one y-webrtc peer id: the one it joined with, or the first it publishes as. Spoofed
  * announces / signals as somebody else's peer id are refused (they could steer another peer's negotiation).
  */
-export function bindPeerId(holder: { peerId?: string }, data: YWebrtcData): string | null {
+export function bindPeerId(holder: { peerId?: string }, data: YWebrtcData, claims: PeerIdClaims, boardId: string, owner: object): string | null {
   if (typeof data === 'string') return null; // a room password's ciphertext: nothing readable to bind
-  if (!holder.peerId) holder.peerId = data.from;
+  if (!holder.peerId) {
+    if (!claims.claim(boardId, data.from, owner)) return 'this WebRTC peer id is in use by another connection';
+    holder.peerId = data.from;
+  }
   return data.from === holder.peerId ? null : 'publish only as your own WebRTC peer id';
 }
 

@@ -28,7 +28,7 @@ interface WsPeer {
  * the same budget, bounds and strict schema as Socket.IO signaling, inside a guard.
  */
 export function createStockEndpoint(hub: Hub) {
-  const { config, logger, metrics, authority, limits: budget, ipLimits } = hub;
+  const { config, logger, metrics, authority, limits: budget, ipLimits, peerIds } = hub;
   const peers = new Set<WsPeer>();
   /** topic -> local subscribers */
   const topics = new Map<string, Set<WsPeer>>();
@@ -121,7 +121,7 @@ export function createStockEndpoint(hub: Hub) {
             return;
           case 'publish': {
             if (message.topic !== claims.b || !peer.topics.has(message.topic)) return reject('forbidden', 'publish only to your own, subscribed board');
-            const refused = bindPeerId(peer, message.data);
+            const refused = bindPeerId(peer, message.data, peerIds, claims.b, peer);
             if (refused) return reject('forbidden', refused);
             hub.publish(message.topic, message.data);
             return;
@@ -133,6 +133,7 @@ export function createStockEndpoint(hub: Hub) {
     ws.on('close', () => {
       peers.delete(peer);
       ipLimits.release(ip);
+      if (peer.peerId) peerIds.release(claims.b, peer.peerId, peer);
       void budget.forget(peer.key);
       for (const topic of peer.topics) {
         const set = topics.get(topic);

@@ -6,6 +6,7 @@
  * rewrite or delete other people's cursors and names.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import WebSocket from 'ws';
 import { storeApi } from '../../../packages/sync/test/support/persistence.js';
 import { startPeer, startService, type Peer, type ServiceProcess } from './peers.js';
 import { SECRET, awarenessUpdate, client, collect, connected, join, user, waitFor, type Client, type FailureBody } from './support.js';
@@ -80,5 +81,35 @@ describe('a clientId is not an identity', () => {
     owner.socket.emit('awareness', { data: awarenessUpdate(1001, 1, { cursor: { x: 3, y: 4 } }) });
     await waitFor(() => seen.length === 2, 5000, 'own awareness forwarded');
     expect(new Set(seen.map((s) => s.from))).toEqual(new Set([viewer.socket.id, owner.socket.id]));
+  });
+
+  it('a WebRTC peer id is bound to one connection: nobody announces or joins as another peer', async () => {
+    const board = await store.createBoard();
+    const victimPeer = crypto.randomUUID();
+    const victim = await connected(client(service.url));
+    sockets.push(victim);
+    expect(await join(victim, { boardId: board.id, token: board.editToken, user: user('victim'), clientId: 11, peerId: victimPeer })).toMatchObject({ ok: true });
+    victim.emit('signal', { type: 'subscribe', topics: [board.id] });
+    const heard = collect<{ data: { from?: string } }>(victim, 'signal');
+    // a second Socket.IO connection joining with the victim's peer id
+    const twin = await socketOn(board.id, board.editToken, 12, 'twin');
+    expect(twin.ack).toMatchObject({ ok: true });
+    const spoofJoin = await connected(client(service.url));
+    sockets.push(spoofJoin);
+    expect(await join(spoofJoin, { boardId: board.id, token: board.editToken, user: user('spoof'), clientId: 13, peerId: victimPeer })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    // a stock client and a Socket.IO editor publishing as the victim
+    const ws = new WebSocket(`${service.url.replace('http', 'ws')}/y-webrtc?token=${board.editToken}`);
+    const replies: Array<{ type: string; message?: string }> = [];
+    ws.on('message', (m) => replies.push(JSON.parse(m.toString()) as { type: string }));
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    ws.send(JSON.stringify({ type: 'subscribe', topics: [board.id] }));
+    ws.send(JSON.stringify({ type: 'publish', topic: board.id, data: { type: 'announce', from: victimPeer } }));
+    const failures = collect<FailureBody>(twin.socket, 'failure');
+    twin.socket.emit('signal', { type: 'subscribe', topics: [board.id] });
+    twin.socket.emit('signal', { type: 'publish', topic: board.id, data: { type: 'announce', from: victimPeer } });
+    await waitFor(() => replies.some((r) => r.type === 'error') && failures.length === 1, 5000, 'both spoofs refused');
+    expect(failures[0]!.error.code).toBe('forbidden');
+    expect(heard.filter((h) => h.data?.from === victimPeer)).toHaveLength(0);
+    ws.terminate();
   });
 });
