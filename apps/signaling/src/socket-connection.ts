@@ -121,7 +121,9 @@ export function onSocketConnection(hub: Hub, socket: IoSocket): void {
       const refuse = (code: ErrorCode, message: string) => {
         fail(code, message, SocketEvent.join);
         reply({ ok: false, error: { code, message } });
-        if (++failedJoins >= MAX_FAILED_JOINS) cut('failed_joins');
+        // a `conflict` comes with a valid token and is retried by design (the stale holder goes away): it is
+        // not a guess, and cutting the connection would leave a reconnecting tab offline
+        if (code !== 'conflict' && ++failedJoins >= MAX_FAILED_JOINS) cut('failed_joins');
       };
       if (socket.data.joined || joining) return refuse('bad_request', 'this connection already joined a board; open another connection');
       joining = true;

@@ -112,4 +112,26 @@ describe('a clientId is not an identity', () => {
     expect(heard.filter((h) => h.data?.from === victimPeer)).toHaveLength(0);
     ws.terminate();
   });
+
+  it('the same tab (same join session) replaces its stale connection; anyone else gets conflict, retriable and never cut', async () => {
+    const board = await store.createBoard();
+    const watcher = await socketOn(board.id, board.editToken, 7001, 'watcher');
+    const left = collect<{ sid: string }>(watcher.socket, 'presence:leave');
+    const session = 'a-secret-per-tab-session-0123456789';
+    const stale = await connected(client(service.url));
+    sockets.push(stale);
+    expect(await join(stale, { boardId: board.id, token: board.editToken, user: user('tab'), clientId: 7002, session })).toMatchObject({ ok: true });
+    const staleSid = stale.id;
+    const other = await connected(client(service.url));
+    sockets.push(other);
+    for (let i = 0; i < 6; i++) {
+      // more than the failed-join limit: a conflict is not a guess and does not cut the connection
+      expect(await join(other, { boardId: board.id, token: board.editToken, user: user('squatter'), clientId: 7002, session: 'another-session-0123456789abcdef' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    }
+    expect(other.connected).toBe(true);
+    const fresh = await connected(client(service.url));
+    sockets.push(fresh);
+    expect(await join(fresh, { boardId: board.id, token: board.editToken, user: user('tab'), clientId: 7002, session })).toMatchObject({ ok: true });
+    await waitFor(() => stale.disconnected && left.some((l) => l.sid === staleSid), 5000, 'the stale connection closed and left');
+  });
 });
