@@ -19,10 +19,15 @@ type Verdict = 'ok' | 'revoked' | 'not_found';
  *    working while the store is down (P2P never depends on it), and a valid HMAC proves the token was issued
  *    by us; only a rotation in that window is not enforced. A cached `revoked` / `not_found` verdict still
  *    refuses. Counted in `meshboard_signaling_token_generation_checks_total{result="unreachable"}` and logged.
+ *    The window is bounded: only within `failOpenMs` of the store's last answer (or of this process' start).
+ *    Past that, new joins get `unavailable` (clients retry) until the store answers again, so a store that is
+ *    kept down (or cut off from this node) cannot turn a rotated link back into a working one for long.
  */
 export class TokenAuthority {
   private readonly cache = new Map<string, { verdict: Verdict; at: number }>();
   private readonly inflight = new Map<string, Promise<Verdict | 'unreachable'>>();
+  /** when persistence last answered a generation check (any verdict); starts at construction */
+  private lastAnsweredAt = Date.now();
 
   constructor(
     private readonly secret: string,
@@ -30,6 +35,7 @@ export class TokenAuthority {
     private readonly cacheMs: number,
     private readonly logger: Logger,
     private readonly metrics: SignalingMetrics,
+    private readonly failOpenMs: number = Number.POSITIVE_INFINITY,
   ) {}
 
   async check(token: unknown, boardId?: BoardId): Promise<AuthResult> {
@@ -38,6 +44,10 @@ export class TokenAuthority {
     const verdict = await this.verdict(token as string, local.claims);
     if (verdict === 'revoked') return { ok: false, error: checkGeneration(local.claims, local.claims.g + 1)! };
     if (verdict === 'not_found') return { ok: false, error: new MeshboardError('board_not_found', 'this board does not exist') };
+    if (verdict === 'unreachable' && Date.now() - this.lastAnsweredAt > this.failOpenMs) {
+      this.metrics.authChecks.inc({ result: 'fail_open_expired' });
+      return { ok: false, error: new MeshboardError('unavailable', 'the board store is unreachable; try again shortly') };
+    }
     return local;
   }
 
@@ -73,6 +83,7 @@ export class TokenAuthority {
         signal: AbortSignal.timeout(2000),
       });
       await response.arrayBuffer().catch(() => undefined);
+      if (response.ok || response.status === 404 || response.status === 401 || response.status === 403) this.lastAnsweredAt = Date.now();
       if (response.ok) return this.count('ok');
       if (response.status === 404) return this.count('not_found');
       if (response.status === 401 || response.status === 403) return this.count('revoked');

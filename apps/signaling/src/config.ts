@@ -33,6 +33,17 @@ export interface SignalingConfig {
   generationCacheMs: number;
   /** how often live connections are re-checked for revoked tokens */
   revalidateIntervalMs: number;
+  /**
+   * Persistence unreachable: a valid signature is still admitted (fail open) for at most this long after the
+   * store last answered; past that, joins are refused with `unavailable` until it answers again.
+   */
+  failOpenMs: number;
+  /** concurrent Socket.IO + stock connections per client IP, per node */
+  maxConnectionsPerIp: number;
+  /** new connections per client IP per minute (cluster-wide through Redis when REDIS_URL is set) */
+  connectionsPerIpPerMinute: number;
+  /** take the client IP from the last X-Forwarded-For hop (set behind the compose proxy) */
+  trustProxy: boolean;
   version: string;
 }
 
@@ -72,6 +83,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     generationCacheMs: envInt(env, 'SIGNALING_GENERATION_CACHE_MS', 5_000, { min: 0 }),
     revalidateIntervalMs: envInt(env, 'SIGNALING_REVALIDATE_MS', 30_000, { min: 100 }),
+    failOpenMs: envInt(env, 'SIGNALING_FAIL_OPEN_MS', 5 * 60_000, { min: 0 }),
+    maxConnectionsPerIp: envInt(env, 'SIGNALING_MAX_CONNECTIONS_PER_IP', 64, { min: 1 }),
+    connectionsPerIpPerMinute: envInt(env, 'SIGNALING_CONNECTIONS_PER_IP_PER_MINUTE', 600, { min: 1 }),
+    trustProxy: envBool(env, 'SIGNALING_TRUST_PROXY', false),
     version: envString(env, 'MESHBOARD_VERSION', '0.1.0'),
   };
+}
+
+function envBool(env: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
+  const raw = envOptional(env, name)?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false (got "${raw}")`);
 }

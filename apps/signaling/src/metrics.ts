@@ -11,6 +11,9 @@ export interface SignalingMetrics {
   authChecks: Counter<'result'>;
   connections: Gauge<'transport'>;
   rooms: Gauge;
+  handlerErrors: Counter<'event'>;
+  cut: Counter<'reason'>;
+  peersRevoked: Counter;
 }
 
 export function createSignalingMetrics(sample: () => { socketio: number; ws: number; rooms: number }): SignalingMetrics {
@@ -51,6 +54,23 @@ export function createSignalingMetrics(sample: () => { socketio: number; ws: num
         this.set({ transport: 'socketio' }, s.socketio);
         this.set({ transport: 'ws' }, s.ws);
       },
+    }),
+    handlerErrors: new Counter({
+      name: 'meshboard_signaling_handler_errors_total',
+      help: 'Messages dropped because their handler threw (logged once per connection and event; never fatal)',
+      labelNames: ['event'],
+      registers: [registry],
+    }),
+    cut: new Counter({
+      name: 'meshboard_signaling_connections_cut_total',
+      help: 'Connections closed by the service, by reason (flood, failed_joins, handshake_timeout, revoked)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    peersRevoked: new Counter({
+      name: 'meshboard_signaling_peers_revoked_total',
+      help: 'WebRTC peer ids announced in peers:revoked (peers drop their links to them)',
+      registers: [registry],
     }),
     rooms: new Gauge({
       name: 'meshboard_signaling_rooms',

@@ -1,77 +1,28 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
-import { WebSocketServer, type WebSocket, type RawData } from 'ws';
-import {
-  AwarenessFrameIn,
-  JoinRequest,
-  MAX_SIGNAL_MESSAGE_BYTES,
-  type MeshboardError,
-  PresenceUpdate,
-  RelayFrameIn,
-  SignalClientMessage,
-  SocketEvent,
-  YMessageType,
-  YSyncType,
-  errorBody,
-  limits,
-  roomOf,
-  toBytes,
-  type ClientToServerEvents,
-  type ErrorCode,
-  type FailureBody,
-  type JoinAck,
-  type Presence,
-  type PresenceMode,
-  type PresenceUser,
-  type Role,
-  type ServerToClientEvents,
-  type SignalServerMessage,
-  type TokenClaims,
-} from '@meshboard/protocol';
+import { SocketEvent, errorBody, limits, roomOf, type SignalServerMessage, type YWebrtcData } from '@meshboard/protocol';
 import { createLogger, healthBody, pathOnly, type Logger } from '@meshboard/service-kit';
 import { TokenAuthority } from './auth.js';
 import type { SignalingConfig } from './config.js';
-import { createSignalingMetrics, type SignalingMetrics, type TrafficPath } from './metrics.js';
-import { ConnectionBudget, HzGate, approxSize } from './rate.js';
+import { PeerIdClaims, clientIp, type Hub, type IoServer } from './hub.js';
+import { createSignalingMetrics, type SignalingMetrics } from './metrics.js';
+import { ConnectionLimits, IpLimits } from './rate.js';
+import { PeerRevocations, type Checked } from './revocation.js';
+import { kickSocket, onSocketConnection } from './socket-connection.js';
+import { STOCK_YWEBRTC_PATH, createStockEndpoint } from './stock-endpoint.js';
 
-export const STOCK_YWEBRTC_PATH = '/y-webrtc';
-/** Repeated refusals in a row after which a flooding connection is cut. */
+export { STOCK_YWEBRTC_PATH };
+/** Refusals within STRIKE_WINDOW_SECONDS after which a flooding connection is cut (accepted messages do not forgive). */
 const MAX_STRIKES = 200;
-/** Failed joins after which a connection is cut. */
-const MAX_FAILED_JOINS = 5;
+const STRIKE_WINDOW_SECONDS = 10;
 /** y-protocols awareness frames per second per connection (cursors at 30 Hz plus presence changes). */
 const AWARENESS_SLACK = 1.5;
-const MAX_AWARENESS_BYTES = 64 * 1024;
 const SERVER_SIDE_WS_PUBLISH = 'mb:ws-publish';
-
-interface SocketData {
-  boardId?: string;
-  claims?: TokenClaims;
-  /** kept to re-check the generation while connected (never logged) */
-  token?: string;
-  role?: Role;
-  user?: PresenceUser;
-  clientId?: number;
-  peerId?: string;
-  mode?: PresenceMode;
-  joined?: boolean;
-}
-
-type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, (...args: unknown[]) => void>, SocketData>;
-type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, (...args: unknown[]) => void>, SocketData>;
-
-interface WsPeer {
-  ws: WebSocket;
-  claims: TokenClaims;
-  token: string;
-  topics: Set<string>;
-  budget: ConnectionBudget;
-  lastMessage: number;
-}
+const ADMITTED_IP = Symbol('meshboard:ip');
 
 export interface SignalingServer {
   readonly io: IoServer;
@@ -82,21 +33,25 @@ export interface SignalingServer {
   listen(): Promise<number>;
   readonly port: number;
   readonly url: string;
+  /**
+   * Re-checks every live (and recently closed) connection's token now, as the periodic revalidation does:
+   * revoked ones are cut and their WebRTC peer ids announced. For operators and tests; runs on its own every
+   * `SIGNALING_REVALIDATE_MS`.
+   */
+  revalidate(): Promise<void>;
   close(): Promise<void>;
 }
 
 export function createSignalingServer(config: SignalingConfig, options: { logger?: Logger } = {}): SignalingServer {
   const logger = options.logger ?? createLogger('signaling');
-  const wsPeers = new Set<WsPeer>();
-  /** topic -> local stock-endpoint subscribers */
-  const wsTopics = new Map<string, Set<WsPeer>>();
   const metrics = createSignalingMetrics(() => {
     let rooms = 0;
     for (const name of io.sockets.adapter.rooms.keys()) if (name.startsWith('board:')) rooms++;
-    return { socketio: io.engine.clientsCount, ws: wsPeers.size, rooms };
+    return { socketio: io.engine.clientsCount, ws: stock.size, rooms };
   });
-  const authority = new TokenAuthority(config.tokenSecret, config.persistenceUrl, config.generationCacheMs, logger, metrics);
+  const authority = new TokenAuthority(config.tokenSecret, config.persistenceUrl, config.generationCacheMs, logger, metrics, config.failOpenMs);
   let redis: { pub: Redis; sub: Redis } | null = null;
+  const ipLimits = new IpLimits(config.maxConnectionsPerIp, config.connectionsPerIpPerMinute);
 
   const originAllowed = (origin: string | undefined): boolean =>
     config.allowedOrigins.length === 0 || origin === undefined || config.allowedOrigins.includes(origin);
@@ -137,389 +92,123 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
     serveClient: false,
     cors: { origin: config.allowedOrigins.length === 0 ? true : config.allowedOrigins, credentials: false },
     allowRequest: (req, callback) => {
-      if (originAllowed(req.headers.origin)) return callback(null, true);
-      metrics.rejected.inc({ reason: 'origin_not_allowed' });
-      callback('origin_not_allowed', false);
+      if (!originAllowed(req.headers.origin)) {
+        metrics.rejected.inc({ reason: 'origin_not_allowed' });
+        return callback('origin_not_allowed', false);
+      }
+      const ip = clientIp(req, config.trustProxy);
+      ipLimits.admit(ip).then(
+        (refused) => {
+          if (refused) {
+            metrics.rejected.inc({ reason: refused });
+            return callback(refused, false);
+          }
+          (req as unknown as Record<symbol, string>)[ADMITTED_IP] = ip;
+          callback(null, true);
+        },
+        () => callback(null, true),
+      );
     },
   });
 
-  // Memory per idle connection (Socket.IO's own advice): engine.io keeps each session's first HTTP request
-  // (IncomingMessage, headers, parser state) for its lifetime. Nothing here reads it after allowRequest, and
-  // dropping it also leaves `socket.handshake` without the copied headers.
-  io.engine.on('connection', (raw: { request: unknown }) => {
+  io.engine.on('connection', (raw: { request: unknown; once(event: 'close', fn: () => void): void }) => {
+    const ip = (raw.request as Record<symbol, string> | null)?.[ADMITTED_IP];
+    if (ip) {
+      ipLimits.opened(ip);
+      raw.once('close', () => ipLimits.release(ip));
+    }
+    // Memory per idle connection (Socket.IO's own advice): engine.io keeps each session's first HTTP request
+    // (IncomingMessage, headers, parser state) for its lifetime. Nothing here reads it after allowRequest, and
+    // dropping it also leaves `socket.handshake` without the copied headers.
     raw.request = null;
   });
 
-  const count = (type: string, path: TrafficPath, bytes: number) => {
-    metrics.messages.inc({ type, path });
-    metrics.bytes.inc({ type, path }, bytes);
-  };
-  const fail = (socket: IoSocket, code: ErrorCode, message: string, event?: string, ref?: string) => {
-    metrics.rejected.inc({ reason: code });
-    const body: FailureBody = { ...errorBody(code, message) };
-    if (event) body.event = event;
-    if (ref) body.ref = ref;
-    socket.emit(SocketEvent.failure, body);
-  };
-  const presenceOf = (socket: { id: string; data: SocketData }): Presence => {
-    const d = socket.data;
-    const presence: Presence = { sid: socket.id, user: d.user!, role: d.role!, clientId: d.clientId!, mode: d.mode ?? 'connecting' };
-    if (d.peerId) presence.peerId = d.peerId;
-    return presence;
-  };
-  const peerRoom = (boardId: string, sid: string) => `peer:${boardId}:${sid}`;
-
-  const knownEvents = new Set<string>([
-    SocketEvent.join,
-    SocketEvent.leave,
-    SocketEvent.signal,
-    SocketEvent.relay,
-    SocketEvent.awareness,
-    SocketEvent.presenceUpdate,
-  ]);
-
-  io.on('connection', (socket: IoSocket) => {
-    const budget = new ConnectionBudget(config.rate);
-    const awarenessGate = new HzGate(Math.ceil(limits.maxCursorHz * AWARENESS_SLACK));
-    let failedJoins = 0;
-    const handshake = setTimeout(() => {
-      if (!socket.data.joined) {
-        fail(socket, 'unauthorized', 'no board joined in time', SocketEvent.join);
-        socket.disconnect(true);
-      }
-    }, config.handshakeTimeoutMs);
-
-    // Every incoming packet: known event, inside the connection's budget.
-    socket.use((packet, next) => {
-      const [event, ...args] = packet as [string, ...unknown[]];
-      if (!knownEvents.has(event)) {
-        fail(socket, 'bad_request', `unknown event "${String(event).slice(0, 40)}"`, String(event).slice(0, 40));
-        return;
-      }
-      const size = approxSize(args);
-      if (event === SocketEvent.awareness) {
-        // volatile by contract: over the cursor rate, frames are dropped (never edits)
-        if (!awarenessGate.pass()) {
-          metrics.rejected.inc({ reason: 'awareness_rate_dropped' });
-          return;
-        }
-      } else if (!budget.take(size)) {
-        const ref = event === SocketEvent.relay ? (args[0] as { ref?: unknown } | undefined)?.ref : undefined;
-        fail(socket, 'rate_limited', 'too many messages or bytes on this connection; slow down and resync', event, typeof ref === 'string' ? ref : undefined);
-        if (budget.strikes > MAX_STRIKES) {
-          logger.warn({ sid: socket.id }, 'flooding connection cut');
-          socket.disconnect(true);
-        }
-        return;
-      }
-      next();
-    });
-
-    socket.on(SocketEvent.join, async (raw: unknown, ack: unknown) => {
-      count('join', 'control', approxSize(raw));
-      const reply = (result: JoinAck) => {
-        if (typeof ack === 'function') ack(result);
-      };
-      const refuse = (code: ErrorCode, message: string) => {
-        fail(socket, code, message, SocketEvent.join);
-        reply({ ok: false, error: { code, message } });
-        if (++failedJoins >= MAX_FAILED_JOINS) socket.disconnect(true);
-      };
-      if (socket.data.joined) return refuse('bad_request', 'this connection already joined a board; open another connection');
-      const parsed = JoinRequest.safeParse(raw);
-      if (!parsed.success) return refuse('bad_request', `bad join request: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-      const request = parsed.data;
-      const auth = await authority.check(request.token, request.boardId);
-      if (!auth.ok) return refuse(auth.error.code, auth.error.message);
-      if (!socket.connected) return;
-      const role = auth.claims.r;
-      if (role === 'view' && request.peerId) return refuse('forbidden', 'view-only clients do not take part in WebRTC signaling');
-      Object.assign(socket.data, {
-        boardId: request.boardId,
-        claims: auth.claims,
-        token: request.token,
-        role,
-        user: request.user,
-        clientId: request.clientId,
-        mode: request.mode,
-        joined: true,
-        ...(request.peerId ? { peerId: request.peerId } : {}),
-      } satisfies SocketData);
-      clearTimeout(handshake);
-      let peers: Presence[] = [];
-      try {
-        const sockets = await io.in(roomOf.board(request.boardId)).fetchSockets();
-        peers = sockets.filter((s) => s.id !== socket.id && s.data.joined).map((s) => presenceOf(s));
-      } catch (error) {
-        logger.warn({ err: (error as Error).message }, 'presence fetch failed; joining with a partial list');
-      }
-      await socket.join([roomOf.board(request.boardId), peerRoom(request.boardId, socket.id)]);
-      socket.to(roomOf.board(request.boardId)).emit(SocketEvent.presenceJoin, presenceOf(socket));
-      reply({
-        ok: true,
-        sid: socket.id,
-        role,
-        peers,
-        limits: { maxFrameBytes: config.maxFrameBytes, relayChunkBytes: limits.relayChunkBytes, maxCursorHz: limits.maxCursorHz },
-      });
-    });
-
-    const requireJoined = (event: string): SocketData | null => {
-      if (!socket.data.joined) {
-        fail(socket, 'unauthorized', 'join a board first', event);
-        return null;
-      }
-      return socket.data;
-    };
-
-    socket.on(SocketEvent.leave, () => {
-      count('leave', 'control', 0);
-      socket.disconnect(true);
-    });
-
-    socket.on(SocketEvent.presenceUpdate, (raw: unknown) => {
-      const data = requireJoined(SocketEvent.presenceUpdate);
-      if (!data) return;
-      const parsed = PresenceUpdate.safeParse(raw);
-      if (!parsed.success) return fail(socket, 'bad_request', 'bad presence update', SocketEvent.presenceUpdate);
-      count('presence', 'presence', approxSize(raw));
-      if (parsed.data.peerId && data.role !== 'edit') return fail(socket, 'forbidden', 'view-only clients have no WebRTC peer id', SocketEvent.presenceUpdate);
-      if (parsed.data.mode) data.mode = parsed.data.mode;
-      if (parsed.data.user) data.user = parsed.data.user;
-      if (parsed.data.peerId) data.peerId = parsed.data.peerId;
-      socket.to(roomOf.board(data.boardId!)).emit(SocketEvent.presenceUpdate, presenceOf(socket));
-    });
-
-    socket.on(SocketEvent.awareness, (raw: unknown) => {
-      const data = requireJoined(SocketEvent.awareness);
-      if (!data) return;
-      const parsed = AwarenessFrameIn.safeParse(raw);
-      if (!parsed.success) return fail(socket, 'bad_request', 'an awareness frame is {data: binary, to?}', SocketEvent.awareness);
-      const bytes = toBytes(parsed.data.data);
-      if (bytes.byteLength > MAX_AWARENESS_BYTES) return fail(socket, 'payload_too_large', `awareness frames are at most ${MAX_AWARENESS_BYTES} bytes`, SocketEvent.awareness);
-      count('awareness', 'presence', bytes.byteLength);
-      const target = parsed.data.to ? peerRoom(data.boardId!, parsed.data.to) : roomOf.board(data.boardId!);
-      socket.volatile.to(target).emit(SocketEvent.awareness, { from: socket.id, data: bytes });
-    });
-
-    socket.on(SocketEvent.relay, (raw: unknown) => {
-      const data = requireJoined(SocketEvent.relay);
-      if (!data) return;
-      const parsed = RelayFrameIn.safeParse(raw);
-      const rawRef = (raw as { ref?: unknown } | null)?.ref;
-      const ref = typeof rawRef === 'string' ? rawRef.slice(0, 64) : undefined;
-      if (!parsed.success) return fail(socket, 'bad_request', `bad relay frame: ${parsed.error.issues[0]?.message ?? 'invalid'}`, SocketEvent.relay, ref);
-      const frame = parsed.data;
-      const bytes = toBytes(frame.data);
-      if (bytes.byteLength > config.maxFrameBytes) {
-        return fail(socket, 'payload_too_large', `relay frames are at most ${config.maxFrameBytes} bytes: split into chunks of ${limits.relayChunkBytes}`, SocketEvent.relay, ref);
-      }
-      if (bytes.byteLength === 0) return fail(socket, 'bad_request', 'empty relay frame', SocketEvent.relay, ref);
-      const first = !frame.chunk || frame.chunk.index === 0;
-      let kind = 'chunk';
-      if (first) {
-        if (bytes[0] !== YMessageType.sync || bytes.byteLength < 2) {
-          return fail(socket, 'bad_request', 'relay frames carry y-protocols sync messages (awareness goes in `awareness`)', SocketEvent.relay, ref);
-        }
-        const sub = bytes[1];
-        kind = sub === YSyncType.step1 ? 'sync_step1' : sub === YSyncType.step2 ? 'sync_step2' : sub === YSyncType.update ? 'update' : '';
-        if (!kind) return fail(socket, 'bad_request', 'unknown y-protocols sync message type', SocketEvent.relay, ref);
-      }
-      if (data.role !== 'edit' && (kind !== 'sync_step1' || frame.chunk)) {
-        return fail(socket, 'forbidden', 'this board link is view-only: edits are not accepted', SocketEvent.relay, ref);
-      }
-      count(kind, 'relay', bytes.byteLength);
-      const target = frame.to ? peerRoom(data.boardId!, frame.to) : roomOf.board(data.boardId!);
-      const out: { from: string; data: Uint8Array; chunk?: typeof frame.chunk } = { from: socket.id, data: bytes };
-      if (frame.chunk) out.chunk = frame.chunk;
-      socket.to(target).emit(SocketEvent.relay, out as never);
-    });
-
-    socket.on(SocketEvent.signal, (raw: unknown) => {
-      const data = requireJoined(SocketEvent.signal);
-      if (!data) return;
-      if (data.role !== 'edit') return fail(socket, 'forbidden', 'view-only clients receive the board through the relay, not WebRTC', SocketEvent.signal);
-      const size = approxSize(raw);
-      if (size > MAX_SIGNAL_MESSAGE_BYTES) return fail(socket, 'payload_too_large', 'signaling message too large', SocketEvent.signal);
-      const parsed = SignalClientMessage.safeParse(raw);
-      if (!parsed.success) return fail(socket, 'bad_request', 'not a y-webrtc signaling message', SocketEvent.signal);
-      const message = parsed.data;
-      count(message.type, 'signaling', size);
-      const room = roomOf.signaling(data.boardId!);
-      switch (message.type) {
-        case 'ping':
-          socket.emit(SocketEvent.signal, { type: 'pong' });
-          return;
-        case 'subscribe': {
-          const mine = message.topics.filter((t) => t === data.boardId);
-          if (mine.length !== message.topics.length) fail(socket, 'forbidden', 'a connection may only subscribe to its own board', SocketEvent.signal);
-          if (mine.length > 0) void socket.join(room);
-          return;
-        }
-        case 'unsubscribe':
-          if (message.topics.includes(data.boardId!)) void socket.leave(room);
-          return;
-        case 'publish':
-          if (message.topic !== data.boardId || !socket.rooms.has(room)) {
-            return fail(socket, 'forbidden', 'publish only to your own, subscribed board', SocketEvent.signal);
-          }
-          publish(message.topic, message.data);
-          return;
-      }
-    });
-
-    socket.on('disconnect', () => {
-      clearTimeout(handshake);
-      if (socket.data.joined && socket.data.boardId) {
-        io.to(roomOf.board(socket.data.boardId)).emit(SocketEvent.presenceLeave, { sid: socket.id });
-      }
-    });
+  const connectionLimits = new ConnectionLimits(config.rate, {
+    strikes: MAX_STRIKES,
+    strikeWindowSeconds: STRIKE_WINDOW_SECONDS,
+    awarenessHz: Math.ceil(limits.maxCursorHz * AWARENESS_SLACK),
   });
+  const revocations = new PeerRevocations(io, authority, metrics, logger, config.revalidateIntervalMs * 2 + 5_000);
 
   /** Fan a y-webrtc publish out to every subscriber of the topic, on both endpoints and every node. */
-  const publish = (topic: string, data: unknown) => {
+  const publish = (topic: string, data: YWebrtcData) => {
     const room = roomOf.signaling(topic);
-    const local = (io.sockets.adapter.rooms.get(room)?.size ?? 0) + (wsTopics.get(topic)?.size ?? 0);
+    const local = (io.sockets.adapter.rooms.get(room)?.size ?? 0) + stock.subscribers(topic);
     const message: SignalServerMessage = { type: 'publish', topic, data, clients: local };
     io.to(room).emit(SocketEvent.signal, message);
-    deliverToWs(topic, message);
+    stock.deliver(topic, message);
     if (redis) io.serverSideEmit(SERVER_SIDE_WS_PUBLISH, topic, message);
   };
-  const deliverToWs = (topic: string, message: SignalServerMessage) => {
-    const subscribers = wsTopics.get(topic);
-    if (!subscribers) return;
-    const text = JSON.stringify(message);
-    for (const peer of subscribers) if (peer.ws.readyState === peer.ws.OPEN) peer.ws.send(text);
+
+  const hub: Hub = {
+    config,
+    logger,
+    metrics,
+    authority,
+    io,
+    limits: connectionLimits,
+    ipLimits,
+    revocations,
+    peerIds: new PeerIdClaims(),
+    publish,
+    rejected: (code) => metrics.rejected.inc({ reason: code }),
+    count: (type, path, bytes) => {
+      metrics.messages.inc({ type, path });
+      metrics.bytes.inc({ type, path }, bytes);
+    },
   };
+  const stock = createStockEndpoint(hub);
+
+  io.on('connection', (socket) => onSocketConnection(hub, socket));
+  // from another node over Redis (validated there); guarded all the same
   io.on(SERVER_SIDE_WS_PUBLISH, (topic: unknown, message: unknown) => {
-    if (typeof topic === 'string') deliverToWs(topic, message as SignalServerMessage);
+    try {
+      if (typeof topic === 'string') stock.deliver(topic, message as SignalServerMessage);
+    } catch (error) {
+      metrics.handlerErrors.inc({ event: SERVER_SIDE_WS_PUBLISH });
+      logger.error({ err: (error as Error).message }, 'delivering a publish from another node failed; dropped');
+    }
   });
 
   // ---------------------------------------------------------------- stock y-webrtc endpoint (plain WebSocket)
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_SIGNAL_MESSAGE_BYTES, perMessageDeflate: false });
-  const refuseUpgrade = (socket: Duplex, status: number, code: ErrorCode, message: string) => {
-    metrics.rejected.inc({ reason: code });
-    const body = JSON.stringify(errorBody(code, message));
-    socket.end(
-      `HTTP/1.1 ${status} ${code}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
-  };
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      return socket.destroy();
+    }
     if (url.pathname.startsWith('/socket.io')) return; // engine.io's own upgrade listener handles it
-    if (url.pathname !== STOCK_YWEBRTC_PATH) return refuseUpgrade(socket, 404, 'not_found', 'no such endpoint');
-    if (!originAllowed(req.headers.origin)) return refuseUpgrade(socket, 403, 'origin_not_allowed', 'origin not allowed');
-    socket.on('error', () => socket.destroy());
-    void authority.check(url.searchParams.get('token') ?? undefined).then((auth) => {
-      if (socket.destroyed) return;
-      if (!auth.ok) return refuseUpgrade(socket, auth.error.status, auth.error.code, auth.error.message);
-      if (auth.claims.r !== 'edit') {
-        return refuseUpgrade(socket, 403, 'forbidden', 'view-only links receive the board through the relay, not WebRTC');
-      }
-      const token = url.searchParams.get('token') ?? '';
-      wss.handleUpgrade(req, socket, head, (ws) => onStockClient(ws, auth.claims, token));
-    });
+    const refuse = (status: number, code: string, message: string) => {
+      metrics.rejected.inc({ reason: code });
+      const body = JSON.stringify(errorBody(code as never, message));
+      socket.end(`HTTP/1.1 ${status} ${code}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    };
+    if (url.pathname !== STOCK_YWEBRTC_PATH) return refuse(404, 'not_found', 'no such endpoint');
+    if (!originAllowed(req.headers.origin)) return refuse(403, 'origin_not_allowed', 'origin not allowed');
+    stock.upgrade(req, socket, head, url);
   });
 
-  const onStockClient = (ws: WebSocket, claims: TokenClaims, token: string) => {
-    const peer: WsPeer = { ws, claims, token, topics: new Set(), budget: new ConnectionBudget(config.rate), lastMessage: Date.now() };
-    wsPeers.add(peer);
-    const send = (message: SignalServerMessage) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
-    };
-    const reject = (code: ErrorCode, message: string) => {
-      metrics.rejected.inc({ reason: code });
-      send({ type: 'error', code, message });
-    };
-    ws.on('message', (raw: RawData, isBinary: boolean) => {
-      peer.lastMessage = Date.now();
-      const size = Array.isArray(raw) ? raw.reduce((n, b) => n + b.length, 0) : (raw as Buffer).byteLength;
-      if (!peer.budget.take(size)) {
-        reject('rate_limited', 'too many messages');
-        if (peer.budget.strikes > MAX_STRIKES) ws.close(4429, 'rate limited');
-        return;
-      }
-      if (isBinary) return reject('bad_request', 'y-webrtc signaling is JSON text');
-      let json: unknown;
-      try {
-        json = JSON.parse(raw.toString());
-      } catch {
-        return reject('bad_request', 'malformed JSON');
-      }
-      const parsed = SignalClientMessage.safeParse(json);
-      if (!parsed.success) return reject('bad_request', 'unknown signaling message');
-      const message = parsed.data;
-      count(message.type, 'signaling', size);
-      switch (message.type) {
-        case 'ping':
-          return send({ type: 'pong' });
-        case 'subscribe':
-          for (const topic of message.topics) {
-            if (topic !== claims.b) {
-              reject('forbidden', 'this token is for another board');
-              continue;
-            }
-            peer.topics.add(topic);
-            let set = wsTopics.get(topic);
-            if (!set) wsTopics.set(topic, (set = new Set()));
-            set.add(peer);
-          }
-          return;
-        case 'unsubscribe':
-          for (const topic of message.topics) {
-            peer.topics.delete(topic);
-            wsTopics.get(topic)?.delete(peer);
-          }
-          return;
-        case 'publish':
-          if (message.topic !== claims.b || !peer.topics.has(message.topic)) return reject('forbidden', 'publish only to your own, subscribed board');
-          publish(message.topic, message.data);
-          return;
-      }
-    });
-    ws.on('error', () => ws.terminate());
-    ws.on('close', () => {
-      wsPeers.delete(peer);
-      for (const topic of peer.topics) {
-        const set = wsTopics.get(topic);
-        set?.delete(peer);
-        if (set && set.size === 0) wsTopics.delete(topic);
-      }
-    });
-  };
-
   // Idle stock clients (they ping every 15 s) and revoked tokens on live connections.
-  const sweeper = setInterval(() => {
-    const now = Date.now();
-    for (const peer of wsPeers) if (now - peer.lastMessage > config.idleTimeoutMs) peer.ws.terminate();
-  }, Math.min(config.idleTimeoutMs, 5000));
+  const sweeper = setInterval(() => stock.sweepIdle(Date.now()), Math.min(config.idleTimeoutMs, 5000));
   sweeper.unref();
+  let revalidating: Promise<void> | null = null;
+  const revalidate = (): Promise<void> => {
+    revalidating ??= (async () => {
+      const live: Checked[] = [...stock.checked()];
+      for (const socket of io.sockets.sockets.values()) {
+        const { claims, token, peerId } = socket.data;
+        if (!claims || !token) continue;
+        live.push({ claims, token, peerIds: peerId ? [peerId] : [], kick: (error) => kickSocket(socket, error.code, error.message) });
+      }
+      await revocations.revalidate(live);
+    })()
+      .catch((error: unknown) => logger.error({ err: (error as Error).message }, 'revalidation failed'))
+      .finally(() => (revalidating = null));
+    return revalidating;
+  };
   const revalidator = setInterval(() => void revalidate(), config.revalidateIntervalMs);
   revalidator.unref();
-  const revalidate = async () => {
-    const byKey = new Map<string, { token: string; kick: Array<(error: MeshboardError) => void> }>();
-    const add = (claims: TokenClaims, token: string, kick: (error: MeshboardError) => void) => {
-      const key = `${claims.b}:${claims.g}`;
-      const entry = byKey.get(key) ?? { token, kick: [] };
-      entry.kick.push(kick);
-      byKey.set(key, entry);
-    };
-    for (const socket of io.sockets.sockets.values()) {
-      const { claims, token } = socket.data;
-      if (!claims || !token) continue;
-      add(claims, token, (error) => {
-        fail(socket, error.code, error.message);
-        socket.disconnect(true);
-      });
-    }
-    for (const peer of wsPeers) add(peer.claims, peer.token, () => peer.ws.close(4401, 'token revoked'));
-    for (const { token, kick } of byKey.values()) {
-      const result = await authority.check(token);
-      if (!result.ok && (result.error.code === 'token_revoked' || result.error.code === 'board_not_found')) {
-        for (const k of kick) k(result.error);
-      }
-    }
-  };
 
   // ---------------------------------------------------------------- lifecycle
   let boundPort = 0;
@@ -534,6 +223,7 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
     get url() {
       return `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${boundPort}`;
     },
+    revalidate,
     async listen() {
       if (config.redisUrl) {
         const pub = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
@@ -543,6 +233,7 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
         await Promise.all([pub.connect(), sub.connect()]);
         redis = { pub, sub };
         io.adapter(createAdapter(pub, sub, { requestsTimeout: 3000, key: 'meshboard-signaling' }));
+        ipLimits.useRedis(pub);
       }
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
@@ -558,8 +249,7 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
     async close() {
       clearInterval(sweeper);
       clearInterval(revalidator);
-      for (const peer of wsPeers) peer.ws.terminate();
-      wss.close();
+      stock.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       http.closeAllConnections?.();
       if (redis) {
@@ -570,4 +260,3 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
   };
   return server;
 }
-

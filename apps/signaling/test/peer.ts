@@ -38,8 +38,13 @@ watch(doc);
 function webrtc() {
   const provider = connection?.provider ?? stock;
   const room = provider?.room;
-  if (!room) return { peerId: null, conns: [] };
-  return { peerId: room.peerId, conns: [...room.webrtcConns.entries()].map(([peerId, c]) => ({ peerId, connected: c.connected })) };
+  if (!room) return { peerId: null, conns: [], signaling: false };
+  return {
+    peerId: room.peerId,
+    conns: [...room.webrtcConns.entries()].map(([peerId, c]) => ({ peerId, connected: c.connected })),
+    /** a signaling connection is open */
+    signaling: (provider.signalingConns as Array<{ connected: boolean }>).some((c) => c.connected),
+  };
 }
 
 async function handle(msg: Msg): Promise<unknown> {

@@ -2,7 +2,8 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const PEER_SCRIPT = fileURLToPath(new URL('./peer.ts', import.meta.url));
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+// MESHBOARD_SIGNALING_MAIN: run the process tests against another build (e.g. the code before a fix)
+const MAIN = process.env.MESHBOARD_SIGNALING_MAIN ?? fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const TSX_EXEC_ARGV = ['--conditions=development', '--import', 'tsx'];
 
 export interface PeerState {
@@ -13,7 +14,7 @@ export interface PeerState {
     pendingUploadBytes: number;
     peers: Array<{ clientId: number; user: { name: string }; role: string; mode: string }>;
   } | null;
-  webrtc: { peerId: string | null; conns: Array<{ peerId: string; connected: boolean }> };
+  webrtc: { peerId: string | null; conns: Array<{ peerId: string; connected: boolean }>; signaling: boolean };
   clientId: number;
   memory: number;
 }
@@ -86,6 +87,8 @@ export interface ServiceProcess {
   child: ChildProcess;
   url: string;
   port: number;
+  /** everything the process wrote to stdout (its JSON log lines) */
+  logs(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -96,8 +99,8 @@ export async function startService(env: Record<string, string>, port = 0): Promi
   });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  let out = '';
   const bound = await new Promise<number>((resolve, reject) => {
-    let out = '';
     const timer = setTimeout(() => reject(new Error(`signaling did not start: ${stderr}${out}`)), 20_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
@@ -113,6 +116,7 @@ export async function startService(env: Record<string, string>, port = 0): Promi
     child,
     port: bound,
     url: `http://127.0.0.1:${bound}`,
+    logs: () => out,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));

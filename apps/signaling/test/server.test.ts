@@ -4,7 +4,7 @@ import { issueToken } from '@meshboard/tokens';
 import { newBoardId, type FailureBody, type Presence } from '@meshboard/protocol';
 import type { SignalingServer } from '../src/server.js';
 import { storeApi } from '../../../packages/sync/test/support/persistence.js';
-import { client, collect, connected, join, next, startServer, user, waitFor, type Client } from './support.js';
+import { awarenessUpdate, client, collect, connected, join, next, startServer, user, waitFor, type Client } from './support.js';
 
 // the real persistence service (test/global-setup.ts)
 const store = storeApi(inject('persistenceUrl'));
@@ -124,17 +124,17 @@ describe('presence', () => {
 
   it('forwards awareness volatile and drops frames above the cursor rate', async () => {
     const board = await store.createBoard();
-    const a = await joined(board.id, board.editToken);
+    const a = await joined(board.id, board.editToken, { clientId: 4242 });
     const b = await joined(board.id, board.editToken);
     const got = collect(b.socket, 'awareness');
-    for (let i = 0; i < 200; i++) a.socket.emit('awareness', { data: new Uint8Array([1, 2, 3]) });
+    for (let i = 0; i < 200; i++) a.socket.emit('awareness', { data: awarenessUpdate(4242, i, { cursor: { x: i, y: 0 } }) });
     await waitFor(() => got.length >= 1, 5000, 'awareness frames');
     await new Promise((r) => setTimeout(r, 300));
     expect(got.length).toBeLessThan(120);
     // after a pause the budget is back: a single cursor frame goes through
     await new Promise((r) => setTimeout(r, 1100));
     const before = got.length;
-    a.socket.emit('awareness', { data: new Uint8Array([4, 5, 6]) });
+    a.socket.emit('awareness', { data: awarenessUpdate(4242, 500, { cursor: null }) });
     await waitFor(() => got.length === before + 1, 5000, 'frame after pause');
   });
 });
@@ -246,21 +246,23 @@ describe('y-webrtc signaling', () => {
     await waitFor(() => messages.length === 3, 5000, 'stock replies');
     expect(messages.map((m) => m.type).sort()).toEqual(['error', 'error', 'pong']);
 
-    const sio = await joined(board.id, board.editToken, { peerId: uuid() });
+    const sioPeer = uuid();
+    const stockPeer = uuid();
+    const sio = await joined(board.id, board.editToken, { peerId: sioPeer });
     const signals = collect<Record<string, unknown>>(sio.socket, 'signal');
     sio.socket.emit('signal', { type: 'subscribe', topics: [board.id] });
     sio.socket.emit('signal', { type: 'ping' });
     await waitFor(() => signals.length === 1, 5000, 'pong');
-    ws.send(JSON.stringify({ type: 'publish', topic: board.id, data: { type: 'announce', from: 'stock' } }));
+    ws.send(JSON.stringify({ type: 'publish', topic: board.id, data: { type: 'announce', from: stockPeer } }));
     await waitFor(() => signals.length === 2, 5000, 'stock publish reaches socket.io');
-    expect(signals[1]).toMatchObject({ type: 'publish', topic: board.id, data: { from: 'stock' }, clients: 2 });
+    expect(signals[1]).toMatchObject({ type: 'publish', topic: board.id, data: { from: stockPeer }, clients: 2 });
     const before = messages.length;
-    sio.socket.emit('signal', { type: 'publish', topic: board.id, data: { type: 'announce', from: 'sio' } });
+    sio.socket.emit('signal', { type: 'publish', topic: board.id, data: { type: 'announce', from: sioPeer } });
     await waitFor(() => messages.length === before + 1 && signals.length === 3, 5000, 'socket.io publish reaches both (incl. sender)');
-    expect(messages.at(-1)).toMatchObject({ type: 'publish', data: { from: 'sio' } });
+    expect(messages.at(-1)).toMatchObject({ type: 'publish', data: { from: sioPeer } });
     // other topics: refused on both endpoints
     const failures = collect<FailureBody>(sio.socket, 'failure');
-    sio.socket.emit('signal', { type: 'publish', topic: other.id, data: {} });
+    sio.socket.emit('signal', { type: 'publish', topic: other.id, data: { type: 'announce', from: sioPeer } });
     await waitFor(() => failures.length === 1, 5000, 'cross-board publish refused');
     expect(failures[0]!.error.code).toBe('forbidden');
   });

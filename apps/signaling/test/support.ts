@@ -1,7 +1,8 @@
+import * as encoding from 'lib0/encoding';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, FailureBody, JoinAck, ServerToClientEvents } from '@meshboard/protocol';
 import { createLogger } from '@meshboard/service-kit';
-import { createSignalingServer, type SignalingServer } from '../src/server.js';
+import type { SignalingServer, createSignalingServer as CreateSignalingServer } from '../src/server.js';
 import { loadConfig, type SignalingConfig } from '../src/config.js';
 import { SECRET } from './secret.js';
 
@@ -14,6 +15,8 @@ export async function startServer(overrides: Partial<SignalingConfig> = {}, env:
     ...loadConfig({ MESHBOARD_TOKEN_SECRET: SECRET, SIGNALING_PORT: '0', ...env }),
     ...overrides,
   };
+  // SIGNALING_SERVER_MODULE: run the in-process tests against another build (e.g. the code before a fix)
+  const { createSignalingServer } = (await import(process.env.SIGNALING_SERVER_MODULE ?? '../src/server.js')) as { createSignalingServer: typeof CreateSignalingServer };
   const server = createSignalingServer(config, { logger: createLogger('signaling-test', { level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
   await server.listen();
   return server;
@@ -68,3 +71,13 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, timeo
 }
 
 export type { FailureBody };
+
+/** One y-protocols awareness update (as `encodeAwarenessUpdate` writes it) for `clientId`. */
+export function awarenessUpdate(clientId: number, clock: number, state: unknown): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 1);
+  encoding.writeVarUint(encoder, clientId);
+  encoding.writeVarUint(encoder, clock);
+  encoding.writeVarString(encoder, JSON.stringify(state));
+  return encoding.toUint8Array(encoder);
+}

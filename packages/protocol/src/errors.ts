@@ -15,6 +15,7 @@ export const ErrorCode = z.enum([
   'token_revoked', // the board's token generation moved on (links rotated)
   'board_not_found',
   'not_found',
+  'conflict', // the request collides with live state (e.g. a Yjs clientId held by another connection); retry
   'origin_not_allowed',
   'unavailable', // a dependency (database, store) is down; retry later
   'internal',
@@ -42,6 +43,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   token_revoked: 401,
   board_not_found: 404,
   not_found: 404,
+  conflict: 409,
   origin_not_allowed: 403,
   unavailable: 503,
   internal: 500,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { FORWARD_BOUNDS, boundedJson, withinBounds } from './bounded.js';
 import { ErrorCode } from './errors.js';
-import { BoardId } from './ids.js';
+import { BoardId, bytesToBase64Url } from './ids.js';
 import { limits } from './limits.js';
 import { Role } from './token.js';
 
@@ -33,6 +34,8 @@ export const SocketEvent = {
   presenceUpdate: 'presence:update',
   presenceJoin: 'presence:join',
   presenceLeave: 'presence:leave',
+  /** server -> clients: drop (and refuse) WebRTC links to these y-webrtc peer ids (access revoked) */
+  peersRevoked: 'peers:revoked',
   failure: 'failure',
 } as const;
 export type SocketEventName = (typeof SocketEvent)[keyof typeof SocketEvent];
@@ -69,9 +72,23 @@ export const JoinRequest = z
     clientId: DocClientId,
     peerId: PeerId.optional(),
     mode: PresenceMode.default('connecting'),
+    /**
+     * An unguessable value the tab keeps for its whole session and never shows anyone. A clientId is not an
+     * identity (anyone can claim any number): the server refuses a join whose clientId is held by another live
+     * connection on the board (`conflict`), unless that connection presented the same session, i.e. it is this
+     * very tab's stale connection after a reconnect, which is then closed.
+     */
+    session: z.string().min(16).max(64).optional(),
   })
   .strict();
 export type JoinRequest = z.input<typeof JoinRequest>;
+
+/** A fresh JoinRequest.session: 128 random bits, base64url (Web Crypto, so also on plain-HTTP LAN origins). */
+export function newJoinSession(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  return bytesToBase64Url(bytes);
+}
 
 /** One connection on a board, as the server announces it. `sid` is the Socket.IO id (relay address). */
 export const Presence = z.object({
@@ -121,20 +138,59 @@ export type PresenceLeave = z.infer<typeof PresenceLeave>;
  * `signal` event. Topics are board ids; a connection may only use its own board's topic.
  */
 export const SignalTopic = BoardId;
-export const SignalClientMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('subscribe'), topics: z.array(z.string()).max(16) }),
-  z.object({ type: z.literal('unsubscribe'), topics: z.array(z.string()).max(16) }),
-  z.object({ type: z.literal('publish'), topic: z.string(), data: z.unknown() }),
-  z.object({ type: z.literal('ping') }),
-]);
-export type SignalClientMessage = z.infer<typeof SignalClientMessage>;
-export type SignalServerMessage =
-  | { type: 'publish'; topic: string; data: unknown; clients: number }
-  | { type: 'pong' }
-  | { type: 'error'; code: ErrorCode; message: string };
 
 /** Largest signaling message (SDP offers with many candidates fit easily). */
 export const MAX_SIGNAL_MESSAGE_BYTES = 64 * 1024;
+
+/**
+ * The `data` of a y-webrtc publish, strictly (y-webrtc 10.3 `announceSignalingInfo` / `WebrtcConn`):
+ * `{type:'announce', from}`, `{type:'signal', from, to, token, signal}` (simple-peer's offer / answer /
+ * candidate, opaque but bounded), or, for rooms with a password, the same JSON encrypted as a base64 string.
+ * Everything here is re-emitted to other clients, so depth and size are bounded (see bounded.ts).
+ */
+export const YWebrtcAnnounce = z.object({ type: z.literal('announce'), from: PeerId }).strict();
+export const YWebrtcSignal = z
+  .object({
+    type: z.literal('signal'),
+    from: PeerId,
+    to: PeerId,
+    /** glare token: Date.now() + Math.random() */
+    token: z.number().finite().optional(),
+    signal: z
+      .looseObject({ type: z.string().max(32).optional(), sdp: z.string().max(MAX_SIGNAL_MESSAGE_BYTES).optional() })
+      .superRefine(withinBounds({ maxDepth: 4, maxBytes: MAX_SIGNAL_MESSAGE_BYTES, maxNodes: 256 })),
+  })
+  .strict();
+export const YWebrtcEncrypted = z.string().max(MAX_SIGNAL_MESSAGE_BYTES).regex(/^[A-Za-z0-9+/=]*$/, 'base64');
+export const YWebrtcData = z.union([YWebrtcAnnounce, YWebrtcSignal, YWebrtcEncrypted]);
+export type YWebrtcData = z.infer<typeof YWebrtcData>;
+
+const Topics = z.array(z.string().max(64)).max(16);
+export const SignalClientMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('subscribe'), topics: Topics }).strict(),
+  z.object({ type: z.literal('unsubscribe'), topics: Topics }).strict(),
+  z.object({ type: z.literal('publish'), topic: z.string().max(64), data: YWebrtcData }).strict(),
+  z.object({ type: z.literal('ping') }).strict(),
+]);
+export type SignalClientMessage = z.infer<typeof SignalClientMessage>;
+export type SignalServerMessage =
+  | { type: 'publish'; topic: string; data: YWebrtcData; clients: number }
+  | { type: 'pong' }
+  | { type: 'error'; code: ErrorCode; message: string };
+
+/** Checks a raw signaling message: bounded first (iteratively), then the strict schema. */
+export function parseSignalMessage(raw: unknown): { success: true; data: SignalClientMessage } | { success: false; error: string } {
+  const bounded = SignalEnvelope.safeParse(raw);
+  if (!bounded.success) return { success: false, error: bounded.error.issues[0]?.message ?? 'invalid' };
+  const parsed = SignalClientMessage.safeParse(raw);
+  if (!parsed.success) return { success: false, error: parsed.error.issues[0]?.message ?? 'not a y-webrtc signaling message' };
+  return { success: true, data: parsed.data };
+}
+const SignalEnvelope = boundedJson({ ...FORWARD_BOUNDS, maxBytes: MAX_SIGNAL_MESSAGE_BYTES });
+
+/** Server -> clients `peers:revoked`: y-webrtc peer ids whose access ended; drop their links, refuse new ones. */
+export const PeersRevoked = z.object({ peerIds: z.array(PeerId).min(1).max(256) }).strict();
+export type PeersRevoked = z.infer<typeof PeersRevoked>;
 
 /** y-protocols message types that may appear first in a relay frame. */
 export const YMessageType = { sync: 0, awareness: 1 } as const;
@@ -213,5 +269,6 @@ export interface ServerToClientEvents {
   'presence:join': (presence: Presence) => void;
   'presence:update': (presence: Presence) => void;
   'presence:leave': (leave: PresenceLeave) => void;
+  'peers:revoked': (revoked: PeersRevoked) => void;
   failure: (failure: FailureBody) => void;
 }

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  FORWARD_BOUNDS,
+  jsonTextDepth,
+  measureJson,
+  parseSignalMessage,
   JoinRequest,
   RelayChunk,
   RelayFrameIn,
@@ -40,9 +44,35 @@ describe('socket events', () => {
 
   it('y-webrtc signaling messages', () => {
     expect(SignalClientMessage.safeParse({ type: 'subscribe', topics: ['x'] }).success).toBe(true);
-    expect(SignalClientMessage.safeParse({ type: 'publish', topic: 'x', data: { type: 'announce' } }).success).toBe(true);
+    const from = crypto.randomUUID();
+    const to = crypto.randomUUID();
+    expect(SignalClientMessage.safeParse({ type: 'publish', topic: 'x', data: { type: 'announce', from } }).success).toBe(true);
+    const offer = { type: 'signal', from, to, token: Date.now() + Math.random(), signal: { type: 'offer', sdp: 'v=0\r\n' } };
+    expect(SignalClientMessage.safeParse({ type: 'publish', topic: 'x', data: offer }).success).toBe(true);
+    const candidate = { ...offer, signal: { type: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMLineIndex: 0, sdpMid: '0' } } };
+    expect(SignalClientMessage.safeParse({ type: 'publish', topic: 'x', data: candidate }).success).toBe(true);
+    expect(SignalClientMessage.safeParse({ type: 'publish', topic: 'x', data: 'AAECAwQ=' }).success).toBe(true); // room password
     expect(SignalClientMessage.safeParse({ type: 'ping' }).success).toBe(true);
     expect(SignalClientMessage.safeParse({ type: 'boom' }).success).toBe(false);
+    // strict: y-webrtc's data shapes only
+    expect(SignalClientMessage.safeParse({ type: 'publish', topic: 'x', data: { type: 'announce' } }).success).toBe(false);
+    expect(SignalClientMessage.safeParse({ type: 'publish', topic: 'x', data: { type: 'announce', from, extra: 1 } }).success).toBe(false);
+    expect(SignalClientMessage.safeParse({ type: 'publish', topic: 'x', data: { ...offer, signal: undefined } }).success).toBe(false);
+  });
+
+  it('bounds depth and size without recursion (the 10,000-deep repro)', () => {
+    const deep = JSON.parse('['.repeat(10_000) + ']'.repeat(10_000));
+    expect(measureJson(deep, FORWARD_BOUNDS)).toMatchObject({ ok: false });
+    const from = crypto.randomUUID();
+    const to = crypto.randomUUID();
+    for (const data of [deep, { type: 'signal', from, to, signal: { type: 'offer', x: deep } }]) {
+      expect(parseSignalMessage({ type: 'publish', topic: 'x', data }).success).toBe(false);
+    }
+    expect(parseSignalMessage(JSON.parse('{"type":"ping","x":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}')).success).toBe(false);
+    expect(parseSignalMessage({ type: 'publish', topic: 'x', data: { type: 'signal', from, to, signal: { type: 'offer', sdp: 'x'.repeat(70_000) } } }).success).toBe(false);
+    expect(measureJson({ a: [1, 'two', { b: null }] }, FORWARD_BOUNDS)).toMatchObject({ ok: true, depth: 3 });
+    expect(jsonTextDepth('{"a":"[[[[","b":[[1]]}')).toBe(3);
+    expect(jsonTextDepth('['.repeat(1000), 64)).toBe(Infinity);
   });
 
   it('splits into chunks no larger than the chunk size and reassembles exactly', () => {

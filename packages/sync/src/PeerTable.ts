@@ -39,11 +39,17 @@ export class PeerTable {
       if (this.meshboardPeerIds.size > 10_000) this.meshboardPeerIds.clear();
       this.meshboardPeerIds.add(presence.peerId);
     }
-    // a reconnected tab keeps its doc clientID: drop its stale entry
-    for (const [sid, entry] of this.peers) if (entry.presence.clientId === presence.clientId && sid !== presence.sid) this.peers.delete(sid);
+    // entries are keyed by sid only: a clientId is a claim, not an identity (issue 11, defect 6); a reconnected
+    // tab's stale connection is closed by the server (same join session), which sends its presence:leave
     const existing = this.peers.get(presence.sid);
     if (existing) existing.presence = presence;
     else this.peers.set(presence.sid, { presence, since: now, mode: 'connecting' });
+  }
+
+  /** whether any entry still claims this Yjs clientId */
+  holdsClientId(clientId: number): boolean {
+    for (const entry of this.peers.values()) if (entry.presence.clientId === clientId) return true;
+    return false;
   }
 
   remove(sid: string): PeerEntry | undefined {

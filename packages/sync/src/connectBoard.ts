@@ -4,6 +4,7 @@ import { io, type Socket } from 'socket.io-client';
 import {
   MeshboardError,
   SocketEvent,
+  newJoinSession,
   limits,
   peekTokenClaims,
   toBytes,
@@ -26,6 +27,7 @@ import { PeerTable } from './PeerTable.js';
 import { P2PProvider } from './P2PProvider.js';
 import { StuckConnectionRecovery } from './StuckConnectionRecovery.js';
 import { CursorThrottle } from './CursorThrottle.js';
+import { refuseRevokedPeers } from './revocation.js';
 import {
   PRESENCE_ORIGIN,
   RELAY_ORIGIN,
@@ -253,6 +255,8 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
   };
 
   // ------------------------------------------------------------------ Socket.IO connection
+  /** proves to the server that a reconnect is this tab (see JoinRequest.session); never shown to anyone */
+  const joinSession = newJoinSession();
   const join = () => {
     const peerId = p2p?.peerId;
     const request = {
@@ -261,6 +265,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
       user: options.user,
       clientId: doc.clientID,
       mode: myMode,
+      session: joinSession,
       ...(peerId ? { peerId } : {}),
     };
     socket.timeout(15_000).emit(SocketEvent.join, request, (error: Error | null, ack: JoinAck) => {
@@ -326,10 +331,14 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
   socket.on(SocketEvent.presenceLeave, ({ sid }) => {
     const entry = peerTable.remove(sid);
     if (!entry) return;
-    awarenessProtocol.removeAwarenessStates(awareness, [entry.presence.clientId], PRESENCE_ORIGIN);
+    // a clientId is a claim, not an identity: keep the cursor while another live connection still holds it
+    if (!peerTable.holdsClientId(entry.presence.clientId)) {
+      awarenessProtocol.removeAwarenessStates(awareness, [entry.presence.clientId], PRESENCE_ORIGIN);
+    }
     refreshModes();
   });
   socket.on(SocketEvent.relay, (frame) => relay.receive(frame));
+  socket.on(SocketEvent.peersRevoked, (message) => refuseRevokedPeers(p2p?.provider ?? null, message));
   socket.on(SocketEvent.awareness, (frame: AwarenessFrameOut) => {
     try {
       awarenessProtocol.applyAwarenessUpdate(awareness, toBytes(frame.data), RELAY_ORIGIN);
