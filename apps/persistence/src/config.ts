@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { limits } from '@meshboard/protocol';
 import { ConfigError, allowedOriginsFrom, envInt, envOptional, envPort, envString } from '@meshboard/service-kit';
 import { MIN_SECRET_BYTES } from '@meshboard/tokens';
+import { loadBlobOptions, type BlobOptions } from './blob-config.js';
 
 export interface StoreOptions {
   /** compact a board once its log holds this many rows… */
@@ -32,6 +33,8 @@ export interface PersistenceConfig {
   migrationsDir: string;
   maxUpdateBodyBytes: number;
   store: StoreOptions;
+  /** content-addressed blobs (src/blob-config.ts); tests may pass only the fields they change */
+  blobs?: Partial<BlobOptions>;
 }
 
 export const defaultStoreOptions: StoreOptions = {
@@ -74,5 +77,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       historyMaxEntries: envInt(env, 'MESHBOARD_HISTORY_MAX_ENTRIES', defaultStoreOptions.historyMaxEntries, { min: 1 }),
       cachedBoards: envInt(env, 'MESHBOARD_CACHED_BOARDS', defaultStoreOptions.cachedBoards, { min: 1 }),
     },
+    blobs: loadBlobOptions(env),
   };
 }

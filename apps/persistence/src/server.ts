@@ -24,6 +24,8 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import type { PersistenceConfig } from './config.js';
 import { openDatabase, type Database, type DatabaseTarget } from './db/database.js';
 import { BoardStore, type BoardRecord } from './store.js';
+import type { BlobStore } from './BlobStore.js';
+import { registerBlobRoutes } from './routes/blobs.js';
 
 export const SERVICE_NAME = 'persistence';
 export const SERVICE_VERSION = '0.1.0';
@@ -31,6 +33,7 @@ export const SERVICE_VERSION = '0.1.0';
 export interface PersistenceServer {
   app: FastifyInstance;
   store: BoardStore;
+  blobs: BlobStore;
   db: Database;
   logger: Logger;
   /** starts listening; resolves with the base URL (port 0 picks a free port) */
@@ -157,7 +160,7 @@ export async function createPersistenceServer(config: PersistenceConfig, overrid
   const app = Fastify({ logger: false, bodyLimit: limits.maxJsonBodyBytes, forceCloseConnections: true });
   await app.register(cors, {
     origin: config.allowedOrigins.includes('*') ? true : config.allowedOrigins,
-    methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowedHeaders: ['authorization', 'content-type'],
     exposedHeaders: [STATE_VECTOR_HEADER],
     maxAge: 600,
@@ -297,10 +300,13 @@ export async function createPersistenceServer(config: PersistenceConfig, overrid
     return sendBinary(reply, restored.update, restored.stateVector);
   });
 
+  const blobs = registerBlobRoutes(app, { prisma: db.prisma, authorize, currentState: async (id) => (await store.getState(id)).update, options: config.blobs, historyRetentionMs: config.store.historyRetentionMs, logger });
+
   let closing: Promise<void> | null = null;
   return {
     app,
     store,
+    blobs,
     db,
     logger,
     async listen() {
