@@ -37,6 +37,8 @@ import { TokenAuthority } from './auth.js';
 import type { SignalingConfig } from './config.js';
 import { createSignalingMetrics, type SignalingMetrics, type TrafficPath } from './metrics.js';
 import { ConnectionBudget, HzGate, approxSize } from './rate.js';
+import { registerBlobRelay } from './blob-relay.js';
+import { BLOB_EVENT } from '@meshboard/protocol';
 
 export const STOCK_YWEBRTC_PATH = '/y-webrtc';
 /** Repeated refusals in a row after which a flooding connection is cut. */
@@ -176,6 +178,7 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
     SocketEvent.relay,
     SocketEvent.awareness,
     SocketEvent.presenceUpdate,
+    BLOB_EVENT,
   ]);
 
   io.on('connection', (socket: IoSocket) => {
@@ -334,6 +337,8 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
       if (frame.chunk) out.chunk = frame.chunk;
       socket.to(target).emit(SocketEvent.relay, out as never);
     });
+
+    registerBlobRelay(socket as never, { requireJoined, fail: (code, message, event) => fail(socket, code, message, event), peerRoom, boardRoom: roomOf.board, count: (type, bytes) => count(type, 'relay', bytes) });
 
     socket.on(SocketEvent.signal, (raw: unknown) => {
       const data = requireJoined(SocketEvent.signal);

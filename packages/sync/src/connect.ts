@@ -25,6 +25,7 @@ import {
 } from '@meshboard/protocol';
 import { SIGNALING_SCHEME, installSignalingDispatcher, registerChannel, type SioWebSocket } from './sio-websocket.js';
 import { StoreClient, isFatalStoreError, toMeshboardError } from './store-client.js';
+import { BlobClient } from './BlobClient.js';
 
 export interface BoardUser {
   id: string;
@@ -88,6 +89,8 @@ export interface BoardConnection {
   readonly awareness: awarenessProtocol.Awareness;
   /** y-webrtc provider (editors only; null for view-only or disableP2P) — for diagnostics and tests */
   readonly provider: WebrtcProvider | null;
+  /** image bytes of this board (store, cache, peers): attach to the Board with `board.attachBlobStorage` */
+  readonly blobs: BlobClient;
   status(): ConnectionStatus;
   onStatus(listener: (s: ConnectionStatus) => void): () => void;
   setCursor(point: { x: number; y: number } | null): void;
@@ -548,6 +551,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
     randomizationFactor: 0.5,
     ...(options.transports ? { transports: options.transports } : {}),
   });
+  const blobs = new BlobClient({ boardId, token, storeUrl: options.storeUrl, socket: socket as never, role: () => role, doc });
 
   // y-webrtc signaling over this connection (editors only)
   const signalingUrl = `${SIGNALING_SCHEME}//${connectionId}`;
@@ -763,6 +767,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
       await Promise.race([uploader.flush(true).catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
     }
     destroyed = true;
+    blobs.destroy();
     clearInterval(modeTimer);
     clearInterval(antiEntropyTimer);
     clearInterval(sweepTimer);
@@ -799,6 +804,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
       return role;
     },
     awareness,
+    blobs,
     get provider() {
       return provider;
     },
