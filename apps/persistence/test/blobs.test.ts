@@ -232,6 +232,22 @@ describe.each(engines)('blobs on %s', (engine) => {
     expect(compacted.length).toBeLessThan(2048);
   });
 
+  it('an old inline asset rewritten as metadata (the client migration) leaves the compacted snapshot', async () => {
+    const board = await newBoard();
+    const doc = new Y.Doc();
+    const image = png(500_000);
+    const hash = sha256Hex(image);
+    await append(board, doc, () => doc.getMap('assets').set(hash, { mimeType: 'image/png', data: new Uint8Array(image), width: 5, height: 5 }));
+    await server.store.compact(board.id);
+    const before = (await server.app.inject({ method: 'GET', url: apiPaths.state(board.id), headers: auth(board.viewToken) })).rawPayload.length;
+    expect(before).toBeGreaterThan(500_000);
+    expect((await put(board, hash, image)).statusCode).toBe(201);
+    await append(board, doc, () => doc.getMap('assets').set(hash, { mimeType: 'image/png', size: image.length, width: 5, height: 5 }));
+    await server.store.compact(board.id);
+    const after = (await server.app.inject({ method: 'GET', url: apiPaths.state(board.id), headers: auth(board.viewToken) })).rawPayload.length;
+    expect(after).toBeLessThan(1024);
+  });
+
   it('collects a blob once no shape or restore point references it, after the retention', async () => {
     const board = await newBoard();
     const doc = new Y.Doc();
