@@ -1,7 +1,8 @@
 /**
  * Images as content-addressed blobs, in real headless Chromium against the real built services: two browser
  * contexts on one board, the store STOPPED, one pastes a ~2 MB image; it must appear in the other (checked on
- * screenshot pixels) within 3 s, carried peer to peer; once the store is back, the blob is stored.
+ * screenshot pixels) within 3 s, carried peer to peer; once the store is back, the blob is stored. Then offline
+ * (store stopped, no peer) a reload still shows it from the browser's cache, and a view link shows it from the store.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,6 +120,15 @@ describe('images as blobs', () => {
       .toBe(200);
     const state = await (await fetch(`${stack.storeUrl}/v1/boards/${created.id}/state`, { headers: { authorization: `Bearer ${created.viewToken}` } })).arrayBuffer();
     expect(state.byteLength).toBeLessThan(8 * 1024);
+
+    // Offline: with the store stopped again and no peer left, a reload of B shows the image from this browser's
+    // own copies (the document from IndexedDB, the bytes from Cache Storage).
+    await a.page.goto('about:blank');
+    await stack.stopStore();
+    await b.page.reload();
+    await b.page.waitForSelector('[data-testid="canvas"][data-shape-count="1"]', { timeout: 30_000 });
+    await expect.poll(async () => (await inkIn(b.page, region, '#ff0000')).colour, { timeout: 10_000 }).toBeGreaterThan(0.8);
+    await stack.startStore();
 
     // A view link opened now (store up) shows the image from the store; a late joiner needs no peer for it.
     const viewer = await newPeer(browser, stack.webUrl);
