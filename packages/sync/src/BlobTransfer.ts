@@ -15,7 +15,7 @@ export interface BlobTransferOptions {
   canServe: () => boolean;
   /** bytes this tab holds for a hash (memory or cache), or null */
   lookup: (hash: string) => Promise<{ bytes: Uint8Array; mimeType: string } | null>;
-  /** how long to wait for a first `have` before asking again (default 1.5 s) */
+  /** how long to wait for a first `have` before asking again (default 3 s) */
   askAgainMs?: number;
   /** a transfer with no chunk for this long is abandoned for the next holder (default 8 s) */
   stallMs?: number;
@@ -59,7 +59,7 @@ export class BlobTransfer {
     private readonly socket: BlobSocket,
     private readonly options: BlobTransferOptions,
   ) {
-    this.askAgainMs = options.askAgainMs ?? 1500;
+    this.askAgainMs = options.askAgainMs ?? 3000;
     this.stallMs = options.stallMs ?? 8000;
     this.chunkBytes = Math.min(options.chunkBytes ?? blobLimits.chunkBytes, blobLimits.chunkBytes);
     socket.on(BLOB_EVENT, this.onFrame);
