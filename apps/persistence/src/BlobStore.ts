@@ -147,11 +147,16 @@ export class BlobStore {
     const blobs = await this.prisma.blob.findMany({ where: { boardId }, select: { sha256: true, unreferencedSince: true } });
     if (blobs.length === 0) return { referenced: 0, marked: 0, deleted: 0 };
     const referenced = referencedHashes(await this.currentState(boardId));
-    // Restore points one at a time: each is a whole board state, and a board may keep hundreds.
-    const points = await this.prisma.snapshotHistory.findMany({ where: { boardId }, select: { id: true } });
-    for (const point of points) {
-      const row = await this.prisma.snapshotHistory.findUnique({ where: { id: point.id }, select: { data: true } });
-      if (row) referencedHashes(row.data, referenced);
+    // Restore points one at a time (each is a whole board state, and a board may keep hundreds), and only
+    // while some blob is still unaccounted for: usually every blob is on the board and none is read.
+    const unaccounted = () => blobs.some((blob) => !referenced.has(blob.sha256));
+    if (unaccounted()) {
+      const points = await this.prisma.snapshotHistory.findMany({ where: { boardId }, orderBy: { createdAt: 'desc' }, select: { id: true } });
+      for (const point of points) {
+        const row = await this.prisma.snapshotHistory.findUnique({ where: { id: point.id }, select: { data: true } });
+        if (row) referencedHashes(row.data, referenced);
+        if (!unaccounted()) break;
+      }
     }
     const cutoff = new Date(now.getTime() - this.options.retentionMs);
     const live = blobs.filter((blob) => referenced.has(blob.sha256));
