@@ -429,7 +429,7 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
         </ShareDialog>
       ) : null}
       {dialog === 'history' && session ? (
-        <HistoryDialog storeUrl={config.storeUrl} boardId={boardId} token={session.token} role={session.role} onRestore={restoreVersion} onClose={() => setDialog(null)} />
+        <HistoryDialog storeUrl={config.storeUrl} boardId={boardId} token={session.token} role={session.role} onRestore={restoreVersion} onClose={() => setDialog(null)} blobs={session.conn.blobs} />
       ) : null}
       {dialog === 'help' && session ? <HelpDialog shortcuts={session.engine.shortcuts} onClose={() => setDialog(null)} /> : null}
     </div>
