@@ -292,3 +292,28 @@ describe.each(engines)('blobs on %s', (engine) => {
     expect((await server.blobs.usage(board.id)).count).toBe(1);
   });
 });
+
+describe('blob collector timer', () => {
+  it('sweeps by itself: an unreferenced blob is marked, then deleted once the retention has passed', async () => {
+    const pglite = await PGlite.create();
+    const server = await createPersistenceServer(config({ blobs: { gcIntervalMs: 300, retentionMs: 500 } }), { database: { kind: 'pglite-instance', pglite } });
+    try {
+      const created = CreateBoardResponse.parse(
+        (await server.app.inject({ method: 'POST', url: apiPaths.boards, headers: { 'content-type': 'application/json' }, payload: {} })).json(),
+      );
+      const data = png(1000);
+      const put = await server.app.inject({
+        method: 'PUT',
+        url: blobPath(created.id, sha256Hex(data)),
+        headers: { authorization: `Bearer ${created.editToken}`, 'content-type': 'image/png' },
+        payload: data,
+      });
+      expect(put.statusCode).toBe(201);
+      await expect.poll(() => server.blobs.usage(created.id).then((usage) => usage.count), { timeout: 15_000, interval: 100 }).toBe(0);
+      expect(server.blobs.stats.sweeps).toBeGreaterThanOrEqual(2);
+    } finally {
+      await server.close();
+      await pglite.close();
+    }
+  });
+});

@@ -138,6 +138,29 @@ describe('blobs between peers', () => {
     }
   }, 60_000);
 
+  it('blob frames stay inside their board and oversized chunks are refused', async () => {
+    const one = await store.createBoard();
+    const two = await store.createBoard();
+    const [x, y] = [await connected(client(signalingUrl)), await connected(client(signalingUrl))];
+    try {
+      expect((await join(x, { boardId: one.id, token: one.editToken, user: user(), clientId: 11 })).ok).toBe(true);
+      const ackY = await join(y, { boardId: two.id, token: two.editToken, user: user(), clientId: 12 });
+      if (!ackY.ok) throw new Error('join failed');
+      const seenByY = collect<BlobFrameOut>(y, BLOB_EVENT);
+      const hash = 'c'.repeat(64);
+      emitBlob(x, { type: 'want', hash });
+      emitBlob(x, { type: 'get', hash, to: ackY.sid }); // addressed to a connection of another board
+      const tooBig = next<FailureBody>(x, 'failure');
+      emitBlob(x, { type: 'chunk', hash, to: ackY.sid, mimeType: 'image/png', size: 300_000, index: 0, count: 2, data: new Uint8Array(256 * 1024) });
+      expect((await tooBig).error.code).toBe('payload_too_large');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(seenByY).toEqual([]);
+    } finally {
+      x.disconnect();
+      y.disconnect();
+    }
+  });
+
   it('bytes that do not match their hash are refused, and the blob comes from an honest peer', async () => {
     const created = await store.createBoard();
     const alice = peer(created.id, created.editToken, 'alice');

@@ -105,7 +105,7 @@ export function registerBlobRoutes(app: FastifyInstance, context: BlobRoutesCont
 
   if (blobs.options.gcIntervalMs > 0) {
     let sweeping = false;
-    const timer = setInterval(() => {
+    const sweep = () => {
       if (sweeping) return;
       sweeping = true;
       blobs
@@ -115,9 +115,16 @@ export function registerBlobRoutes(app: FastifyInstance, context: BlobRoutesCont
         .then((deleted) => deleted > 0 && context.logger.info({ deleted }, 'collected unreferenced blobs'))
         .catch((error: unknown) => context.logger.error({ err: error }, 'blob collection failed'))
         .finally(() => (sweeping = false));
-    }, blobs.options.gcIntervalMs);
+    };
+    // The first sweep comes a few minutes after start, not a whole interval later: a service restarted more
+    // often than the interval would otherwise never collect anything.
+    let timer: NodeJS.Timeout = setTimeout(() => {
+      sweep();
+      timer = setInterval(sweep, blobs.options.gcIntervalMs);
+      timer.unref();
+    }, Math.min(blobs.options.gcIntervalMs, 5 * 60_000));
     timer.unref();
-    app.addHook('onClose', async () => clearInterval(timer));
+    app.addHook('onClose', async () => clearTimeout(timer));
   }
   return blobs;
 }
