@@ -30,6 +30,15 @@ const IMMUTABLE = 'private, max-age=31536000, immutable';
 /** An SVG opened directly from the API origin must not run scripts or load anything. */
 const SANDBOX_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
 
+/**
+ * Route access as the store's access hook reads it (h/sec-store: a global onRequest hook checks `config.access`
+ * before the body is read and sets `request.grant`). Where that hook runs, its grant is used; otherwise the
+ * route checks the token itself with the server's `authorize`. Plain constants, not literals, so the route
+ * options type-check with or without the hook's `FastifyContextConfig` augmentation.
+ */
+const VIEW_ACCESS = { access: 'view' } as const;
+const EDIT_ACCESS = { access: 'edit' } as const;
+
 export function registerBlobRoutes(app: FastifyInstance, context: BlobRoutesContext): BlobStore {
   const blobs = new BlobStore(context.prisma, context.currentState, {
     ...context.options,
@@ -37,6 +46,11 @@ export function registerBlobRoutes(app: FastifyInstance, context: BlobRoutesCont
   });
   const { maxBlobBytes } = blobs.options;
   const authorized = new WeakMap<FastifyRequest, string>();
+
+  async function grantOf(request: FastifyRequest, need: Role): Promise<{ board: { id: string } }> {
+    const granted = (request as { grant?: { board: { id: string } } | null }).grant;
+    return granted ?? context.authorize(request, need);
+  }
 
   function hashOf(request: FastifyRequest): string {
     const { sha256 } = request.params as { sha256: string };
@@ -47,7 +61,7 @@ export function registerBlobRoutes(app: FastifyInstance, context: BlobRoutesCont
   /** Token first, then the declared size: an unauthorized or oversized upload is refused before its body is read. */
   async function checkUpload(request: FastifyRequest): Promise<void> {
     hashOf(request);
-    const { board } = await context.authorize(request, 'edit');
+    const { board } = await grantOf(request, 'edit');
     const declared = Number(request.headers['content-length'] ?? NaN);
     if (Number.isFinite(declared) && declared > maxBlobBytes) {
       throw new MeshboardError('payload_too_large', `file too large: ${declared} bytes, at most ${maxBlobBytes} per file`);
@@ -72,7 +86,7 @@ export function registerBlobRoutes(app: FastifyInstance, context: BlobRoutesCont
       .header('content-security-policy', SANDBOX_CSP);
   }
 
-  app.put('/v1/boards/:id/blobs/:sha256', { bodyLimit: maxBlobBytes, onRequest: checkUpload }, async (request, reply) => {
+  app.put('/v1/boards/:id/blobs/:sha256', { bodyLimit: maxBlobBytes, config: EDIT_ACCESS, onRequest: checkUpload }, async (request, reply) => {
     const boardId = authorized.get(request);
     if (!boardId) throw new MeshboardError('unauthorized', 'not authorized');
     const hash = hashOf(request);
@@ -83,17 +97,17 @@ export function registerBlobRoutes(app: FastifyInstance, context: BlobRoutesCont
     return reply.code(info.created ? 201 : 200).header('cache-control', 'no-store').send(info);
   });
 
-  app.head('/v1/boards/:id/blobs/:sha256', async (request, reply) => {
+  app.head('/v1/boards/:id/blobs/:sha256', { config: VIEW_ACCESS }, async (request, reply) => {
     const hash = hashOf(request);
-    const { board } = await context.authorize(request, 'view');
+    const { board } = await grantOf(request, 'view');
     const head = await blobs.head(board.id, hash);
     if (!head) throw new MeshboardError('not_found', 'this board has no such file (yet)');
     return blobHeaders(reply, hash, head.mimeType, head.size).send();
   });
 
-  app.get('/v1/boards/:id/blobs/:sha256', { exposeHeadRoute: false }, async (request, reply) => {
+  app.get('/v1/boards/:id/blobs/:sha256', { exposeHeadRoute: false, config: VIEW_ACCESS }, async (request, reply) => {
     const hash = hashOf(request);
-    const { board } = await context.authorize(request, 'view');
+    const { board } = await grantOf(request, 'view');
     if (request.headers['if-none-match'] === `"${hash}"`) {
       const head = await blobs.head(board.id, hash);
       if (head) return reply.code(304).header('cache-control', IMMUTABLE).header('etag', `"${hash}"`).send();
