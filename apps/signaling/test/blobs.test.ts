@@ -138,6 +138,20 @@ describe('blobs between peers', () => {
     }
   }, 60_000);
 
+  it('an upload the store refuses is reported to the app, not retried forever', async () => {
+    const created = await store.createBoard();
+    const alice = peer(created.id, created.editToken, 'alice');
+    await alice.connection.whenSeeded();
+    const refusals: string[] = [];
+    alice.connection.blobs.onUploadRefused((_hash, error) => refusals.push(error.code));
+    // PNG bytes declared as JPEG: the store checks the bytes and refuses (415), a final answer
+    const assetId = await alice.board.addAsset({ mimeType: 'image/jpeg', data: png(2000), width: 1, height: 1 });
+    await waitFor(() => refusals.length > 0, 10_000);
+    expect(refusals).toEqual(['unsupported_media_type']);
+    expect(alice.connection.blobs.pendingUploads).toBe(0);
+    expect(alice.board.getAssetBytes(assetId)).not.toBeNull(); // still shown here
+  });
+
   it('blob frames stay inside their board and oversized chunks are refused', async () => {
     const one = await store.createBoard();
     const two = await store.createBoard();

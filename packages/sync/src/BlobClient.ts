@@ -49,6 +49,7 @@ export class BlobClient implements BlobStorage {
   private readonly fetching = new Map<string, Promise<CachedBlob | null>>();
   private readonly uploads = new Map<string, Promise<boolean>>();
   private readonly listeners = new Set<(hash: string) => void>();
+  private readonly refusalListeners = new Set<(hash: string, error: MeshboardError) => void>();
   private readonly migrating = new Set<string>();
   private destroyed = false;
   readonly stats = { fromCache: 0, fromStore: 0, fromPeers: 0, uploaded: 0, uploadFailures: 0, migrated: 0 };
@@ -83,6 +84,15 @@ export class BlobClient implements BlobStorage {
   onBytes(listener: (hash: string) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Called when the store finally refuses to keep a blob (over a limit, link revoked, ...): the image still shows
+   * for whoever holds it, but is not durable; the app should say so.
+   */
+  onUploadRefused(listener: (hash: string, error: MeshboardError) => void): () => void {
+    this.refusalListeners.add(listener);
+    return () => this.refusalListeners.delete(listener);
   }
 
   // ---------------------------------------------------------------- reads
@@ -190,8 +200,9 @@ export class BlobClient implements BlobStorage {
         },
       );
       return !this.destroyed;
-    } catch {
+    } catch (error) {
       this.stats.uploadFailures += 1;
+      if (!this.destroyed && error instanceof MeshboardError) for (const listener of this.refusalListeners) listener(hash, error);
       return false;
     }
   }
@@ -257,6 +268,7 @@ export class BlobClient implements BlobStorage {
     assetsOf(this.options.doc).unobserve(this.onAssetsChanged);
     this.transfer.destroy();
     this.listeners.clear();
+    this.refusalListeners.clear();
   }
 }
 
@@ -269,5 +281,15 @@ async function throwUnlessOk(response: Response): Promise<void> {
     parsed = null;
   }
   if (parsed) throw new MeshboardError(parsed.error.code, parsed.error.message);
-  throw new MeshboardError(response.status >= 500 ? 'unavailable' : 'bad_request', `board store answered ${response.status}`);
+  // no body (HEAD): the status alone
+  const code = STATUS_CODES[response.status] ?? (response.status >= 500 ? 'unavailable' : 'bad_request');
+  throw new MeshboardError(code, `board store answered ${response.status}`);
 }
+
+const STATUS_CODES: Record<number, 'unauthorized' | 'forbidden' | 'payload_too_large' | 'unsupported_media_type' | 'rate_limited'> = {
+  401: 'unauthorized',
+  403: 'forbidden',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};

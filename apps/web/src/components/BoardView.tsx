@@ -145,6 +145,7 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
       const role = conn.role;
       const board = new Board(conn.doc, { userId: me.id });
       board.attachBlobStorage(conn.blobs); // image bytes: store, browser cache, peers (the doc holds metadata only)
+      conn.blobs.onUploadRefused((_hash, error) => setNotice(`An image could not be saved on the server: ${error.message}. It shows only while someone who has it is on the board.`));
       const engine = new CanvasEngine({
         // read now, not when the effect started: after an error screen ("Try again") the canvas host is only
         // mounted again once the loading phase has rendered
