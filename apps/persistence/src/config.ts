@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { limits } from '@meshboard/protocol';
 import { ConfigError, allowedOriginsFrom, envInt, envList, envOptional, envPort, envString } from '@meshboard/service-kit';
 import { MIN_SECRET_BYTES } from '@meshboard/tokens';
+import { loadBlobOptions, type BlobOptions } from './blob-config.js';
 
 export interface StoreOptions {
   /** compact a board once its log holds this many rows… */
@@ -61,6 +62,8 @@ export interface PersistenceConfig {
   store: StoreOptions;
   /** HTTP limits; each one missing takes its default (`defaultHttpLimits`) */
   limits?: Partial<HttpLimits>;
+  /** content-addressed blobs (src/blob-config.ts); tests may pass only the fields they change */
+  blobs?: Partial<BlobOptions>;
 }
 
 export const defaultStoreOptions: StoreOptions = {
@@ -140,5 +143,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rateLimitExempt: envList(env, 'MESHBOARD_RATE_LIMIT_EXEMPT'),
       trustProxy: trustProxyFrom(envOptional(env, 'MESHBOARD_TRUST_PROXY')),
     },
+    blobs: loadBlobOptions(env),
   };
 }

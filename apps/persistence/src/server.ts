@@ -27,6 +27,8 @@ import { CREATE_SECRET_HEADER, authorizeBoard, checkCreateSecret, tokenKey, toke
 import { clientErrorResponse, errorHeaders, toMeshboardError } from './http/errors.js';
 import { installLimits, type StoreLimits } from './http/limits.js';
 import { BoardStore, type BoardRecord } from './store.js';
+import type { BlobStore } from './BlobStore.js';
+import { registerBlobRoutes } from './routes/blobs.js';
 
 export const SERVICE_NAME = 'persistence';
 export const SERVICE_VERSION = '0.1.0';
@@ -34,6 +36,7 @@ export const SERVICE_VERSION = '0.1.0';
 export interface PersistenceServer {
   app: FastifyInstance;
   store: BoardStore;
+  blobs: BlobStore;
   db: Database;
   logger: Logger;
   /** starts listening; resolves with the base URL (port 0 picks a free port) */
@@ -177,7 +180,7 @@ export async function createPersistenceServer(config: PersistenceConfig, overrid
   app.decorateRequest('grant', null);
   await app.register(cors, {
     origin: config.allowedOrigins.includes('*') ? true : config.allowedOrigins,
-    methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowedHeaders: ['authorization', 'content-type', CREATE_SECRET_HEADER],
     exposedHeaders: [STATE_VECTOR_HEADER],
     maxAge: 600,
@@ -332,10 +335,16 @@ export async function createPersistenceServer(config: PersistenceConfig, overrid
     return sendBinary(reply, restored.update, restored.stateVector);
   });
 
+  const blobs = registerBlobRoutes(app, {
+    prisma: db.prisma,
+    authorize: (request, need) => authorizeBoard(request, need, { tokenSecret: config.tokenSecret, getBoard: (id) => store.getBoard(id) }),
+    currentState: async (id) => (await store.getState(id)).update, options: config.blobs, historyRetentionMs: config.store.historyRetentionMs, logger });
+
   let closing: Promise<void> | null = null;
   return {
     app,
     store,
+    blobs,
     db,
     logger,
     async listen() {

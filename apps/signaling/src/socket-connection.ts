@@ -5,6 +5,7 @@ import {
   MAX_SIGNAL_MESSAGE_BYTES,
   PresenceUpdate,
   RelayFrameIn,
+  BLOB_EVENT,
   SocketEvent,
   YMessageType,
   YSyncType,
@@ -20,6 +21,7 @@ import {
   type YWebrtcData,
 } from '@meshboard/protocol';
 import { checkAwarenessUpdate } from './awareness.js';
+import { registerBlobRelay } from './blob-relay.js';
 import { createGuard } from './guard.js';
 import type { CutReason, Hub, IoSocket, PeerIdClaims, SocketData } from './hub.js';
 import { approxSize } from './rate.js';
@@ -35,6 +37,7 @@ const KNOWN_EVENTS = new Set<string>([
   SocketEvent.relay,
   SocketEvent.awareness,
   SocketEvent.presenceUpdate,
+  BLOB_EVENT,
 ]);
 
 export const peerRoom = (boardId: string, sid: string) => `peer:${boardId}:${sid}`;
@@ -284,6 +287,15 @@ export function onSocketConnection(hub: Hub, socket: IoSocket): void {
       socket.to(target).emit(SocketEvent.relay, out as never);
     }),
   );
+
+  registerBlobRelay(socket as never, {
+    requireJoined,
+    fail: (code, message, event) => fail(code, message, event),
+    peerRoom,
+    boardRoom: roomOf.board,
+    count: (type, bytes) => hub.count(type, 'relay', bytes),
+    guard: (handler) => guard(BLOB_EVENT, handler),
+  });
 
   socket.on(
     SocketEvent.signal,

@@ -1,9 +1,10 @@
 import * as Y from 'yjs';
 import { assetsOf, metaOf, shapesOf, type ShapeMap } from './doc.js';
 import { rotatePoint, shapeCenter, type Point } from './geometry.js';
-import { readAsset, readShape } from './read.js';
+import { readAsset, readInlineAssetBytes, readShape } from './read.js';
+import { sha256Hex, type BlobStorage } from './assets.js';
 import { asStored, newShapeMap, storedValue } from './storage.js';
-import { Asset, MAX_TITLE_LENGTH, Shape, type NewShape, type ShapePatch } from './schema.js';
+import { AssetInput, MAX_TITLE_LENGTH, type Asset, Shape, type NewShape, type ShapePatch } from './schema.js';
 import { compareZ, zBetweenN } from './zorder.js';
 
 export interface BoardOptions {
@@ -101,6 +102,8 @@ export class Board {
   }
 
   destroy(): void {
+    this.detachStorage?.();
+    this.bytesListeners.clear();
     this.shapes.unobserveDeep(this.onShapesChanged);
     this.undoManager.destroy();
     this.listeners.clear();
@@ -327,14 +330,55 @@ export class Board {
 
   // ---- assets ------------------------------------------------------------------------------------------
 
-  /** Stores image bytes once under their sha-256; returns the asset id for an ImageShape. */
-  async addAsset(asset: Asset): Promise<string> {
-    const valid = Asset.parse(asset);
-    const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', valid.data));
-    const assetId = [...digest].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  private blobStorage: BlobStorage | null = null;
+  private detachStorage: (() => void) | null = null;
+  /** bytes added in this tab before a blob storage was attached (rendered from here meanwhile) */
+  private readonly localBytes = new Map<string, Uint8Array>();
+  private readonly bytesListeners = new Set<(hash: string) => void>();
+
+  /**
+   * Adds an image: its metadata `{mimeType, size, width, height}` goes into the doc under the bytes' sha-256
+   * (the asset id for an ImageShape); the bytes go to the attached blob storage, never into the doc.
+   */
+  async addAsset(input: AssetInput): Promise<string> {
+    const valid = AssetInput.parse(input);
+    const assetId = await sha256Hex(valid.data);
+    if (this.blobStorage) this.blobStorage.add(assetId, valid.data, valid.mimeType);
+    else this.localBytes.set(assetId, valid.data);
     const assets = assetsOf(this.doc);
-    if (!assets.has(assetId)) this.transact(() => assets.set(assetId, valid));
+    const meta: Asset = { mimeType: valid.mimeType, size: valid.data.byteLength, width: valid.width, height: valid.height };
+    if (!readAsset(assets.get(assetId))) this.transact(() => assets.set(assetId, meta));
+    for (const listener of this.bytesListeners) listener(assetId);
     return assetId;
+  }
+
+  /**
+   * The image bytes behind an asset id: inline in an old-layout entry, added in this tab, or held by the blob
+   * storage; null while they are still on their way (the storage starts fetching them; `onAssetBytes` tells).
+   */
+  getAssetBytes(assetId: string): Uint8Array | null {
+    const inline = readInlineAssetBytes(assetsOf(this.doc).get(assetId));
+    if (inline) return inline;
+    return this.localBytes.get(assetId) ?? this.blobStorage?.bytes(assetId) ?? null;
+  }
+
+  /** Listener called with an asset id when its bytes become available. Returns the unsubscribe function. */
+  onAssetBytes(listener: (assetId: string) => void): () => void {
+    this.bytesListeners.add(listener);
+    return () => this.bytesListeners.delete(listener);
+  }
+
+  /** Where image bytes are kept and fetched (packages/sync BlobClient). Bytes added before move there. */
+  attachBlobStorage(storage: BlobStorage | null): void {
+    this.detachStorage?.();
+    this.detachStorage = null;
+    this.blobStorage = storage;
+    if (!storage) return;
+    for (const [assetId, bytes] of this.localBytes) storage.add(assetId, bytes, this.getAsset(assetId)?.mimeType ?? 'application/octet-stream');
+    this.localBytes.clear();
+    this.detachStorage = storage.onBytes((assetId) => {
+      for (const listener of this.bytesListeners) listener(assetId);
+    });
   }
 
   // ---- undo --------------------------------------------------------------------------------------------

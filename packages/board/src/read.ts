@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { Asset, Shape } from './schema.js';
+import { Asset, LegacyAsset, Shape } from './schema.js';
 import { storedFields } from './storage.js';
 
 /**
@@ -14,7 +14,18 @@ export function readShape(id: string, value: unknown): Shape | null {
   return parsed.success ? parsed.data : null;
 }
 
+/** An `assets` entry as metadata; an old entry with inline bytes reads as its metadata too (size = its bytes). */
 export function readAsset(value: unknown): Asset | null {
   const parsed = Asset.safeParse(value);
-  return parsed.success ? parsed.data : null;
+  if (parsed.success) return parsed.data;
+  const legacy = LegacyAsset.safeParse(value);
+  if (!legacy.success) return null;
+  const { mimeType, data, width, height } = legacy.data;
+  return { mimeType, size: data.byteLength, width, height };
+}
+
+/** The bytes an old-layout `assets` entry carries inline, or null (new entries never do). */
+export function readInlineAssetBytes(value: unknown): Uint8Array | null {
+  const legacy = LegacyAsset.safeParse(value);
+  return legacy.success ? legacy.data.data : null;
 }

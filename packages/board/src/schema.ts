@@ -133,13 +133,24 @@ export type NewShape = DistributiveOmit<z.input<typeof Shape>, 'id' | 'z' | 'aut
 /** A partial update: any field but the identity ones. Keys left out are untouched (others' edits survive). */
 export type ShapePatch = Partial<DistributiveOmit<Shape, 'id' | 'type' | 'author' | 'createdAt'>>;
 
-/** An image stored once per board, referenced by `ImageShape.assetId` (its sha-256). */
+/**
+ * An image of the board, referenced by `ImageShape.assetId` (its sha-256): the `assets` map holds this
+ * metadata only; the bytes are a content-addressed blob (store, browser cache, peers; see assets.ts).
+ */
+const assetMimeType = z.enum(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml']);
+const assetBytes = z.instanceof(Uint8Array).refine((bytes) => bytes.byteLength <= 10 * 1024 * 1024, 'image over 10 MiB');
 export const Asset = z.object({
-  mimeType: z.enum(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml']),
-  data: z.instanceof(Uint8Array).refine((bytes) => bytes.byteLength <= 10 * 1024 * 1024, 'image over 10 MiB'),
+  mimeType: assetMimeType,
+  /** bytes of the blob */
+  size: z.number().int().positive(),
   width: size,
   height: size,
 });
 export type Asset = z.infer<typeof Asset>;
+/** What `Board.addAsset` takes: the image with its bytes (which go to the blob layer, not into the doc). */
+export const AssetInput = z.object({ mimeType: assetMimeType, data: assetBytes, width: size, height: size });
+export type AssetInput = z.infer<typeof AssetInput>;
+/** The old layout of an `assets` entry, bytes inline in the doc: still read, migrated to a blob by editors. */
+export const LegacyAsset = AssetInput;
 
 export const MAX_TITLE_LENGTH = 200;

@@ -181,6 +181,7 @@ describe('assets', () => {
     const second = await board.addAsset({ mimeType: 'image/png', data, width: 1, height: 1 });
     expect(first).toMatch(/^[0-9a-f]{64}$/);
     expect(second).toBe(first);
-    expect(board.getAsset(first)?.data).toEqual(data);
+    expect(board.getAsset(first)).toEqual({ mimeType: 'image/png', size: data.byteLength, width: 1, height: 1 });
+    expect(board.getAssetBytes(first)).toEqual(data);
   });
 });

@@ -1,4 +1,4 @@
-import { Shape, type Asset, type Board } from '@meshboard/board';
+import { Shape, type Asset, type AssetInput, type Board } from '@meshboard/board';
 
 /** Marker that identifies our clipboard payloads (anything else pasted is ignored by `paste`). */
 export const CLIPBOARD_MARKER = 'meshboard/shapes';
@@ -40,14 +40,15 @@ export function serializeShapes(board: Board, ids: readonly string[]): string | 
   for (const shape of shapes) {
     if (shape.type !== 'image' || assets[shape.assetId]) continue;
     const asset = board.getAsset(shape.assetId);
-    if (asset) assets[shape.assetId] = { mimeType: asset.mimeType, width: asset.width, height: asset.height, data: toBase64(asset.data) };
+    const bytes = board.getAssetBytes(shape.assetId); // null while still on its way: the paste keeps the hash only
+    if (asset && bytes) assets[shape.assetId] = { mimeType: asset.mimeType, width: asset.width, height: asset.height, data: toBase64(bytes) };
   }
   const payload: ClipboardPayload = { type: CLIPBOARD_MARKER, version: VERSION, shapes, assets };
   return JSON.stringify(payload);
 }
 
 /** Parses a payload; null for anything that is not ours. Each shape is validated like a peer's write. */
-export function parsePayload(text: string): { shapes: Shape[]; assets: Record<string, Asset> } | null {
+export function parsePayload(text: string): { shapes: Shape[]; assets: Record<string, AssetInput> } | null {
   if (!text.includes(CLIPBOARD_MARKER)) return null;
   let raw: unknown;
   try {
@@ -63,7 +64,7 @@ export function parsePayload(text: string): { shapes: Shape[]; assets: Record<st
     const parsed = Shape.safeParse(candidate);
     if (parsed.success) shapes.push(parsed.data);
   }
-  const assets: Record<string, Asset> = {};
+  const assets: Record<string, AssetInput> = {};
   for (const [id, asset] of Object.entries(payload.assets ?? {})) {
     try {
       assets[id] = { mimeType: asset.mimeType, width: asset.width, height: asset.height, data: fromBase64(asset.data) };

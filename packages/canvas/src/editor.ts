@@ -1,4 +1,4 @@
-import { Shape, copyShapes, rotatePoint, shapeBounds, shapeCenter, unionBounds, type Asset, type Board, type BoardChange, type Bounds, type NewShape, type Point, type ShapePatch } from '@meshboard/board';
+import { Shape, copyShapes, rotatePoint, shapeBounds, shapeCenter, unionBounds, type AssetInput, type Board, type BoardChange, type Bounds, type NewShape, type Point, type ShapePatch } from '@meshboard/board';
 import { Camera, clampZoom, nextZoomStep, type Viewport } from './camera.js';
 import { parsePayload, serializeShapes } from './clipboard.js';
 import { boundsContain, hitShape, normalizeRect, toLocal } from './geometry.js';
@@ -369,7 +369,7 @@ export class Editor {
   }
 
   /** Adds an image shape for an asset (stored once by hash), centred at `at` (world) or the view centre. */
-  async insertImageAsset(asset: Asset, at?: Point): Promise<string | null> {
+  async insertImageAsset(asset: AssetInput, at?: Point): Promise<string | null> {
     if (this.readOnly) return null;
     const assetId = await this.board.addAsset(asset);
     const center = at ?? this.camera.screenToWorld({ x: this.viewport.width / 2, y: this.viewport.height / 2 });

@@ -47,6 +47,13 @@ export class CanvasEngine {
     this.container = options.container;
     this.board = options.board;
     this.renderer = new Renderer(options.renderMode ?? 'optimized');
+    this.cleanups.push(
+      this.board.onAssetBytes((assetId) => {
+        if (this.images.get(assetId)?.image) return;
+        this.images.delete(assetId); // bytes arrived: replace the placeholder now, not at the next retry
+        this.requestRender();
+      }),
+    );
     this.canvas = document.createElement('canvas');
     this.canvas.tabIndex = 0;
     this.canvas.setAttribute('aria-label', 'Whiteboard canvas');
@@ -319,14 +326,16 @@ export class CanvasEngine {
     // A missing asset may still be syncing: retry now and then.
     if (cached && (cached.failedAt === undefined || performance.now() - cached.failedAt < 1000)) return null;
     const asset = this.board.getAsset(assetId);
+    // The doc holds metadata only: the bytes come from the blob storage (placeholder until they arrive).
+    const bytes = asset ? this.board.getAssetBytes(assetId) : null;
     const entry: { image: CanvasImageSource | null; failedAt?: number } = { image: null };
     this.images.set(assetId, entry);
-    if (!asset) {
+    if (!asset || !bytes) {
       entry.failedAt = performance.now();
       setTimeout(() => this.requestRender(), 1000);
       return null;
     }
-    const blob = new Blob([asset.data], { type: asset.mimeType });
+    const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: asset.mimeType });
     loadImage(blob)
       .then((image) => {
         entry.image = image;

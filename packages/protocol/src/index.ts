@@ -6,3 +6,4 @@ export * from './base64.js';
 export * from './http.js';
 export * from './socket.js';
 export * from './bounded.js';
+export * from './blobs.js';

@@ -28,6 +28,7 @@ import { P2PProvider } from './P2PProvider.js';
 import { StuckConnectionRecovery } from './StuckConnectionRecovery.js';
 import { CursorThrottle } from './CursorThrottle.js';
 import { refuseRevokedPeers } from './revocation.js';
+import { BlobClient } from './BlobClient.js';
 import {
   PRESENCE_ORIGIN,
   RELAY_ORIGIN,
@@ -165,6 +166,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
     randomizationFactor: 0.5,
     ...(options.transports ? { transports: options.transports } : {}),
   });
+  const blobs = new BlobClient({ boardId, token, storeUrl: options.storeUrl, socket: socket as never, role: () => role, doc });
   const relay = new RelayTransport(connectionId, {
     canSend: () => socket.connected && joined,
     emit: (frame) => socket.emit(SocketEvent.relay, frame),
@@ -429,6 +431,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
       await Promise.race([uploader.flush(true).catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
     }
     destroyed = true;
+    blobs.destroy();
     clearInterval(modeTimer);
     clearInterval(antiEntropyTimer);
     clearInterval(sweepTimer);
@@ -466,6 +469,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
       return role;
     },
     awareness,
+    blobs,
     get provider() {
       return p2p?.provider ?? null;
     },

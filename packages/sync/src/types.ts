@@ -1,6 +1,7 @@
 import type * as Y from 'yjs';
 import type * as awarenessProtocol from 'y-protocols/awareness';
 import type { WebrtcProvider } from 'y-webrtc';
+import type { BlobClient } from './BlobClient.js';
 
 export interface BoardUser {
   id: string;
@@ -66,6 +67,8 @@ export interface BoardConnection {
   readonly awareness: awarenessProtocol.Awareness;
   /** y-webrtc provider (editors only; null for view-only or disableP2P) — for diagnostics and tests */
   readonly provider: WebrtcProvider | null;
+  /** image bytes of this board (store, cache, peers): attach to the Board with `board.attachBlobStorage` */
+  readonly blobs: BlobClient;
   status(): ConnectionStatus;
   onStatus(listener: (s: ConnectionStatus) => void): () => void;
   setCursor(point: { x: number; y: number } | null): void;

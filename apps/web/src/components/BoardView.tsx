@@ -144,6 +144,8 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
       });
       const role = conn.role;
       const board = new Board(conn.doc, { userId: me.id });
+      board.attachBlobStorage(conn.blobs); // image bytes: store, browser cache, peers (the doc holds metadata only)
+      conn.blobs.onUploadRefused((_hash, error) => setNotice(`An image could not be saved on the server: ${error.message}. It shows only while someone who has it is on the board.`));
       const engine = new CanvasEngine({
         // read now, not when the effect started: after an error screen ("Try again") the canvas host is only
         // mounted again once the loading phase has rendered
@@ -428,7 +430,7 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
         </ShareDialog>
       ) : null}
       {dialog === 'history' && session ? (
-        <HistoryDialog storeUrl={config.storeUrl} boardId={boardId} token={session.token} role={session.role} onRestore={restoreVersion} onClose={() => setDialog(null)} />
+        <HistoryDialog storeUrl={config.storeUrl} boardId={boardId} token={session.token} role={session.role} onRestore={restoreVersion} onClose={() => setDialog(null)} blobs={session.conn.blobs} />
       ) : null}
       {dialog === 'help' && session ? <HelpDialog shortcuts={session.engine.shortcuts} onClose={() => setDialog(null)} /> : null}
     </div>

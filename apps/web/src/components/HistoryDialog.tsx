@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import * as Y from 'yjs';
-import { Board } from '@meshboard/board';
+import { Board, type BlobStorage } from '@meshboard/board';
 import { CanvasEngine } from '@meshboard/canvas';
 import { MeshboardError, type HistoryEntry } from '@meshboard/protocol';
 import { describeError, getHistoryState, listHistory } from '../lib/store-api';
@@ -39,12 +39,13 @@ function historyError(error: unknown): string {
 }
 
 /** A read-only canvas over its own Y.Doc, built from a restore point's state: pan and zoom, never edits. */
-function Preview({ state }: { state: Uint8Array }) {
+function Preview({ state, blobs }: { state: Uint8Array; blobs?: BlobStorage }) {
   const hostRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const doc = new Y.Doc();
     Y.applyUpdate(doc, state);
     const board = new Board(doc, { userId: 'history-preview' });
+    if (blobs) board.attachBlobStorage(blobs); // images of the past version: the board's blobs (kept while restore points name them)
     const engine = new CanvasEngine({ container: hostRef.current!, board, readOnly: true, theme: loadTheme() });
     engine.setTool('hand');
     engine.zoomToFit();
@@ -53,7 +54,7 @@ function Preview({ state }: { state: Uint8Array }) {
       board.destroy();
       doc.destroy();
     };
-  }, [state]);
+  }, [state, blobs]);
   return <div ref={hostRef} className={styles.preview} data-testid="history-preview" aria-label="Preview of this version (read-only)" />;
 }
 
@@ -74,9 +75,11 @@ export interface HistoryDialogProps {
   /** applies a restore point to the live board (editors only); the dialog closes afterwards */
   onRestore: (state: Uint8Array, entry: HistoryEntry) => void;
   onClose: () => void;
+  /** where the preview reads image bytes (the live connection's blob client) */
+  blobs?: BlobStorage;
 }
 
-export function HistoryDialog({ storeUrl, boardId, token, role, onRestore, onClose }: HistoryDialogProps) {
+export function HistoryDialog({ storeUrl, boardId, token, role, onRestore, onClose, blobs }: HistoryDialogProps) {
   const [list, setList] = useState<ListState>({ kind: 'loading' });
   const [preview, setPreview] = useState<PreviewState>({ kind: 'idle' });
   const [reload, setReload] = useState(0);
@@ -194,7 +197,7 @@ export function HistoryDialog({ storeUrl, boardId, token, role, onRestore, onClo
       ) : null}
       {preview.kind === 'ready' ? (
         <section className={styles.previewSection} aria-label="Selected version">
-          <Preview state={preview.state} />
+          <Preview state={preview.state} {...(blobs ? { blobs } : {})} />
           <div className="row">
             <span className="muted small" data-testid="history-preview-info" data-shape-count={preview.shapeCount}>
               Read-only preview · {preview.shapeCount} shape{preview.shapeCount === 1 ? '' : 's'} · drag to pan, scroll to zoom

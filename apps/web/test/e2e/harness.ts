@@ -94,6 +94,10 @@ export interface Stack {
   signalingUrl: string;
   logs(): string;
   stop(): Promise<void>;
+  /** stops the store process (its data directory survives) */
+  stopStore(): Promise<void>;
+  /** starts the store again on the same port and data directory */
+  startStore(): Promise<void>;
 }
 
 const REQUIRED = [
@@ -130,15 +134,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await Promise.all(procs.reverse().map(stop));
     rmSync(dataDir, { recursive: true, force: true });
   };
+  const persistenceEnv: Record<string, string> = {
+    PERSISTENCE_PORT: String(storePort),
+    PERSISTENCE_HOST: '127.0.0.1',
+    MESHBOARD_DATA_DIR: dataDir,
+    MESHBOARD_TOKEN_SECRET: secret,
+    MESHBOARD_ALLOWED_ORIGINS: webUrl,
+    ...options.persistenceEnv,
+  };
   try {
-    const persistence = start('persistence', ['apps/persistence/dist/main.js'], repoRoot, {
-      PERSISTENCE_PORT: String(storePort),
-      PERSISTENCE_HOST: '127.0.0.1',
-      MESHBOARD_DATA_DIR: dataDir,
-      MESHBOARD_TOKEN_SECRET: secret,
-      MESHBOARD_ALLOWED_ORIGINS: webUrl,
-      ...options.persistenceEnv,
-    });
+    const persistence = start('persistence', ['apps/persistence/dist/main.js'], repoRoot, persistenceEnv);
     procs.push(persistence);
     const signaling = start('signaling', ['apps/signaling/dist/main.js'], repoRoot, {
       SIGNALING_PORT: String(signalingPort),
@@ -170,5 +175,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     signalingUrl,
     logs: () => procs.map((p) => `--- ${p.name} ---\n${p.log.join('').slice(-3000)}`).join('\n'),
     stop: stopAll,
+    stopStore: () => stop(procs.find((p) => p.name === 'persistence')!),
+    async startStore() {
+      const index = procs.findIndex((p) => p.name === 'persistence');
+      const again = start('persistence', ['apps/persistence/dist/main.js'], repoRoot, persistenceEnv);
+      procs[index] = again;
+      await waitForHealth(again, `${storeUrl}/healthz`, 90_000);
+    },
   };
 }
