@@ -259,7 +259,7 @@ function main() {
   }
 
   // Proxy upstreams are real services on ports they expose.
-  for (const m of read(caddyfile).matchAll(/reverse_proxy\s+(?:\S+\s+)?([a-z0-9_-]+):(\d+)/g)) {
+  for (const m of read(caddyfile).matchAll(/reverse_proxy\s+(?:\{\$[A-Z0-9_]+:|\S+\s+)?([a-z0-9_-]+):(\d+)/g)) {
     const [, host, port] = m;
     const svc = services[host];
     if (!svc) fail(`${caddyfile}: reverse_proxy ${host}:${port}: no such service in ${composeFile}`);

@@ -1,6 +1,7 @@
 import { ConfigError, allowedOriginsFrom, envInt, envOptional, envPort, envString } from '@meshboard/service-kit';
 import { limits } from '@meshboard/protocol';
 import { assertUsableSecret } from '@meshboard/tokens';
+import { loadTurnConfig, type TurnConfig } from './turn.js';
 
 export interface RateLimit {
   /** sustained messages per second per connection */
@@ -34,6 +35,8 @@ export interface SignalingConfig {
   /** how often live connections are re-checked for revoked tokens */
   revalidateIntervalMs: number;
   version: string;
+  /** time-limited TURN credentials minted at GET /rtc/ice-servers (turn.ts); null/absent: none configured */
+  turn?: TurnConfig | null;
 }
 
 export const defaultRate: RateLimit = {
@@ -73,5 +76,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     generationCacheMs: envInt(env, 'SIGNALING_GENERATION_CACHE_MS', 5_000, { min: 0 }),
     revalidateIntervalMs: envInt(env, 'SIGNALING_REVALIDATE_MS', 30_000, { min: 100 }),
     version: envString(env, 'MESHBOARD_VERSION', '0.1.0'),
+    turn: loadTurnConfig(env),
   };
 }

@@ -35,6 +35,7 @@ import {
 import { createLogger, healthBody, pathOnly, type Logger } from '@meshboard/service-kit';
 import { TokenAuthority } from './auth.js';
 import type { SignalingConfig } from './config.js';
+import { createIceServersRoute } from './turn.js';
 import { createSignalingMetrics, type SignalingMetrics, type TrafficPath } from './metrics.js';
 import { ConnectionBudget, HzGate, approxSize } from './rate.js';
 
@@ -102,7 +103,9 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
     config.allowedOrigins.length === 0 || origin === undefined || config.allowedOrigins.includes(origin);
 
   // ---------------------------------------------------------------- HTTP: health and metrics
+  const iceServersRoute = createIceServersRoute({ turn: config.turn ?? null, authority, originAllowed, logger });
   const http = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (iceServersRoute(req, res)) return;
     const path = pathOnly(req.url);
     if (req.method === 'GET' && path === '/healthz') {
       const checks: Record<string, boolean> = {};

@@ -5,3 +5,4 @@ export * from './token.js';
 export * from './base64.js';
 export * from './http.js';
 export * from './socket.js';
+export * from './ice.js';
