@@ -36,6 +36,7 @@ import { createLogger, healthBody, pathOnly, type Logger } from '@meshboard/serv
 import { TokenAuthority } from './auth.js';
 import type { SignalingConfig } from './config.js';
 import { createIceServersRoute } from './turn.js';
+import { ClusterPresence } from './cluster.js';
 import { createSignalingMetrics, type SignalingMetrics, type TrafficPath } from './metrics.js';
 import { ConnectionBudget, HzGate, approxSize } from './rate.js';
 
@@ -98,6 +99,7 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
   });
   const authority = new TokenAuthority(config.tokenSecret, config.persistenceUrl, config.generationCacheMs, logger, metrics);
   let redis: { pub: Redis; sub: Redis } | null = null;
+  let cluster: ClusterPresence | null = null; // cluster.ts: presence of killed nodes' sockets
 
   const originAllowed = (origin: string | undefined): boolean =>
     config.allowedOrigins.length === 0 || origin === undefined || config.allowedOrigins.includes(origin);
@@ -249,6 +251,11 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
         ...(request.peerId ? { peerId: request.peerId } : {}),
       } satisfies SocketData);
       clearTimeout(handshake);
+      // Join the room BEFORE listing it: two clients joining at once (on two nodes, or one node awaiting
+      // fetchSockets) would otherwise each list the room without the other and announce themselves to a room
+      // the other is not in yet, and never see each other. This way each either lists the other or hears its
+      // presence:join (possibly both; clients key presence by sid).
+      await socket.join([roomOf.board(request.boardId), peerRoom(request.boardId, socket.id)]);
       let peers: Presence[] = [];
       try {
         const sockets = await io.in(roomOf.board(request.boardId)).fetchSockets();
@@ -256,8 +263,8 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
       } catch (error) {
         logger.warn({ err: (error as Error).message }, 'presence fetch failed; joining with a partial list');
       }
-      await socket.join([roomOf.board(request.boardId), peerRoom(request.boardId, socket.id)]);
       socket.to(roomOf.board(request.boardId)).emit(SocketEvent.presenceJoin, presenceOf(socket));
+      cluster?.track(socket.id, request.boardId);
       reply({
         ok: true,
         sid: socket.id,
@@ -373,6 +380,7 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
 
     socket.on('disconnect', () => {
       clearTimeout(handshake);
+      cluster?.untrack(socket.id);
       if (socket.data.joined && socket.data.boardId) {
         io.to(roomOf.board(socket.data.boardId)).emit(SocketEvent.presenceLeave, { sid: socket.id });
       }
@@ -546,6 +554,13 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
         await Promise.all([pub.connect(), sub.connect()]);
         redis = { pub, sub };
         io.adapter(createAdapter(pub, sub, { requestsTimeout: 3000, key: 'meshboard-signaling' }));
+        cluster = new ClusterPresence(pub, {
+          onDeadSocket: (boardId, sid) => io.to(roomOf.board(boardId)).emit(SocketEvent.presenceLeave, { sid }),
+          onRevived: (sids) => {
+            for (const s of sids.map((sid) => io.sockets.sockets.get(sid))) if (s?.data.joined) s.to(roomOf.board(s.data.boardId!)).emit(SocketEvent.presenceJoin, presenceOf(s));
+          },
+        }, logger);
+        await cluster.start();
       }
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
@@ -565,6 +580,8 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
       wss.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       http.closeAllConnections?.();
+      await cluster?.stop();
+      cluster = null;
       if (redis) {
         await Promise.allSettled([redis.pub.quit(), redis.sub.quit()]);
         redis = null;
