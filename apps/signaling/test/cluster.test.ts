@@ -31,7 +31,10 @@ afterEach(async () => {
 async function twoProcessesBehindCaddy(): Promise<[ServiceProcess, ServiceProcess]> {
   if (!existsSync(CADDY)) throw new Error(`${CADDY} not found: apt-get install -y caddy`);
   const env = { MESHBOARD_TOKEN_SECRET: SECRET, PERSISTENCE_URL: store.url, REDIS_URL };
-  services = await Promise.all([startService(env), startService(env)]);
+  const started = await Promise.allSettled([startService(env), startService(env)]);
+  // keep whatever did start, so afterEach stops it even when the other failed
+  services = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  for (const r of started) if (r.status === 'rejected') throw r.reason;
   caddy = await startCaddy({ signaling: services.map((s) => `127.0.0.1:${s.port}`) });
   return services as [ServiceProcess, ServiceProcess];
 }
