@@ -214,7 +214,8 @@ function main() {
   }
 
   // 4. Our own checks
-  const compose = YAML.parse(read(composeFile));
+  // merge keys: signaling-2 is `<<: *signaling`, as docker-compose reads it
+  const compose = YAML.parse(read(composeFile), { merge: true });
   const services = compose.services ?? {};
   const packages = workspaces();
   const dockerfiles = new Set();
