@@ -264,7 +264,7 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
         logger.warn({ err: (error as Error).message }, 'presence fetch failed; joining with a partial list');
       }
       socket.to(roomOf.board(request.boardId)).emit(SocketEvent.presenceJoin, presenceOf(socket));
-      cluster?.track(socket.id, request.boardId);
+      if (socket.connected) cluster?.track(socket.id, request.boardId);
       reply({
         ok: true,
         sid: socket.id,
