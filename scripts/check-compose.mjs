@@ -214,7 +214,8 @@ function main() {
   }
 
   // 4. Our own checks
-  const compose = YAML.parse(read(composeFile));
+  // merge keys: signaling-2 is `<<: *signaling`, as docker-compose reads it
+  const compose = YAML.parse(read(composeFile), { merge: true });
   const services = compose.services ?? {};
   const packages = workspaces();
   const dockerfiles = new Set();
@@ -259,7 +260,7 @@ function main() {
   }
 
   // Proxy upstreams are real services on ports they expose.
-  for (const m of read(caddyfile).matchAll(/reverse_proxy\s+(?:\S+\s+)?([a-z0-9_-]+):(\d+)/g)) {
+  for (const m of read(caddyfile).matchAll(/reverse_proxy\s+(?:\{\$[A-Z0-9_]+:|\S+\s+)?([a-z0-9_-]+):(\d+)/g)) {
     const [, host, port] = m;
     const svc = services[host];
     if (!svc) fail(`${caddyfile}: reverse_proxy ${host}:${port}: no such service in ${composeFile}`);

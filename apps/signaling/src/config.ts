@@ -1,6 +1,7 @@
 import { ConfigError, allowedOriginsFrom, envInt, envOptional, envPort, envString } from '@meshboard/service-kit';
 import { limits } from '@meshboard/protocol';
 import { assertUsableSecret } from '@meshboard/tokens';
+import { loadTurnConfig, type TurnConfig } from './turn.js';
 
 export interface RateLimit {
   /** sustained messages per second per connection */
@@ -45,6 +46,8 @@ export interface SignalingConfig {
   /** take the client IP from the last X-Forwarded-For hop (set behind the compose proxy) */
   trustProxy: boolean;
   version: string;
+  /** time-limited TURN credentials minted at GET /rtc/ice-servers (turn.ts); null/absent: none configured */
+  turn?: TurnConfig | null;
 }
 
 export const defaultRate: RateLimit = {
@@ -88,6 +91,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     connectionsPerIpPerMinute: envInt(env, 'SIGNALING_CONNECTIONS_PER_IP_PER_MINUTE', 600, { min: 1 }),
     trustProxy: envBool(env, 'SIGNALING_TRUST_PROXY', false),
     version: envString(env, 'MESHBOARD_VERSION', '0.1.0'),
+    turn: loadTurnConfig(env),
   };
 }
 

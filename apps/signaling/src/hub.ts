@@ -44,6 +44,8 @@ export interface Hub {
   ipLimits: IpLimits;
   revocations: PeerRevocations;
   peerIds: PeerIdClaims;
+  /** which joined sockets live on this node, so other nodes can announce their leave if it dies (cluster.ts) */
+  cluster: { track(sid: string, boardId: string): void; untrack(sid: string): void };
   /** fan a y-webrtc publish out to every subscriber of the topic, on both endpoints and every node */
   publish(topic: string, data: YWebrtcData): void;
   /** count one refused frame or connection */

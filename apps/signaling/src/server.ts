@@ -12,8 +12,10 @@ import { PeerIdClaims, clientIp, type Hub, type IoServer } from './hub.js';
 import { createSignalingMetrics, type SignalingMetrics } from './metrics.js';
 import { ConnectionLimits, IpLimits } from './rate.js';
 import { PeerRevocations, type Checked } from './revocation.js';
-import { kickSocket, onSocketConnection } from './socket-connection.js';
+import { kickSocket, onSocketConnection, presenceOf } from './socket-connection.js';
 import { STOCK_YWEBRTC_PATH, createStockEndpoint } from './stock-endpoint.js';
+import { createIceServersRoute } from './turn.js';
+import { ClusterPresence } from './cluster.js';
 
 export { STOCK_YWEBRTC_PATH };
 /** Refusals within STRIKE_WINDOW_SECONDS after which a flooding connection is cut (accepted messages do not forgive). */
@@ -52,12 +54,15 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
   const authority = new TokenAuthority(config.tokenSecret, config.persistenceUrl, config.generationCacheMs, logger, metrics, config.failOpenMs);
   let redis: { pub: Redis; sub: Redis } | null = null;
   const ipLimits = new IpLimits(config.maxConnectionsPerIp, config.connectionsPerIpPerMinute);
+  let cluster: ClusterPresence | null = null; // cluster.ts: presence of killed nodes' sockets
 
   const originAllowed = (origin: string | undefined): boolean =>
     config.allowedOrigins.length === 0 || origin === undefined || config.allowedOrigins.includes(origin);
 
   // ---------------------------------------------------------------- HTTP: health and metrics
+  const iceServersRoute = createIceServersRoute({ turn: config.turn ?? null, authority, originAllowed, logger });
   const http = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (iceServersRoute(req, res)) return;
     const path = pathOnly(req.url);
     if (req.method === 'GET' && path === '/healthz') {
       const checks: Record<string, boolean> = {};
@@ -150,6 +155,7 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
     ipLimits,
     revocations,
     peerIds: new PeerIdClaims(),
+    cluster: { track: (sid, boardId) => cluster?.track(sid, boardId), untrack: (sid) => cluster?.untrack(sid) },
     publish,
     rejected: (code) => metrics.rejected.inc({ reason: code }),
     count: (type, path, bytes) => {
@@ -234,6 +240,13 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
         redis = { pub, sub };
         io.adapter(createAdapter(pub, sub, { requestsTimeout: 3000, key: 'meshboard-signaling' }));
         ipLimits.useRedis(pub);
+        cluster = new ClusterPresence(pub, {
+          onDeadSocket: (boardId, sid) => io.to(roomOf.board(boardId)).emit(SocketEvent.presenceLeave, { sid }),
+          onRevived: (sids) => {
+            for (const s of sids.map((sid) => io.sockets.sockets.get(sid))) if (s?.data.joined) s.to(roomOf.board(s.data.boardId!)).emit(SocketEvent.presenceJoin, presenceOf(s));
+          },
+        }, logger);
+        await cluster.start();
       }
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
@@ -252,6 +265,8 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
       stock.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       http.closeAllConnections?.();
+      await cluster?.stop();
+      cluster = null;
       if (redis) {
         await Promise.allSettled([redis.pub.quit(), redis.sub.quit()]);
         redis = null;

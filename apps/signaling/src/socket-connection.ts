@@ -185,7 +185,21 @@ export function onSocketConnection(hub: Hub, socket: IoSocket): void {
       } satisfies SocketData);
       clearTimeout(handshake);
       await socket.join([boardRoom, peerRoom(request.boardId, socket.id)]);
+      // List the room again now that we are in it: two clients joining at once (on two nodes, or one node
+      // awaiting fetchSockets) would otherwise each list the room without the other and announce themselves
+      // to a room the other is not in yet, and never see each other. This way each either lists the other or
+      // hears its presence:join (possibly both; clients key presence by sid).
+      try {
+        const after = (await io.in(boardRoom).fetchSockets()).filter(
+          (s) => s.id !== socket.id && s.data.joined && !(sessionHash && s.data.sessionHash === sessionHash),
+        );
+        peers = after.map((s) => presenceOf(s));
+      } catch (error) {
+        logger.warn({ err: (error as Error).message }, 'presence re-fetch failed; joining with the first list');
+      }
+      if (!socket.connected || cutReason) return;
       socket.to(boardRoom).emit(SocketEvent.presenceJoin, presenceOf(socket));
+      hub.cluster.track(socket.id, request.boardId);
       reply({
         ok: true,
         sid: socket.id,
@@ -340,6 +354,7 @@ export function onSocketConnection(hub: Hub, socket: IoSocket): void {
     'disconnect',
     guard('disconnect', () => {
       clearTimeout(handshake);
+      hub.cluster.untrack(socket.id);
       void budget.forget(key);
       const d = socket.data;
       if (d.boardId && d.peerId) hub.peerIds.release(d.boardId, d.peerId, socket);

@@ -7,3 +7,4 @@ export * from './http.js';
 export * from './socket.js';
 export * from './bounded.js';
 export * from './blobs.js';
+export * from './ice.js';

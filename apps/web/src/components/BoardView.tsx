@@ -7,6 +7,7 @@ import { CanvasEngine, type EngineState, type RemoteCursor } from '@meshboard/ca
 import { MeshboardError, peekTokenClaims, type HistoryEntry } from '@meshboard/protocol';
 import { connectBoard, type BoardConnection, type ConnectionStatus } from '@meshboard/sync';
 import type { RuntimeConfig } from '../lib/runtime-config';
+import { liveIceServers } from '../lib/ice-servers';
 import { loadUser, type LocalUser } from '../lib/identity';
 import { getRecentBoard, rememberBoard } from '../lib/recent-boards';
 import { describeError, getBoardMeta, renameBoard, rotateLinks, StoreUnreachableError } from '../lib/store-api';
@@ -134,11 +135,14 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
       setUser(me);
       rememberBoard({ id: boardId, title: metaTitle || undefined, ...(claims.r === 'edit' ? { editToken: token } : { viewToken: token }) });
 
+      const ice = await liveIceServers(config.signalingUrl, token, config.iceServers);
+      if (cancelled) return ice.stop();
       const conn = connectBoard(boardId, token, {
         signalingUrl: config.signalingUrl,
         storeUrl: config.storeUrl,
         user: { id: me.id, name: me.name, color: me.color },
-        iceServers: config.iceServers,
+        iceServers: ice.servers,
+        ...(config.iceTransportPolicy ? { rtcConfiguration: { iceTransportPolicy: config.iceTransportPolicy } } : {}),
         // editors keep a local copy (y-indexeddb): edits made offline survive a closed tab and are uploaded later
         offline: claims.r === 'edit',
       });
@@ -235,6 +239,7 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
         engine.destroy();
         board.destroy();
         void conn.flush().finally(() => conn.destroy());
+        ice.stop();
       };
       if (cancelled) cleanup();
     }

@@ -7,6 +7,8 @@ export interface RuntimeConfig {
   signalingUrl: string;
   storeUrl: string;
   iceServers: RTCIceServer[];
+  /** 'relay' sends all WebRTC through TURN (peers never learn each other's addresses); absent: 'all' */
+  iceTransportPolicy?: RTCIceTransportPolicy;
 }
 
 export const DEFAULT_SIGNALING_URL = 'http://localhost:4000';
@@ -34,5 +36,6 @@ export function readRuntimeConfig(env: Record<string, string | undefined> = proc
     signalingUrl: url(env.MESHBOARD_PUBLIC_SIGNALING_URL, DEFAULT_SIGNALING_URL),
     storeUrl: url(env.MESHBOARD_PUBLIC_STORE_URL, DEFAULT_STORE_URL),
     iceServers: iceServers(env.MESHBOARD_ICE_SERVERS),
+    ...(env.MESHBOARD_ICE_TRANSPORT_POLICY?.trim() === 'relay' ? { iceTransportPolicy: 'relay' as const } : {}),
   };
 }

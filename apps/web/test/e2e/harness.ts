@@ -111,6 +111,8 @@ export interface StackOptions {
   persistenceEnv?: Record<string, string>;
   /** extra environment for signaling (e.g. SIGNALING_REVALIDATE_MS) */
   signalingEnv?: Record<string, string>;
+  /** extra environment for the web app (e.g. MESHBOARD_ICE_TRANSPORT_POLICY) */
+  webEnv?: Record<string, string>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -158,6 +160,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       MESHBOARD_PUBLIC_SIGNALING_URL: signalingUrl,
       MESHBOARD_PUBLIC_STORE_URL: storeUrl,
       MESHBOARD_ICE_SERVERS: '[]',
+      ...options.webEnv,
     });
     procs.push(web);
     await Promise.all([
