@@ -1,7 +1,9 @@
-import { copyShapes, shapeBounds, unionBounds, type Asset, type Board, type BoardChange, type Bounds, type Point, type Shape, type ShapePatch } from '@meshboard/board';
+import { copyShapes, shapeBounds, type FontFamily, unionBounds, type Asset, type Board, type BoardChange, type Bounds, type Point, type Shape, type ShapePatch } from '@meshboard/board';
 import { Camera, clampZoom, nextZoomStep, type Viewport } from './camera.js';
 import { parsePayload, serializeShapes } from './clipboard.js';
-import { hitShape, toLocal } from './geometry.js';
+import { hitShape, insideShape, resolveArrowPoints, toLocal } from './geometry.js';
+import { routeArrow } from './style/arrow-route.js';
+import { LABEL_LINE_HEIGHT, labelBox } from './style/label-layout.js';
 import type { PointerInput, WheelInput } from './input.js';
 import { DEFAULT_STICKY_FILL, measureTextBlock, type Overlay } from './renderer.js';
 import { SceneIndex } from './scene.js';
@@ -23,7 +25,8 @@ export type { PointerInput, WheelInput } from './input.js';
 export interface TextEditSession {
   /** null: a new text shape is created on commit (if the text is not empty) */
   id: string | null;
-  type: 'text' | 'sticky';
+  /** 'label': the label of a box or arrow, edited in the box `x, y, w, h` (world), centred and wrapping */
+  type: 'text' | 'sticky' | 'label';
   x: number;
   y: number;
   w: number;
@@ -31,6 +34,7 @@ export interface TextEditSession {
   rotation: number;
   fontSize: number;
   textAlign: 'left' | 'center' | 'right';
+  fontFamily: FontFamily;
   color: string;
   text: string;
 }
@@ -43,9 +47,27 @@ export interface EditorHooks {
   measureText?(text: string, font: string): number;
 }
 
-export const DEFAULT_STYLE_STATE: StyleState = { strokeColor: '#1e1e1e', fillColor: 'transparent', strokeWidth: 2, opacity: 1, fontSize: 20 };
+export const DEFAULT_STYLE_STATE: StyleState = {
+  strokeColor: '#1e1e1e',
+  fillColor: 'transparent',
+  strokeWidth: 2,
+  opacity: 1,
+  fontSize: 20,
+  strokeStyle: 'solid',
+  roughness: 0,
+  fontFamily: 'sans',
+  textAlign: 'center',
+  verticalAlign: 'middle',
+  startArrowhead: 'none',
+  endArrowhead: 'arrow',
+  arrowType: 'straight',
+  cornerRadius: 0,
+};
 /** Tools that edit the board (refused on a read-only board). */
 const EDIT_TOOLS = new Set<ToolId>(['pen', 'highlighter', 'eraser', 'rectangle', 'ellipse', 'diamond', 'line', 'arrow', 'text', 'sticky', 'image']);
+
+/** Shapes a double-click opens for typing: text, sticky notes, and the labels of boxes and arrows. */
+const LABELLED = new Set<Shape['type']>(['text', 'sticky', 'rectangle', 'ellipse', 'diamond', 'arrow']);
 
 /** The editor's own input states; everything else a pointer does belongs to the active tool. */
 type Gesture =
@@ -204,9 +226,9 @@ export class Editor {
         if (style.fillColor !== undefined && shape.type !== 'freehand' && shape.type !== 'line' && shape.type !== 'arrow' && shape.type !== 'image') {
           patch.fillColor = shape.type === 'sticky' && style.fillColor === 'transparent' ? DEFAULT_STICKY_FILL : style.fillColor;
         }
-        if (style.fontSize !== undefined && (shape.type === 'text' || shape.type === 'sticky')) {
-          patch.fontSize = style.fontSize;
-          if (shape.type === 'text') Object.assign(patch, this.measure(shape.text, style.fontSize));
+        Object.assign(patch, stylePatch(shape, style));
+        if (shape.type === 'text' && (style.fontSize !== undefined || style.fontFamily !== undefined)) {
+          Object.assign(patch, this.measure(shape.text, style.fontSize ?? shape.fontSize, style.fontFamily ?? shape.fontFamily));
         }
         if (Object.keys(patch).length > 0) patches.push([shape.id, patch as ShapePatch]);
       }
@@ -388,7 +410,12 @@ export class Editor {
 
   editShapeText(id: string): void {
     const shape = this.board.getShape(id);
-    if (!shape || (shape.type !== 'text' && shape.type !== 'sticky')) return;
+    if (!shape || shape.locked) return;
+    if (shape.type === 'rectangle' || shape.type === 'ellipse' || shape.type === 'diamond' || shape.type === 'arrow') {
+      this.editLabel(shape);
+      return;
+    }
+    if (shape.type !== 'text' && shape.type !== 'sticky') return;
     this.setSelection([id]);
     this.beginTextEdit({
       id,
@@ -400,6 +427,38 @@ export class Editor {
       rotation: shape.rotation,
       fontSize: shape.fontSize,
       textAlign: shape.textAlign,
+      fontFamily: shape.fontFamily,
+      color: shape.strokeColor,
+      text: shape.text,
+    });
+  }
+
+  /**
+   * Opens the label of a box or arrow for typing, over the area the label is laid out in (label-layout.ts):
+   * a new label takes the current text style (centred by default).
+   */
+  private editLabel(shape: Extract<Shape, { type: 'rectangle' | 'ellipse' | 'diamond' | 'arrow' }>): void {
+    const fresh = !shape.text;
+    const style = fresh ? { fontSize: this.style.fontSize, fontFamily: this.style.fontFamily, textAlign: this.style.textAlign } : shape;
+    let box: { x: number; y: number; w: number; h: number };
+    if (shape.type === 'arrow') {
+      const route = routeArrow(resolveArrowPoints(shape, this.scene.lookup), shape.arrowType);
+      const w = Math.max(style.fontSize * 10, 0);
+      const h = style.fontSize * LABEL_LINE_HEIGHT * Math.max(1, shape.text.split('\n').length);
+      box = { x: route.middle.x - w / 2, y: route.middle.y - h / 2, w, h };
+    } else {
+      const local = labelBox(shape.type, shape.w, shape.h);
+      box = { x: shape.x + local.x, y: shape.y + local.y, w: local.w, h: local.h };
+    }
+    this.setSelection([shape.id]);
+    this.beginTextEdit({
+      id: shape.id,
+      type: 'label',
+      ...box,
+      rotation: shape.type === 'arrow' ? 0 : shape.rotation,
+      fontSize: style.fontSize,
+      textAlign: shape.type === 'arrow' ? 'center' : style.textAlign,
+      fontFamily: style.fontFamily,
       color: shape.strokeColor,
       text: shape.text,
     });
@@ -414,10 +473,10 @@ export class Editor {
     const value = text.replace(/\s+$/, '');
     let id = session.id;
     if (session.type === 'text') {
-      const size = this.measure(value, session.fontSize);
+      const size = this.measure(value, session.fontSize, session.fontFamily);
       if (!id) {
         if (!value) return null;
-        id = this.oneStep(() => this.board.addShape({ type: 'text', x: session.x, y: session.y, ...size, text: value, fontSize: session.fontSize, textAlign: session.textAlign, strokeColor: this.style.strokeColor, opacity: this.style.opacity })).id;
+        id = this.oneStep(() => this.board.addShape({ type: 'text', x: session.x, y: session.y, ...size, text: value, fontSize: session.fontSize, textAlign: session.textAlign, fontFamily: session.fontFamily, strokeColor: this.style.strokeColor, opacity: this.style.opacity })).id;
       } else if (!value) {
         this.oneStep(() => this.board.deleteShapes([session.id!]));
         this.changed();
@@ -425,6 +484,11 @@ export class Editor {
       } else if (this.board.has(id)) {
         this.oneStep(() => this.board.updateShape(id!, { text: value, ...size }));
       }
+    } else if (session.type === 'label' && id && this.board.has(id)) {
+      const shape = this.board.getShape(id)!;
+      // a first label takes the text style it was typed in; later edits change only the text
+      const patch: ShapePatch = shape.type !== 'text' && shape.type !== 'sticky' && 'text' in shape && !shape.text ? { text: value, fontSize: session.fontSize, fontFamily: session.fontFamily, textAlign: session.textAlign } : { text: value };
+      if (value !== ('text' in shape ? shape.text : '')) this.oneStep(() => this.board.updateShape(id!, patch));
     } else if (id && this.board.has(id)) {
       this.oneStep(() => this.board.updateShape(id!, { text: value }));
     }
@@ -450,7 +514,11 @@ export class Editor {
 
   // ---- hit testing -------------------------------------------------------------------------------------
 
-  /** Top-most shape under a world point (tolerance in screen pixels). */
+  /**
+   * Top-most shape under a world point (tolerance in screen pixels). When nothing is hit, the top-most
+   * hollow box or frame the point is inside (an unfilled rectangle is selected by clicking inside it, yet
+   * shapes drawn inside it stay clickable because they are hit first).
+   */
   shapeAt(world: Point, tolerancePx = 6, filter?: (shape: Shape) => boolean): Shape | null {
     const tolerance = tolerancePx / this.camera.zoom;
     const candidates = this.scene.query({ minX: world.x - tolerance, minY: world.y - tolerance, maxX: world.x + tolerance, maxY: world.y + tolerance });
@@ -458,6 +526,11 @@ export class Editor {
       const shape = candidates[i]!.shape;
       if (filter && !filter(shape)) continue;
       if (hitShape(shape, world, tolerance, this.scene.lookup)) return shape;
+    }
+    for (let i = candidates.length - 1; i >= 0; i--) {
+      const shape = candidates[i]!.shape;
+      if (filter && !filter(shape)) continue;
+      if (insideShape(shape, world)) return shape;
     }
     return null;
   }
@@ -563,7 +636,7 @@ export class Editor {
     if (this.readOnly || this.tool !== 'select') return;
     const world = this.camera.screenToWorld({ x: input.x, y: input.y });
     const hit = this.shapeAt(world);
-    if (hit && (hit.type === 'text' || hit.type === 'sticky')) this.editShapeText(hit.id);
+    if (hit && LABELLED.has(hit.type)) this.editShapeText(hit.id);
     else if (!hit) this.startNewText(world);
   }
 
@@ -611,15 +684,15 @@ export class Editor {
   // ---- for the tools -------------------------------------------------------------------------------------
 
   /** The current style's fields every new shape takes. */
-  shapeStyle(): { strokeColor: string; fillColor: string; strokeWidth: number; opacity: number } {
-    const { strokeColor, fillColor, strokeWidth, opacity } = this.style;
-    return { strokeColor, fillColor, strokeWidth, opacity };
+  shapeStyle(): Pick<StyleState, 'strokeColor' | 'fillColor' | 'strokeWidth' | 'opacity' | 'strokeStyle' | 'roughness'> {
+    const { strokeColor, fillColor, strokeWidth, opacity, strokeStyle, roughness } = this.style;
+    return { strokeColor, fillColor, strokeWidth, opacity, strokeStyle, roughness };
   }
 
   startNewText(world: Point): void {
     const fontSize = this.style.fontSize;
     this.setSelection([]);
-    this.beginTextEdit({ id: null, type: 'text', x: world.x, y: world.y - (fontSize * 1.25) / 2, w: fontSize, h: fontSize * 1.25, rotation: 0, fontSize, textAlign: 'left', color: this.style.strokeColor, text: '' });
+    this.beginTextEdit({ id: null, type: 'text', x: world.x, y: world.y - (fontSize * 1.25) / 2, w: fontSize, h: fontSize * 1.25, rotation: 0, fontSize, textAlign: 'left', fontFamily: this.style.fontFamily, color: this.style.strokeColor, text: '' });
   }
 
   // ---- pinch -------------------------------------------------------------------------------------------
@@ -672,9 +745,30 @@ export class Editor {
     this.board.stopCapturing();
   }
 
-  private measure(text: string, fontSize: number): { w: number; h: number } {
-    return measureTextBlock(text, fontSize, this.hooks.measureText);
+  private measure(text: string, fontSize: number, family: FontFamily = 'sans'): { w: number; h: number } {
+    return measureTextBlock(text, fontSize, this.hooks.measureText, family);
   }
+}
+
+/** The fields of a style change that apply to a shape of this type (others are left alone). */
+function stylePatch(shape: Shape, style: Partial<StyleState>): Record<string, unknown> {
+  const patch: Record<string, unknown> = {};
+  const type = shape.type;
+  const boxy = type === 'rectangle' || type === 'ellipse' || type === 'diamond';
+  const texty = boxy || type === 'arrow' || type === 'text' || type === 'sticky';
+  if (style.strokeStyle !== undefined && type !== 'text' && type !== 'sticky' && type !== 'image') patch.strokeStyle = style.strokeStyle;
+  if (style.roughness !== undefined && (boxy || type === 'line' || type === 'arrow')) patch.roughness = style.roughness;
+  if (style.fontSize !== undefined && texty) patch.fontSize = style.fontSize;
+  if (style.fontFamily !== undefined && texty) patch.fontFamily = style.fontFamily;
+  if (style.textAlign !== undefined && texty && type !== 'arrow') patch.textAlign = style.textAlign;
+  if (style.verticalAlign !== undefined && boxy) patch.verticalAlign = style.verticalAlign;
+  if (style.cornerRadius !== undefined && (type === 'rectangle' || type === 'diamond')) patch.cornerRadius = style.cornerRadius;
+  if (type === 'line' || type === 'arrow') {
+    if (style.startArrowhead !== undefined) patch.startArrowhead = style.startArrowhead;
+    if (style.endArrowhead !== undefined) patch.endArrowhead = style.endArrowhead;
+  }
+  if (style.arrowType !== undefined && type === 'arrow') patch.arrowType = style.arrowType;
+  return patch;
 }
 
 function handleCursor(handle: Exclude<HandleId, 'rotate'>, rotation: number): string {

@@ -1,4 +1,4 @@
-import type { Board } from '@meshboard/board';
+import type { Arrowhead, ArrowType, Board, FontFamily, Roughness, StrokeStyle } from '@meshboard/board';
 
 export type ToolId = 'select' | 'hand' | 'pen' | 'highlighter' | 'eraser' | 'rectangle' | 'ellipse' | 'diamond' | 'line' | 'arrow' | 'text' | 'sticky' | 'image';
 
@@ -8,6 +8,17 @@ export interface StyleState {
   strokeWidth: number;
   opacity: number;
   fontSize: number;
+  strokeStyle: StrokeStyle;
+  /** 0 clean, 1 hand-drawn, 2 very sloppy */
+  roughness: Roughness;
+  fontFamily: FontFamily;
+  textAlign: 'left' | 'center' | 'right';
+  verticalAlign: 'top' | 'middle' | 'bottom';
+  startArrowhead: Arrowhead;
+  endArrowhead: Arrowhead;
+  arrowType: ArrowType;
+  /** corner radius of new rectangles and diamonds (0: sharp) */
+  cornerRadius: number;
 }
 
 export type Theme = 'light' | 'dark';

@@ -45,6 +45,7 @@ export class BoxTool implements Tool {
 
   private input(a: Point, b: Point): NewShape {
     const r = normalizeRect(a, b);
-    return { type: this.type, x: r.minX, y: r.minY, w: r.maxX - r.minX, h: r.maxY - r.minY, ...this.editor.shapeStyle() };
+    const cornerRadius = this.type === 'ellipse' ? 0 : this.editor.style.cornerRadius;
+    return { type: this.type, x: r.minX, y: r.minY, w: r.maxX - r.minX, h: r.maxY - r.minY, ...this.editor.shapeStyle(), cornerRadius };
   }
 }

@@ -61,6 +61,6 @@ export class DrawTool implements Tool {
     const points = world.map((v, i) => (i % 3 === 0 ? v - minX : i % 3 === 1 ? v - minY : Math.round(v * 100) / 100));
     const style = this.editor.shapeStyle();
     const strokeColor = this.variant === 'highlighter' && style.strokeColor === DEFAULT_STYLE_STATE.strokeColor ? HIGHLIGHTER_DEFAULT_COLOR : style.strokeColor;
-    return { type: 'freehand', variant: this.variant, x: minX, y: minY, w: maxX - minX, h: maxY - minY, points, ...style, strokeColor, fillColor: 'transparent' };
+    return { type: 'freehand', variant: this.variant, x: minX, y: minY, w: maxX - minX, h: maxY - minY, points, ...style, strokeColor, fillColor: 'transparent', roughness: 0 };
   }
 }

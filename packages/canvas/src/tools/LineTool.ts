@@ -44,6 +44,8 @@ export class LineTool implements Tool {
     const x = Math.min(a.x, b.x);
     const y = Math.min(a.y, b.y);
     const base = { x, y, w: Math.abs(b.x - a.x), h: Math.abs(b.y - a.y), points: [a.x - x, a.y - y, b.x - x, b.y - y], ...this.editor.shapeStyle(), fillColor: 'transparent' };
-    return this.type === 'arrow' ? { type: 'arrow', ...base, startBinding, endBinding } : { type: 'line', ...base };
+    const { startArrowhead, endArrowhead, arrowType } = this.editor.style;
+    // a line takes arrowheads only when asked for at its start (its end defaults to none, TYPE_DEFAULTS)
+    return this.type === 'arrow' ? { type: 'arrow', ...base, startBinding, endBinding, startArrowhead, endArrowhead, arrowType } : { type: 'line', ...base };
   }
 }
