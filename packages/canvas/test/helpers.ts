@@ -71,6 +71,8 @@ export class RecordingContext {
   drawImage = (...a: unknown[]) => this.record('drawImage', a);
   setLineDash = (...a: unknown[]) => this.record('setLineDash', a);
   measureText = (text: string) => ({ width: text.length * 10 }) as TextMetrics;
+  quadraticCurveTo = (...a: unknown[]) => this.record('quadraticCurveTo', a);
+  bezierCurveTo = (...a: unknown[]) => this.record('bezierCurveTo', a);
 
   count(name: string): number {
     return this.calls.filter((c) => c.name === name).length;
