@@ -17,6 +17,7 @@ import { HelpDialog, ShareDialog } from './dialogs';
 import { HistoryDialog, HistoryIcon } from './HistoryDialog';
 import { RevokeLinks } from './RevokeLinks';
 import featureStyles from './features.module.css';
+import { EmptyBoardHint } from './EmptyBoardHint';
 import { Icon } from './icons';
 import { ConnectionStatusView, PresenceList, StylePanel, Toolbar, ZoomAndHistory, type PresenceEntry } from './panels';
 import { ThemeToggle } from './ThemeToggle';
@@ -399,6 +400,7 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
           <Toolbar engine={session.engine} state={engineState} styleOpen={styleOpen} onToggleStyle={() => setStyleOpen((o) => !o)} />
           {!readOnly && styleOpen ? <StylePanel engine={session.engine} state={engineState} /> : null}
           <ZoomAndHistory engine={session.engine} state={engineState} />
+          <EmptyBoardHint shapeCount={engineState.shapeCount} readOnly={readOnly} />
         </>
       ) : null}
       <ConnectionStatusView status={status} localCopy={session?.role === 'edit'} readOnly={readOnly} />
