@@ -17,6 +17,10 @@ import { SelectTool } from './tools/SelectTool.js';
 import { StickyTool } from './tools/StickyTool.js';
 import { TextTool } from './tools/TextTool.js';
 import type { Tool } from './tools/Tool.js';
+import { alignPatches, distributePatches, type AlignOp } from './transform/align.js';
+import { flipPatches } from './transform/scale.js';
+import type { Guide } from './transform/snap.js';
+import { GRID_SIZE } from './tools/SelectTool.js';
 import type { EngineState, RemoteCursor, StyleState, Theme, ToolId } from './types.js';
 
 export type { PointerInput, WheelInput } from './input.js';
@@ -97,6 +101,10 @@ export class Editor {
   drafts: Shape[] = [];
   /** the selection marquee in world coordinates while one is drawn (set by the select tool) */
   marquee: Bounds | null = null;
+  /** alignment guides while a move snaps to other shapes (set by the select tool) */
+  guides: Guide[] = [];
+  /** moves snap to a grid instead of to other shapes (toggled on demand) */
+  gridSnap = false;
 
   private gesture: Gesture | null = null;
   private readonly pointers = new Map<number, Point>();
@@ -157,6 +165,8 @@ export class Editor {
       shapeCount: this.board.size,
       readOnly: this.readOnly,
       theme: this.theme,
+      locked: this.selectedShapes().some((shape) => shape.locked),
+      gridSnap: this.gridSnap,
     };
   }
 
@@ -181,12 +191,14 @@ export class Editor {
     return {
       selection: new Set(this.selection),
       frame: showFrame ? selectionFrame(selected, this.scene.lookup) : null,
-      showHandles: showFrame && !this.readOnly && !this.selectTool.pressing,
+      showHandles: showFrame && !this.readOnly && !this.selectTool.pressing && !selected.some((shape) => shape.locked),
       marquee: this.marquee,
       drafts: this.drafts,
       erasing: this.gesture?.kind === 'tool' && this.gesture.tool === this.eraserTool ? this.eraserTool.hits : new Set(),
       editingId: this.textEdit?.id ?? null,
       remoteCursors: this.remoteCursors,
+      guides: this.guides,
+      grid: this.gridSnap ? GRID_SIZE : 0,
     };
   }
 
@@ -218,7 +230,7 @@ export class Editor {
     this.style = { ...this.style, ...style };
     if (!this.readOnly && this.selection.length > 0) {
       const patches: Array<[string, ShapePatch]> = [];
-      for (const shape of this.selectedShapes()) {
+      for (const shape of this.unlockedSelection()) {
         const patch: Record<string, unknown> = {};
         if (style.strokeColor !== undefined) patch.strokeColor = style.strokeColor;
         if (style.strokeWidth !== undefined) patch.strokeWidth = style.strokeWidth;
@@ -268,8 +280,10 @@ export class Editor {
 
   deleteSelection(): void {
     if (this.readOnly || this.selection.length === 0) return;
-    const ids = this.selection;
-    this.setSelection([]);
+    // locked shapes stay (unlock them first)
+    const ids = this.selectedShapes().filter((shape) => !shape.locked).map((shape) => shape.id);
+    if (ids.length === 0) return;
+    this.setSelection(this.selection.filter((id) => !ids.includes(id)));
     this.oneStep(() => this.board.deleteShapes(ids));
     this.changed();
   }
@@ -301,8 +315,59 @@ export class Editor {
 
   nudgeSelection(dx: number, dy: number): void {
     if (this.readOnly || this.selection.length === 0) return;
-    this.board.translateShapes(this.selection, dx, dy);
+    this.board.translateShapes(this.unlockedSelection().map((shape) => shape.id), dx, dy);
     this.changed();
+  }
+
+  /** A right-click: the shape under it becomes the selection unless it is part of it already. */
+  contextMenuAt(screen: Point): void {
+    if (this.textEdit) this.commitTextEdit(this.textEdit.text);
+    const hit = this.shapeAt(this.camera.screenToWorld(screen));
+    if (hit && !this.selection.includes(hit.id)) this.setSelection(this.board.expandGroups([hit.id]));
+    else if (!hit) this.setSelection([]);
+    if (this.tool !== 'select' && this.tool !== 'hand') this.tool = 'select';
+    this.changed();
+  }
+
+  /** Mirrors the selection across the centre of its bounds. */
+  flipSelection(axis: 'horizontal' | 'vertical'): void {
+    const shapes = this.unlockedSelection();
+    const bounds = unionBounds(shapes.map((shape) => shapeBounds(shape)));
+    if (this.readOnly || !bounds) return;
+    this.oneStep(() => this.board.updateShapes(flipPatches(shapes, bounds, axis)));
+    this.changed();
+  }
+
+  alignSelection(op: AlignOp): void {
+    if (this.readOnly) return;
+    const patches = alignPatches(this.unlockedSelection(), op);
+    if (patches.length > 0) this.oneStep(() => this.board.updateShapes(patches));
+    this.changed();
+  }
+
+  distributeSelection(axis: 'horizontal' | 'vertical'): void {
+    if (this.readOnly) return;
+    const patches = distributePatches(this.unlockedSelection(), axis);
+    if (patches.length > 0) this.oneStep(() => this.board.updateShapes(patches));
+    this.changed();
+  }
+
+  /** Locks the selection, or unlocks it when every selected shape is locked already. */
+  toggleLockSelection(): void {
+    const shapes = this.selectedShapes();
+    if (this.readOnly || shapes.length === 0) return;
+    const locked = !shapes.every((shape) => shape.locked);
+    this.oneStep(() => this.board.updateShapes(shapes.map((shape) => [shape.id, { locked }] as [string, ShapePatch])));
+    this.changed();
+  }
+
+  setGridSnap(on: boolean): void {
+    this.gridSnap = on;
+    this.changed();
+  }
+
+  private unlockedSelection(): Shape[] {
+    return this.selectedShapes().filter((shape) => !shape.locked);
   }
 
   selectAll(): void {
@@ -786,6 +851,8 @@ function sameState(a: EngineState, b: EngineState): boolean {
     a.canRedo === b.canRedo &&
     a.shapeCount === b.shapeCount &&
     a.readOnly === b.readOnly &&
+    a.locked === b.locked &&
+    a.gridSnap === b.gridSnap &&
     a.theme === b.theme &&
     a.selection.length === b.selection.length &&
     a.selection.every((id, i) => id === b.selection[i]) &&

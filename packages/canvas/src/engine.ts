@@ -1,5 +1,6 @@
 import type { Asset, Board, Point } from '@meshboard/board';
 import { Editor, type PointerInput, type TextEditSession } from './editor.js';
+import type { AlignOp } from './transform/align.js';
 import { FONT_STACKS, cssFont } from './style/stroke.js';
 import { LINE_HEIGHT, Renderer, STICKY_PADDING, STICKY_TEXT_COLOR, strokeFor, type FrameStats, type RenderContext } from './renderer.js';
 import { SHORTCUTS, matchShortcut } from './shortcuts.js';
@@ -148,6 +149,42 @@ export class CanvasEngine {
 
   deleteSelection(): void {
     this.editor.deleteSelection();
+  }
+
+  flipSelection(axis: 'horizontal' | 'vertical'): void {
+    this.editor.flipSelection(axis);
+  }
+
+  alignSelection(op: AlignOp): void {
+    this.editor.alignSelection(op);
+  }
+
+  distributeSelection(axis: 'horizontal' | 'vertical'): void {
+    this.editor.distributeSelection(axis);
+  }
+
+  toggleLockSelection(): void {
+    this.editor.toggleLockSelection();
+  }
+
+  groupSelection(): void {
+    this.editor.groupSelection();
+  }
+
+  ungroupSelection(): void {
+    this.editor.ungroupSelection();
+  }
+
+  setGridSnap(on: boolean): void {
+    this.editor.setGridSnap(on);
+  }
+
+  /** Copies the selection to the system clipboard as our payload (the context menu's Copy). */
+  async copyToClipboard(): Promise<boolean> {
+    const payload = this.editor.copySelection();
+    if (!payload || !navigator.clipboard) return false;
+    await navigator.clipboard.writeText(payload);
+    return true;
   }
 
   duplicateSelection(): void {
@@ -489,7 +526,12 @@ export class CanvasEngine {
       const rect = canvas.getBoundingClientRect();
       this.editor.doubleClick({ x: event.clientX - rect.left, y: event.clientY - rect.top, pointerId: 1, pointerType: 'mouse', pressure: 0, button: 0, shiftKey: event.shiftKey, altKey: event.altKey, ctrlKey: event.ctrlKey, metaKey: event.metaKey });
     });
-    this.listen(canvas, 'contextmenu', (event) => event.preventDefault());
+    this.listen(canvas, 'contextmenu', (event) => {
+      event.preventDefault();
+      const rect = canvas.getBoundingClientRect();
+      this.editor.contextMenuAt({ x: event.clientX - rect.left, y: event.clientY - rect.top });
+      this.options.onContextMenu?.({ clientX: event.clientX, clientY: event.clientY, selection: [...this.editor.selection] });
+    });
     this.listen(
       canvas,
       'wheel',

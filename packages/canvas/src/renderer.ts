@@ -94,7 +94,14 @@ export interface Overlay {
   /** the shape being edited in the text overlay: its text is hidden on the canvas */
   editingId: string | null;
   remoteCursors: readonly RemoteCursor[];
+  /** alignment guides of a snapping move */
+  guides?: ReadonlyArray<{ x1: number; y1: number; x2: number; y2: number }>;
+  /** grid spacing in world units when grid snapping is on (0: no grid) */
+  grid?: number;
 }
+
+/** Colour of snapping guides (as Excalidraw's and tldraw's: a loud red that no shape is likely to be). */
+export const GUIDE_COLOR = '#ff2d75';
 
 export interface FrameInput {
   ctx: RenderContext;
@@ -734,6 +741,35 @@ export class Renderer {
         ctx.fill();
         ctx.stroke();
       }
+    }
+    if (overlay.grid && overlay.grid * zoom >= 8) {
+      // the grid moves snap to, drawn only while it is on and only when its lines are far enough apart
+      const view = input.camera.visibleBounds(input.viewport);
+      const g = overlay.grid;
+      ctx.strokeStyle = theme === 'dark' ? 'rgba(255,255,255,0.08)' : 'rgba(0,0,0,0.07)';
+      ctx.lineWidth = 1 / zoom;
+      ctx.beginPath();
+      for (let x = Math.floor(view.minX / g) * g; x <= view.maxX; x += g) {
+        ctx.moveTo(x, view.minY);
+        ctx.lineTo(x, view.maxY);
+      }
+      for (let y = Math.floor(view.minY / g) * g; y <= view.maxY; y += g) {
+        ctx.moveTo(view.minX, y);
+        ctx.lineTo(view.maxX, y);
+      }
+      ctx.stroke();
+      ctx.strokeStyle = colors.selection;
+    }
+    if (overlay.guides && overlay.guides.length > 0) {
+      ctx.strokeStyle = GUIDE_COLOR;
+      ctx.lineWidth = 1 / zoom;
+      ctx.beginPath();
+      for (const guide of overlay.guides) {
+        ctx.moveTo(guide.x1, guide.y1);
+        ctx.lineTo(guide.x2, guide.y2);
+      }
+      ctx.stroke();
+      ctx.strokeStyle = colors.selection;
     }
     if (overlay.marquee) {
       const m = overlay.marquee;

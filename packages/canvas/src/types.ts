@@ -33,6 +33,10 @@ export interface EngineState {
   shapeCount: number;
   readOnly: boolean;
   theme: Theme;
+  /** some selected shape is locked (the context menu offers Unlock) */
+  locked: boolean;
+  /** moves snap to the grid */
+  gridSnap: boolean;
 }
 
 /** A collaborator's pointer, in world coordinates. */
@@ -55,6 +59,8 @@ export interface CanvasEngineOptions {
   /** world coordinates of the local pointer (null when it leaves), for presence */
   onCursorMove?: (point: { x: number; y: number } | null) => void;
   onSelectionChange?: (ids: string[]) => void;
+  /** a right-click on the canvas (after the shape under it was selected): the app shows its context menu */
+  onContextMenu?: (at: { clientX: number; clientY: number; selection: string[] }) => void;
   /**
    * Benchmark baseline only: draw every shape every frame with no culling, no path cache and no
    * level of detail — the "naive peer" the big-board benchmark compares against.

@@ -1,14 +1,27 @@
-import { rotatePoint, shapeBounds, shapeCenter, type Point, type Shape, type ShapePatch } from '@meshboard/board';
+import { rotatePoint, shapeBounds, shapeCenter, unionBounds, type Bounds, type Point, type Shape, type ShapePatch } from '@meshboard/board';
 import type { Editor } from '../editor.js';
 import { boundsContain, normalizeRect } from '../geometry.js';
 import type { PointerInput } from '../input.js';
 import { HANDLES, displayFrame, frameCenter, hitHandle, type Frame, type HandleId } from '../selection.js';
 import { DRAG_THRESHOLD, dist, normalizeAngle } from './gesture-math.js';
+import { scaleShapePatch } from '../transform/scale.js';
+import { snapBounds, snapToGrid } from '../transform/snap.js';
 import type { Tool } from './Tool.js';
 
 interface Snapshot {
   shapes: Shape[];
+  /** the shapes' common painted bounds when the gesture began (what snapping to shapes moves) */
+  bounds: Bounds | null;
+  /** the smallest x and y of the shapes (what grid snapping puts on the grid) */
+  origin: Point | null;
 }
+
+/** Screen pixels within which a moved edge or centre snaps to another shape's. */
+const SNAP_PX = 6;
+/** Snapping looks at no more than this many shapes in view (the top-most), so a dense view stays smooth. */
+const SNAP_MAX_TARGETS = 2000;
+/** World units between grid lines when grid snapping is on. */
+export const GRID_SIZE = 20;
 
 type Gesture =
   | { kind: 'press'; start: Point; startWorld: Point; hitId: string | null; shift: boolean; moved: boolean; snapshot: Snapshot; toggled: boolean }
@@ -84,7 +97,7 @@ export class SelectTool implements Tool {
     const editor = this.editor;
     switch (gesture.kind) {
       case 'press':
-        this.pressMove(gesture, screen, world, input.shiftKey);
+        this.pressMove(gesture, screen, world, input.shiftKey, input.ctrlKey || input.metaKey);
         break;
       case 'resize':
         this.resizeMove(gesture, world, input.shiftKey || gesture.keepRatio);
@@ -115,6 +128,7 @@ export class SelectTool implements Tool {
   up(): void {
     const gesture = this.gesture;
     this.gesture = null;
+    this.editor.guides = [];
     if (gesture?.kind === 'press') {
       // A click (no drag) on a member of a multi-selection selects just that shape.
       if (!gesture.moved && gesture.hitId && !gesture.shift && !gesture.toggled && this.editor.selection.length > 1) {
@@ -126,10 +140,11 @@ export class SelectTool implements Tool {
 
   cancel(): void {
     if (this.gesture?.kind === 'marquee') this.editor.marquee = null;
+    this.editor.guides = [];
     this.gesture = null;
   }
 
-  private pressMove(gesture: Extract<Gesture, { kind: 'press' }>, screen: Point, world: Point, shift: boolean): void {
+  private pressMove(gesture: Extract<Gesture, { kind: 'press' }>, screen: Point, world: Point, shift: boolean, noSnap: boolean): void {
     if (!gesture.moved) {
       if (dist(screen, gesture.start) < DRAG_THRESHOLD || this.editor.readOnly) return;
       gesture.moved = true;
@@ -142,12 +157,36 @@ export class SelectTool implements Tool {
       if (Math.abs(dx) > Math.abs(dy)) dy = 0;
       else dx = 0;
     }
+    const editor = this.editor;
+    const start = gesture.snapshot.bounds;
+    editor.guides = [];
+    const origin = gesture.snapshot.origin;
+    if (origin && editor.gridSnap) {
+      dx += snapToGrid(origin.x + dx, GRID_SIZE);
+      dy += snapToGrid(origin.y + dy, GRID_SIZE);
+    } else if (start && !noSnap) {
+      // Snap to the edges and centres of the shapes in view (never to what is being moved).
+      const moving = { minX: start.minX + dx, minY: start.minY + dy, maxX: start.maxX + dx, maxY: start.maxY + dy };
+      const ids = new Set(gesture.snapshot.shapes.map((s) => s.id));
+      const targets = editor.scene
+        .query(editor.camera.visibleBounds(editor.viewport))
+        .filter((item) => !ids.has(item.id) && item.shape.type !== 'line' && item.shape.type !== 'arrow')
+        .slice(-SNAP_MAX_TARGETS)
+        .map((item) => shapeBounds(item.shape));
+      const snap = snapBounds(moving, targets, SNAP_PX / editor.camera.zoom);
+      dx += shift && dx === 0 ? 0 : snap.dx;
+      dy += shift && dy === 0 ? 0 : snap.dy;
+      editor.guides = snap.guides;
+    }
     this.applyFromSnapshot(gesture.snapshot, (shape) => ({ x: shape.x + dx, y: shape.y + dy }));
   }
 
+  /**
+   * Resizes in the frame's own axes about the edge opposite the handle. Dragging past that edge flips the
+   * selection through it (negative scale) instead of collapsing it to a line.
+   */
   private resizeMove(gesture: Extract<Gesture, { kind: 'resize' }>, world: Point, keepRatio: boolean): void {
     const { frame, handle } = gesture;
-    // Work in the frame's own (unrotated) axes so rotated shapes resize along their sides.
     const center = frameCenter(frame);
     const pointer = rotatePoint(world, center, -frame.rotation);
     const local = { x: pointer.x - gesture.grab.x, y: pointer.y - gesture.grab.y };
@@ -155,50 +194,26 @@ export class SelectTool implements Tool {
     const movesRight = handle.includes('e');
     const movesTop = handle.includes('n');
     const movesBottom = handle.includes('s');
-    let minX = frame.x;
-    let maxX = frame.x + frame.w;
-    let minY = frame.y;
-    let maxY = frame.y + frame.h;
-    const minSize = 1;
-    if (movesLeft) minX = Math.min(local.x, maxX - minSize);
-    if (movesRight) maxX = Math.max(local.x, minX + minSize);
-    if (movesTop) minY = Math.min(local.y, maxY - minSize);
-    if (movesBottom) maxY = Math.max(local.y, minY + minSize);
-    let sx = frame.w > 0 ? (maxX - minX) / frame.w : 1;
-    let sy = frame.h > 0 ? (maxY - minY) / frame.h : 1;
+    const anchor = { x: movesLeft ? frame.x + frame.w : frame.x, y: movesTop ? frame.y + frame.h : frame.y };
+    let sx = frame.w > 0 && (movesLeft || movesRight) ? (movesLeft ? anchor.x - local.x : local.x - anchor.x) / frame.w : 1;
+    let sy = frame.h > 0 && (movesTop || movesBottom) ? (movesTop ? anchor.y - local.y : local.y - anchor.y) / frame.h : 1;
     if (keepRatio && (movesLeft || movesRight) && (movesTop || movesBottom)) {
-      const s = Math.max(sx, sy);
-      sx = s;
-      sy = s;
-      if (movesLeft) minX = maxX - frame.w * s;
-      else maxX = minX + frame.w * s;
-      if (movesTop) minY = maxY - frame.h * s;
-      else maxY = minY + frame.h * s;
+      const s = Math.max(Math.abs(sx), Math.abs(sy));
+      sx = Math.sign(sx || 1) * s;
+      sy = Math.sign(sy || 1) * s;
     }
-    if (!(sx > 0) || !(sy > 0) || !Number.isFinite(sx) || !Number.isFinite(sy)) return;
-    // The anchor (the unmoved side) stays put in world space; the new frame's centre is rotated back.
-    const newCenterLocal = { x: (minX + maxX) / 2, y: (minY + maxY) / 2 };
-    const newCenter = rotatePoint(newCenterLocal, center, frame.rotation);
-    const newFrame = { x: newCenter.x - (maxX - minX) / 2, y: newCenter.y - (maxY - minY) / 2 };
-    this.applyFromSnapshot(gesture.snapshot, (shape) => {
-      // Each shape's position relative to the frame, in frame axes, scaled; sizes scale along frame axes
-      // (exact for a single shape or unrotated shapes; approximate for rotated members of a multi-select).
-      const c = rotatePoint(shapeCenter(shape), center, -frame.rotation);
-      const rel = { x: (c.x - frame.x) * sx, y: (c.y - frame.y) * sy };
-      const nc = rotatePoint({ x: newFrame.x + rel.x, y: newFrame.y + rel.y }, { x: newFrame.x + (maxX - minX) / 2, y: newFrame.y + (maxY - minY) / 2 }, frame.rotation);
-      const w = shape.w * sx;
-      const h = shape.h * sy;
-      const patch: Record<string, unknown> = { x: nc.x - w / 2, y: nc.y - h / 2, w, h };
-      if (shape.type === 'freehand') patch.points = shape.points.map((v, i) => (i % 3 === 0 ? v * sx : i % 3 === 1 ? v * sy : v));
-      if (shape.type === 'line' || shape.type === 'arrow') patch.points = shape.points.map((v, i) => (i % 2 === 0 ? v * sx : v * sy));
-      // Text scales its font with the box (corner drags); sticky notes keep theirs and just reflow.
-      if (shape.type === 'text') patch.fontSize = Math.min(1000, Math.max(1, shape.fontSize * Math.min(sx, sy)));
-      return patch as ShapePatch;
-    });
+    // never exactly zero: a shape keeps at least a pixel of size while it passes through the anchor
+    if (Math.abs(sx * frame.w) < 1) sx = Math.sign(sx || 1) / Math.max(frame.w, 1);
+    if (Math.abs(sy * frame.h) < 1) sy = Math.sign(sy || 1) / Math.max(frame.h, 1);
+    if (!Number.isFinite(sx) || !Number.isFinite(sy)) return;
+    this.applyFromSnapshot(gesture.snapshot, (shape) => scaleShapePatch(shape, frame, anchor, sx, sy));
   }
 
+  /** What a move, resize or rotate changes: the selected shapes that are not locked. */
   private snapshot(): Snapshot {
-    return { shapes: this.editor.selectedShapes() };
+    const shapes = this.editor.selectedShapes().filter((shape) => !shape.locked);
+    const origin = shapes.length > 0 ? { x: Math.min(...shapes.map((s) => s.x)), y: Math.min(...shapes.map((s) => s.y)) } : null;
+    return { shapes, bounds: unionBounds(shapes.map((shape) => shapeBounds(shape))), origin };
   }
 
   private applyFromSnapshot(snapshot: Snapshot, patch: (shape: Shape) => ShapePatch): void {
