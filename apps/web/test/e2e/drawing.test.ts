@@ -115,6 +115,41 @@ describe('styles and labels through the web app', () => {
   });
 });
 
+describe('the context menu', () => {
+  it('right-click on an arrow opens the menu of its actions; Flip horizontal moves the arrowhead to the other end', async () => {
+    await page.click('[data-testid="tool-arrow"]');
+    await drag(page, [[400, 700], [500, 700], [600, 700]]);
+    await waitForShapeCount(page, 3);
+    await page.click('[data-testid="tool-select"]');
+    await page.keyboard.press('Escape');
+    await page.mouse.move(640, 80);
+    // the barbs' region just above the line at each end (the style panel covers the far left)
+    const right = { x: 584, y: 688, width: 12, height: 8 };
+    const left = { x: 404, y: 688, width: 12, height: 8 };
+    expect((await darkIn(page, right)).count).toBeGreaterThan(2);
+    expect((await darkIn(page, left)).count).toBe(0);
+
+    await page.mouse.click(500, 700, { button: 'right' });
+    await page.waitForSelector('[data-testid="context-menu"]');
+    for (const id of ['copy', 'duplicate', 'delete', 'front', 'back', 'flip-h', 'flip-v', 'lock']) expect(await page.isVisible(`[data-testid="menu-${id}"]`), id).toBe(true);
+    // the menu is drawn where the click was, on top of the canvas
+    const box = (await page.locator('[data-testid="context-menu"]').boundingBox())!;
+    expect(Math.abs(box.x - 500)).toBeLessThanOrEqual(2);
+    await page.click('[data-testid="menu-flip-h"]');
+    expect(await page.isVisible('[data-testid="context-menu"]')).toBe(false);
+    await page.keyboard.press('Escape');
+    await page.mouse.move(640, 80);
+    await expect.poll(async () => (await darkIn(page, left)).count).toBeGreaterThan(2);
+    expect((await darkIn(page, right)).count).toBe(0);
+
+    // on empty canvas it offers the board's actions, and Escape closes it
+    await page.mouse.click(1000, 700, { button: 'right' });
+    await page.waitForSelector('[data-testid="menu-select-all"]');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.isVisible('[data-testid="context-menu"]')).toBe(false);
+  });
+});
+
 describe('on a phone', () => {
   it('the 390 px toolbar shows every tool and the style toggle at once, each tappable where it is drawn', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });

@@ -9,8 +9,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { NewShape } from '@meshboard/board';
+
+// each test draws and reads back several frames in a real browser: on a loaded shared machine that takes seconds
+vi.setConfig({ testTimeout: 30_000 });
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -218,6 +221,35 @@ describe('styles in Chromium', () => {
     expect(await call((api) => api.dataUrl())).toBe(rough);
     await draw([{ ...clean, id: 'rough-b', roughness: 1 } as NewShape]);
     expect(await call((api) => api.dataUrl())).not.toBe(rough);
+  });
+});
+
+describe('snapping in Chromium', () => {
+  it('shows a guide while a dragged shape snaps to another one, and none with Ctrl held', async () => {
+    // any pixel of x-2..x+2 tinted with the guide's pink-red (a 1 px line between pixels is blended)
+    const guideAt = async (x: number, y: number) => {
+      const data = await call((api, p: number[]) => api.pixels(p[0]! - 2, p[1]!, 5, 1), [x, y]);
+      for (let i = 0; i < 5; i++) if (data[i * 4]! > 200 && data[i * 4]! - data[i * 4 + 1]! > 50) return true;
+      return false;
+    };
+    const moveBy = async (ctrl: boolean) => {
+      await draw([box({ x: 100, y: 100, w: 100, h: 100, fillColor: '#a5d8ff' }), box({ x: 300, y: 300, w: 50, h: 50, fillColor: '#ffc9c9' })]);
+      if (ctrl) await page.keyboard.down('Control');
+      await page.mouse.move(325, 325);
+      await page.mouse.down();
+      await page.mouse.move(300, 310, { steps: 2 });
+      await page.mouse.move(229, 290, { steps: 4 }); // B's left edge 3 px right of A's right edge
+      await call((api) => api.frame());
+      // the guide runs along x = 201 (A's painted right edge) through the gap between A and B
+      const seen = await guideAt(201, 230);
+      await page.mouse.up();
+      if (ctrl) await page.keyboard.up('Control');
+      await call((api) => api.frame());
+      const after = await guideAt(201, 230);
+      return { seen, after };
+    };
+    expect(await moveBy(false)).toEqual({ seen: true, after: false });
+    expect(await moveBy(true)).toEqual({ seen: false, after: false });
   });
 });
 
