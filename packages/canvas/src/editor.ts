@@ -14,6 +14,7 @@ import { EraserTool } from './tools/EraserTool.js';
 import { dist } from './tools/gesture-math.js';
 import { LineTool } from './tools/LineTool.js';
 import { SelectTool } from './tools/SelectTool.js';
+import { FrameTool } from './tools/FrameTool.js';
 import { StickyTool } from './tools/StickyTool.js';
 import { TextTool } from './tools/TextTool.js';
 import type { Tool } from './tools/Tool.js';
@@ -68,7 +69,7 @@ export const DEFAULT_STYLE_STATE: StyleState = {
   cornerRadius: 0,
 };
 /** Tools that edit the board (refused on a read-only board). */
-const EDIT_TOOLS = new Set<ToolId>(['pen', 'highlighter', 'eraser', 'rectangle', 'ellipse', 'diamond', 'line', 'arrow', 'text', 'sticky', 'image']);
+const EDIT_TOOLS = new Set<ToolId>(['pen', 'highlighter', 'eraser', 'rectangle', 'ellipse', 'diamond', 'line', 'arrow', 'text', 'sticky', 'image', 'frame']);
 
 /** Shapes a double-click opens for typing: text, sticky notes, and the labels of boxes and arrows. */
 const LABELLED = new Set<Shape['type']>(['text', 'sticky', 'rectangle', 'ellipse', 'diamond', 'arrow']);
@@ -122,6 +123,7 @@ export class Editor {
     eraser: this.eraserTool,
     text: new TextTool(this),
     sticky: new StickyTool(this),
+    frame: new FrameTool(this),
   };
   private readonly listeners = new Set<(state: EngineState) => void>();
   private lastState: EngineState | null = null;
@@ -316,6 +318,43 @@ export class Editor {
   nudgeSelection(dx: number, dy: number): void {
     if (this.readOnly || this.selection.length === 0) return;
     this.board.translateShapes(this.unlockedSelection().map((shape) => shape.id), dx, dy);
+    this.changed();
+  }
+
+  /** The board's frames, in stacking order (for the frames list). */
+  frames(): Array<{ id: string; name: string }> {
+    const out: Array<{ id: string; name: string }> = [];
+    for (const item of this.scene.all()) if (item.shape.type === 'frame') out.push({ id: item.id, name: item.shape.name });
+    return out;
+  }
+
+  /** The shapes a frame holds (their `frameId` is the frame's id). */
+  frameChildren(frameId: string): Shape[] {
+    const out: Shape[] = [];
+    for (const item of this.scene.all()) if (item.shape.frameId === frameId) out.push(item.shape);
+    return out;
+  }
+
+  /** The top-most frame whose area holds `world` (not `exclude`), for adopting shapes dropped or drawn there. */
+  frameAt(world: Point, exclude?: ReadonlySet<string>): Shape | null {
+    const candidates = this.scene.query({ minX: world.x, minY: world.y, maxX: world.x, maxY: world.y });
+    for (let i = candidates.length - 1; i >= 0; i--) {
+      const shape = candidates[i]!.shape;
+      if (shape.type === 'frame' && !exclude?.has(shape.id) && insideShape(shape, world)) return shape;
+    }
+    return null;
+  }
+
+  /** Brings a shape (a frame from the frames list) into view, selected. */
+  zoomToShape(id: string): void {
+    const shape = this.scene.lookup(id);
+    if (!shape) return;
+    this.revealPending = false;
+    const b = shapeBounds(shape);
+    const pad = 40 / this.camera.zoom;
+    this.camera.fitBounds({ minX: b.minX - pad, minY: b.minY - pad, maxX: b.maxX + pad, maxY: b.maxY + pad }, this.viewport);
+    if (this.tool !== 'select' && this.tool !== 'hand') this.tool = 'select';
+    this.setSelection([id]);
     this.changed();
   }
 

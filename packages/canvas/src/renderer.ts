@@ -49,6 +49,7 @@ export type RenderContext = Pick<
   | 'lineJoin'
   | 'quadraticCurveTo'
   | 'bezierCurveTo'
+  | 'clip'
 >;
 
 export const THEMES = {
@@ -433,7 +434,29 @@ export class Renderer {
     return strokeFor(shape.strokeColor, theme);
   }
 
+  /** A shape inside a frame is clipped to the frame (the only shapes that pay for a save/restore). */
   drawShape(ctx: RenderContext, shape: Shape, input: FrameInput, faded: boolean): void {
+    const frame = shape.frameId ? input.scene.lookup(shape.frameId) : undefined;
+    if (frame?.type !== 'frame') {
+      this.drawShapeBody(ctx, shape, input, faded);
+      return;
+    }
+    const a = input.dpr * input.camera.zoom;
+    ctx.save();
+    ctx.setTransform(a, 0, 0, a, -input.camera.x * a, -input.camera.y * a);
+    ctx.beginPath();
+    if (frame.rotation) {
+      const c = shapeCorners(frame);
+      ctx.moveTo(c[0]!.x, c[0]!.y);
+      for (let i = 1; i < 4; i++) ctx.lineTo(c[i]!.x, c[i]!.y);
+      ctx.closePath();
+    } else ctx.rect(frame.x, frame.y, frame.w, frame.h);
+    ctx.clip();
+    this.drawShapeBody(ctx, shape, input, faded);
+    ctx.restore();
+  }
+
+  private drawShapeBody(ctx: RenderContext, shape: Shape, input: FrameInput, faded: boolean): void {
     const theme = input.theme;
     // No save()/restore() per shape (they were the most expensive calls on a busy frame): every piece of state
     // a shape uses is set here, and the transform is set outright and put back to the camera's at the end.
@@ -499,6 +522,7 @@ export class Renderer {
         this.drawFreehand(ctx, shape, stroke);
         break;
       case 'frame':
+        this.drawFrame(ctx, shape, theme, input.camera.zoom);
         break;
       case 'text':
         if (input.overlay.editingId !== shape.id) this.drawText(ctx, shape, stroke, false, input.camera.zoom);
@@ -520,6 +544,23 @@ export class Renderer {
     }
     if (dashed) ctx.setLineDash([]);
     ctx.setTransform(a, 0, 0, a, e, f);
+  }
+
+  /** A frame: a faint panel with a thin border, its name above its top-left corner at a constant screen size. */
+  private drawFrame(ctx: RenderContext, shape: Extract<Shape, { type: 'frame' }>, theme: Theme, zoom: number): void {
+    ctx.fillStyle = theme === 'dark' ? 'rgba(255,255,255,0.03)' : 'rgba(0,0,0,0.02)';
+    ctx.fillRect(0, 0, shape.w, shape.h);
+    ctx.strokeStyle = theme === 'dark' ? '#5c5f66' : '#adb5bd';
+    ctx.lineWidth = 1 / zoom;
+    ctx.setLineDash([]);
+    ctx.strokeRect(0, 0, shape.w, shape.h);
+    const size = 13 / zoom;
+    if (size * zoom < TEXT_GREEK_PX) return;
+    ctx.font = cssFont(size, 'sans');
+    ctx.fillStyle = theme === 'dark' ? '#c1c2c5' : '#495057';
+    ctx.textBaseline = 'bottom';
+    ctx.textAlign = 'left';
+    ctx.fillText(shape.name || 'Frame', 0, -4 / zoom);
   }
 
   /** Hand-drawn (roughjs) paths, built once per shape record and seed, then replayed from Path2D. */

@@ -1,6 +1,6 @@
 import type { Arrowhead, ArrowType, Board, FontFamily, Roughness, StrokeStyle } from '@meshboard/board';
 
-export type ToolId = 'select' | 'hand' | 'pen' | 'highlighter' | 'eraser' | 'rectangle' | 'ellipse' | 'diamond' | 'line' | 'arrow' | 'text' | 'sticky' | 'image';
+export type ToolId = 'select' | 'hand' | 'pen' | 'highlighter' | 'eraser' | 'rectangle' | 'ellipse' | 'diamond' | 'line' | 'arrow' | 'text' | 'sticky' | 'image' | 'frame';
 
 export interface StyleState {
   strokeColor: string;

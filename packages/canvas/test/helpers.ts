@@ -63,6 +63,7 @@ export class RecordingContext {
   moveTo = (...a: unknown[]) => this.record('moveTo', a);
   lineTo = (...a: unknown[]) => this.record('lineTo', a);
   rect = (...a: unknown[]) => this.record('rect', a);
+  clip = (...a: unknown[]) => this.record('clip', a);
   ellipse = (...a: unknown[]) => this.record('ellipse', a);
   arc = (...a: unknown[]) => this.record('arc', a);
   stroke = (...a: unknown[]) => this.record('stroke', a);

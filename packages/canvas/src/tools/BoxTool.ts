@@ -35,7 +35,9 @@ export class BoxTool implements Tool {
     const editor = this.editor;
     const dragged = dist(screen, gesture.start) >= DRAG_THRESHOLD;
     const end = dragged ? gesture.current : { x: gesture.startWorld.x + 120 / editor.camera.zoom, y: gesture.startWorld.y + 80 / editor.camera.zoom };
-    const shape = editor.oneStep(() => editor.board.addShape(this.input(gesture.startWorld, end)));
+    const input = this.input(gesture.startWorld, end);
+    const frameId = editor.frameAt({ x: input.x + input.w / 2, y: input.y + input.h / 2 })?.id ?? null;
+    const shape = editor.oneStep(() => editor.board.addShape({ ...input, frameId }));
     editor.setSelection([shape.id]);
   }
 

@@ -36,7 +36,9 @@ export class DrawTool implements Tool {
     const points = this.points;
     this.points = null;
     if (!points) return;
-    this.editor.oneStep(() => this.editor.board.addShape(this.input(points)));
+    const input = this.input(points);
+    const frameId = this.editor.frameAt({ x: input.x + input.w / 2, y: input.y + input.h / 2 })?.id ?? null;
+    this.editor.oneStep(() => this.editor.board.addShape({ ...input, frameId }));
   }
 
   cancel(): void {

@@ -87,7 +87,7 @@ export class SelectTool implements Tool {
       return true;
     }
     if (editor.selection.length === 0) return false;
-    this.gesture = { kind: 'press', start: screen, startWorld: world, hitId: hit?.id ?? null, shift: input.shiftKey, moved: false, snapshot: this.snapshot(), toggled };
+    this.gesture = { kind: 'press', start: screen, startWorld: world, hitId: hit?.id ?? null, shift: input.shiftKey, moved: false, snapshot: this.snapshot(true), toggled };
     return true;
   }
 
@@ -129,6 +129,7 @@ export class SelectTool implements Tool {
     const gesture = this.gesture;
     this.gesture = null;
     this.editor.guides = [];
+    if (gesture?.kind === 'press' && gesture.moved) this.reparent(gesture.snapshot);
     if (gesture?.kind === 'press') {
       // A click (no drag) on a member of a multi-selection selects just that shape.
       if (!gesture.moved && gesture.hitId && !gesture.shift && !gesture.toggled && this.editor.selection.length > 1) {
@@ -209,11 +210,40 @@ export class SelectTool implements Tool {
     this.applyFromSnapshot(gesture.snapshot, (shape) => scaleShapePatch(shape, frame, anchor, sx, sy));
   }
 
-  /** What a move, resize or rotate changes: the selected shapes that are not locked. */
-  private snapshot(): Snapshot {
+  /**
+   * What a move, resize or rotate changes: the selected shapes that are not locked; a move also carries the
+   * children of selected frames along.
+   */
+  private snapshot(withChildren = false): Snapshot {
     const shapes = this.editor.selectedShapes().filter((shape) => !shape.locked);
+    if (withChildren && shapes.some((shape) => shape.type === 'frame')) {
+      const ids = new Set(shapes.map((shape) => shape.id));
+      for (const frame of shapes.filter((shape) => shape.type === 'frame'))
+        for (const child of this.editor.frameChildren(frame.id)) {
+          if (ids.has(child.id) || child.locked) continue;
+          ids.add(child.id);
+          shapes.push(child);
+        }
+    }
     const origin = shapes.length > 0 ? { x: Math.min(...shapes.map((s) => s.x)), y: Math.min(...shapes.map((s) => s.y)) } : null;
     return { shapes, bounds: unionBounds(shapes.map((shape) => shapeBounds(shape))), origin };
+  }
+
+  /**
+   * After a move, each moved shape belongs to the frame its centre landed in (or to none); children that
+   * moved with their frame keep it.
+   */
+  private reparent(snapshot: Snapshot): void {
+    const editor = this.editor;
+    const moving = new Set(snapshot.shapes.map((shape) => shape.id));
+    const patches: Array<[string, ShapePatch]> = [];
+    for (const before of snapshot.shapes) {
+      const shape = editor.board.getShape(before.id);
+      if (!shape || shape.type === 'frame' || (shape.frameId && moving.has(shape.frameId))) continue;
+      const frameId = editor.frameAt(shapeCenter(shape), moving)?.id ?? null;
+      if (frameId !== shape.frameId) patches.push([shape.id, { frameId }]);
+    }
+    if (patches.length > 0) editor.board.updateShapes(patches);
   }
 
   private applyFromSnapshot(snapshot: Snapshot, patch: (shape: Shape) => ShapePatch): void {

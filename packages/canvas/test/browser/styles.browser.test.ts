@@ -224,6 +224,38 @@ describe('styles in Chromium', () => {
   });
 });
 
+describe('frames in Chromium', () => {
+  it('clip their children, and dragging a frame moves its children with it', async () => {
+    const colourAt = async (x: number, y: number) => (await call((api, p: number[]) => api.pixels(p[0]!, p[1]!, 1, 1), [x, y])).slice(0, 3).join(',');
+    const BLUE = '165,216,255';
+    const RED = '255,201,201';
+    await draw([
+      { id: 'frame-1', type: 'frame', x: 100, y: 100, w: 300, h: 200, name: 'Intro', strokeWidth: 1 } as NewShape,
+      box({ id: 'child-in', x: 150, y: 150, w: 50, h: 50, fillColor: '#a5d8ff', strokeWidth: 0, frameId: 'frame-1' }),
+      box({ id: 'child-over', x: 350, y: 150, w: 100, h: 50, fillColor: '#ffc9c9', strokeWidth: 0, frameId: 'frame-1' }),
+    ]);
+    expect(await colourAt(175, 175)).toBe(BLUE);
+    expect(await colourAt(380, 175)).toBe(RED); // inside the frame
+    expect(await colourAt(420, 175)).not.toBe(RED); // past the frame's edge: clipped
+    // the frame's name sits above its top-left corner
+    expect((await ink(100, 80, 80, 18)).count).toBeGreaterThan(10);
+
+    // press on the frame's empty inside (selects it), drag 100 px right with Ctrl (no snapping)
+    await page.keyboard.down('Control');
+    await page.mouse.move(300, 270);
+    await page.mouse.down();
+    await page.mouse.move(340, 270, { steps: 2 });
+    await page.mouse.move(400, 270, { steps: 4 });
+    await page.mouse.up();
+    await page.keyboard.up('Control');
+    await call((api) => api.frame());
+    expect(await colourAt(275, 175)).toBe(BLUE);
+    expect(await colourAt(175, 175)).not.toBe(BLUE);
+    expect(await colourAt(480, 175)).toBe(RED); // the overflowing child moved too, and is clipped at 500
+    expect(await colourAt(520, 175)).not.toBe(RED);
+  });
+});
+
 describe('snapping in Chromium', () => {
   it('shows a guide while a dragged shape snaps to another one, and none with Ctrl held', async () => {
     // any pixel of x-2..x+2 tinted with the guide's pink-red (a 1 px line between pixels is blended)
