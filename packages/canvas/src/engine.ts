@@ -163,6 +163,16 @@ export class CanvasEngine {
     this.editor.distributeSelection(axis);
   }
 
+  /** The board's frames (id and name), for a frames list. */
+  frames(): Array<{ id: string; name: string }> {
+    return this.editor.frames();
+  }
+
+  /** Brings a shape into view and selects it (a frames list entry). */
+  zoomToShape(id: string): void {
+    this.editor.zoomToShape(id);
+  }
+
   toggleLockSelection(): void {
     this.editor.toggleLockSelection();
   }

@@ -19,6 +19,7 @@ import { RevokeLinks } from './RevokeLinks';
 import featureStyles from './features.module.css';
 import { ContextMenu, type MenuAt } from './ContextMenu';
 import { EmptyBoardHint } from './EmptyBoardHint';
+import { FramesList } from './FramesList';
 import { Icon } from './icons';
 import { ConnectionStatusView, PresenceList, StylePanel, Toolbar, ZoomAndHistory, type PresenceEntry } from './panels';
 import { ThemeToggle } from './ThemeToggle';
@@ -405,6 +406,7 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
           {!readOnly && styleOpen ? <StylePanel engine={session.engine} state={engineState} /> : null}
           <ZoomAndHistory engine={session.engine} state={engineState} />
           <EmptyBoardHint shapeCount={engineState.shapeCount} readOnly={readOnly} />
+          <FramesList engine={session.engine} state={engineState} />
           {menu && !readOnly ? <ContextMenu engine={session.engine} state={engineState} at={menu} onClose={closeMenu} /> : null}
         </>
       ) : null}

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drag, inkIn, launch, newPeer, waitForShapeCount } from './browser';
 import { startStack, type Stack } from './harness';
 
-const TOOL_IDS = ['select', 'hand', 'pen', 'highlighter', 'eraser', 'rectangle', 'ellipse', 'diamond', 'line', 'arrow', 'text', 'sticky', 'image'];
+const TOOL_IDS = ['select', 'hand', 'pen', 'highlighter', 'eraser', 'rectangle', 'ellipse', 'diamond', 'line', 'arrow', 'text', 'sticky', 'image', 'frame'];
 
 let stack: Stack;
 let browser: Browser;
@@ -147,6 +147,24 @@ describe('the context menu', () => {
     await page.waitForSelector('[data-testid="menu-select-all"]');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.isVisible('[data-testid="context-menu"]')).toBe(false);
+  });
+});
+
+describe('frames', () => {
+  it('the frame tool frames the labelled rectangle; the frames list jumps back to it from far away', async () => {
+    await page.click('[data-testid="tool-frame"]');
+    await drag(page, [[470, 380], [650, 500], [830, 610]]);
+    await page.waitForSelector('[data-testid="frame-item-0"]');
+    expect(await page.textContent('[data-testid="frame-item-0"]')).toBe('Frame 1');
+    await page.keyboard.press('Escape');
+    // pan far away: the framed shapes leave the view
+    await page.mouse.move(640, 300);
+    for (let i = 0; i < 6; i++) await page.mouse.wheel(0, 1500);
+    await page.mouse.move(640, 80);
+    await expect.poll(async () => (await darkIn(page, { x: 300, y: 250, width: 680, height: 400 })).count).toBeLessThan(5);
+    await page.click('[data-testid="frame-item-0"]');
+    await expect.poll(async () => (await darkIn(page, { x: 300, y: 250, width: 680, height: 400 })).count, { timeout: 10_000 }).toBeGreaterThan(500);
+    expect(await page.getAttribute('[data-testid="frame-item-0"]', 'aria-pressed')).toBe('true');
   });
 });
 
