@@ -1,6 +1,10 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { themeBootScript } from '../src/lib/theme';
+// The board's font families (packages/canvas style/stroke.ts FONT_STACKS), bundled (OFL), never fetched from a CDN.
+import '@fontsource/caveat/400.css';
+import '@fontsource/ibm-plex-serif/400.css';
+import '@fontsource/ibm-plex-mono/400.css';
 import './globals.css';
 
 export const metadata: Metadata = {

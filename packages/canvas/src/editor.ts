@@ -1,42 +1,37 @@
-import { Shape, copyShapes, rotatePoint, shapeBounds, shapeCenter, unionBounds, type AssetInput, type Board, type BoardChange, type Bounds, type NewShape, type Point, type ShapePatch } from '@meshboard/board';
+import { copyShapes, shapeBounds, type FontFamily, unionBounds, type AssetInput, type Board, type BoardChange, type Bounds, type Point, type Shape, type ShapePatch } from '@meshboard/board';
 import { Camera, clampZoom, nextZoomStep, type Viewport } from './camera.js';
 import { parsePayload, serializeShapes } from './clipboard.js';
-import { boundsContain, hitShape, normalizeRect, toLocal } from './geometry.js';
+import { hitShape, insideShape, resolveArrowPoints, toLocal } from './geometry.js';
+import { routeArrow } from './style/arrow-route.js';
+import { LABEL_LINE_HEIGHT, labelBox } from './style/label-layout.js';
+import type { PointerInput, WheelInput } from './input.js';
 import { DEFAULT_STICKY_FILL, measureTextBlock, type Overlay } from './renderer.js';
 import { SceneIndex } from './scene.js';
-import { HANDLES, displayFrame, frameCenter, hitHandle, selectionFrame, type Frame, type HandleId } from './selection.js';
+import { hitHandle, selectionFrame, type HandleId } from './selection.js';
+import { BoxTool } from './tools/BoxTool.js';
+import { DrawTool } from './tools/DrawTool.js';
+import { EraserTool } from './tools/EraserTool.js';
+import { dist } from './tools/gesture-math.js';
+import { LineTool } from './tools/LineTool.js';
+import { SelectTool } from './tools/SelectTool.js';
+import { FrameTool } from './tools/FrameTool.js';
+import { StickyTool } from './tools/StickyTool.js';
+import { TextTool } from './tools/TextTool.js';
+import type { Tool } from './tools/Tool.js';
+import { alignPatches, distributePatches, type AlignOp } from './transform/align.js';
+import { flipPatches } from './transform/scale.js';
+import type { Guide } from './transform/snap.js';
+import { GRID_SIZE } from './tools/SelectTool.js';
 import type { EngineState, RemoteCursor, StyleState, Theme, ToolId } from './types.js';
 
-/** A pointer event reduced to what the tools need; x/y are CSS pixels relative to the canvas. */
-export interface PointerInput {
-  x: number;
-  y: number;
-  pointerId: number;
-  pointerType: 'mouse' | 'pen' | 'touch' | string;
-  /** 0..1; pens report real pressure, mice report 0 or 0.5 */
-  pressure: number;
-  button: number;
-  shiftKey: boolean;
-  altKey: boolean;
-  ctrlKey: boolean;
-  metaKey: boolean;
-}
-
-export interface WheelInput {
-  x: number;
-  y: number;
-  deltaX: number;
-  deltaY: number;
-  ctrlKey: boolean;
-  metaKey: boolean;
-  shiftKey: boolean;
-}
+export type { PointerInput, WheelInput } from './input.js';
 
 /** What the DOM layer shows in its text overlay; the editor gets the result back via commitTextEdit. */
 export interface TextEditSession {
   /** null: a new text shape is created on commit (if the text is not empty) */
   id: string | null;
-  type: 'text' | 'sticky';
+  /** 'label': the label of a box or arrow, edited in the box `x, y, w, h` (world), centred and wrapping */
+  type: 'text' | 'sticky' | 'label';
   x: number;
   y: number;
   w: number;
@@ -44,6 +39,7 @@ export interface TextEditSession {
   rotation: number;
   fontSize: number;
   textAlign: 'left' | 'center' | 'right';
+  fontFamily: FontFamily;
   color: string;
   text: string;
 }
@@ -56,32 +52,37 @@ export interface EditorHooks {
   measureText?(text: string, font: string): number;
 }
 
-export const DEFAULT_STYLE_STATE: StyleState = { strokeColor: '#1e1e1e', fillColor: 'transparent', strokeWidth: 2, opacity: 1, fontSize: 20 };
-const HIGHLIGHTER_DEFAULT_COLOR = '#fab005';
-/** Screen pixels a pointer may travel before a press becomes a drag. */
-const DRAG_THRESHOLD = 3;
+export const DEFAULT_STYLE_STATE: StyleState = {
+  strokeColor: '#1e1e1e',
+  fillColor: 'transparent',
+  strokeWidth: 2,
+  opacity: 1,
+  fontSize: 20,
+  strokeStyle: 'solid',
+  roughness: 0,
+  fontFamily: 'sans',
+  textAlign: 'center',
+  verticalAlign: 'middle',
+  startArrowhead: 'none',
+  endArrowhead: 'arrow',
+  arrowType: 'straight',
+  cornerRadius: 0,
+};
 /** Tools that edit the board (refused on a read-only board). */
-const EDIT_TOOLS = new Set<ToolId>(['pen', 'highlighter', 'eraser', 'rectangle', 'ellipse', 'diamond', 'line', 'arrow', 'text', 'sticky', 'image']);
+const EDIT_TOOLS = new Set<ToolId>(['pen', 'highlighter', 'eraser', 'rectangle', 'ellipse', 'diamond', 'line', 'arrow', 'text', 'sticky', 'image', 'frame']);
 
-interface Snapshot {
-  shapes: Shape[];
-}
+/** Shapes a double-click opens for typing: text, sticky notes, and the labels of boxes and arrows. */
+const LABELLED = new Set<Shape['type']>(['text', 'sticky', 'rectangle', 'ellipse', 'diamond', 'arrow']);
 
+/** The editor's own input states; everything else a pointer does belongs to the active tool. */
 type Gesture =
   | { kind: 'pan'; last: Point }
   | { kind: 'pinch'; startDistance: number; startZoom: number; anchor: Point }
-  | { kind: 'press'; start: Point; startWorld: Point; hitId: string | null; shift: boolean; moved: boolean; snapshot: Snapshot; toggled: boolean }
-  | { kind: 'resize'; handle: Exclude<HandleId, 'rotate'>; frame: Frame; snapshot: Snapshot; keepRatio: boolean; grab: Point }
-  | { kind: 'rotate'; center: Point; startAngle: number; snapshot: Snapshot }
-  | { kind: 'marquee'; startWorld: Point; base: string[]; shift: boolean }
-  | { kind: 'box'; tool: 'rectangle' | 'ellipse' | 'diamond'; start: Point; startWorld: Point; current: Point }
-  | { kind: 'line'; tool: 'line' | 'arrow'; start: Point; startWorld: Point; current: Point; startBinding: string | null }
-  | { kind: 'freehand'; variant: 'pen' | 'highlighter'; points: number[] }
-  | { kind: 'erase'; last: Point; hits: Set<string> };
+  | { kind: 'tool'; tool: Tool };
 
 /**
- * The engine without the DOM: camera, selection, tools as state machines over pointer input, commands and
- * the state the UI shows. Everything here is driven by plain objects, so tests run it against a real Board
+ * The engine without the DOM: camera, selection, the input state machine (pointers, pan, pinch, which tool
+ * gets a gesture; each tool is its own state machine in tools/), commands and the state the UI shows. Everything here is driven by plain objects, so tests run it against a real Board
  * without a browser. `CanvasEngine` feeds it DOM events and draws what it says.
  */
 export class Editor {
@@ -97,10 +98,33 @@ export class Editor {
   textEdit: TextEditSession | null = null;
   spaceHeld = false;
 
+  /** shapes being drawn, shown by the renderer and never stored (set by the tools) */
+  drafts: Shape[] = [];
+  /** the selection marquee in world coordinates while one is drawn (set by the select tool) */
+  marquee: Bounds | null = null;
+  /** alignment guides while a move snaps to other shapes (set by the select tool) */
+  guides: Guide[] = [];
+  /** moves snap to a grid instead of to other shapes (toggled on demand) */
+  gridSnap = false;
+
   private gesture: Gesture | null = null;
   private readonly pointers = new Map<number, Point>();
-  private drafts: Shape[] = [];
-  private marquee: Bounds | null = null;
+  private readonly selectTool = new SelectTool(this);
+  private readonly eraserTool = new EraserTool(this);
+  private readonly tools: Partial<Record<ToolId, Tool>> = {
+    select: this.selectTool,
+    rectangle: new BoxTool(this, 'rectangle'),
+    ellipse: new BoxTool(this, 'ellipse'),
+    diamond: new BoxTool(this, 'diamond'),
+    line: new LineTool(this, 'line'),
+    arrow: new LineTool(this, 'arrow'),
+    pen: new DrawTool(this, 'pen'),
+    highlighter: new DrawTool(this, 'highlighter'),
+    eraser: this.eraserTool,
+    text: new TextTool(this),
+    sticky: new StickyTool(this),
+    frame: new FrameTool(this),
+  };
   private readonly listeners = new Set<(state: EngineState) => void>();
   private lastState: EngineState | null = null;
   private readonly unobserve: () => void;
@@ -143,6 +167,8 @@ export class Editor {
       shapeCount: this.board.size,
       readOnly: this.readOnly,
       theme: this.theme,
+      locked: this.selectedShapes().some((shape) => shape.locked),
+      gridSnap: this.gridSnap,
     };
   }
 
@@ -163,16 +189,18 @@ export class Editor {
 
   overlay(): Overlay {
     const selected = this.selectedShapes();
-    const showFrame = this.tool === 'select' && !this.textEdit && selected.length > 0 && this.gesture?.kind !== 'marquee';
+    const showFrame = this.tool === 'select' && !this.textEdit && selected.length > 0 && !this.selectTool.marqueeing;
     return {
       selection: new Set(this.selection),
       frame: showFrame ? selectionFrame(selected, this.scene.lookup) : null,
-      showHandles: showFrame && !this.readOnly && this.gesture?.kind !== 'press',
+      showHandles: showFrame && !this.readOnly && !this.selectTool.pressing && !selected.some((shape) => shape.locked),
       marquee: this.marquee,
       drafts: this.drafts,
-      erasing: this.gesture?.kind === 'erase' ? this.gesture.hits : new Set(),
+      erasing: this.gesture?.kind === 'tool' && this.gesture.tool === this.eraserTool ? this.eraserTool.hits : new Set(),
       editingId: this.textEdit?.id ?? null,
       remoteCursors: this.remoteCursors,
+      guides: this.guides,
+      grid: this.gridSnap ? GRID_SIZE : 0,
     };
   }
 
@@ -204,7 +232,7 @@ export class Editor {
     this.style = { ...this.style, ...style };
     if (!this.readOnly && this.selection.length > 0) {
       const patches: Array<[string, ShapePatch]> = [];
-      for (const shape of this.selectedShapes()) {
+      for (const shape of this.unlockedSelection()) {
         const patch: Record<string, unknown> = {};
         if (style.strokeColor !== undefined) patch.strokeColor = style.strokeColor;
         if (style.strokeWidth !== undefined) patch.strokeWidth = style.strokeWidth;
@@ -212,9 +240,9 @@ export class Editor {
         if (style.fillColor !== undefined && shape.type !== 'freehand' && shape.type !== 'line' && shape.type !== 'arrow' && shape.type !== 'image') {
           patch.fillColor = shape.type === 'sticky' && style.fillColor === 'transparent' ? DEFAULT_STICKY_FILL : style.fillColor;
         }
-        if (style.fontSize !== undefined && (shape.type === 'text' || shape.type === 'sticky')) {
-          patch.fontSize = style.fontSize;
-          if (shape.type === 'text') Object.assign(patch, this.measure(shape.text, style.fontSize));
+        Object.assign(patch, stylePatch(shape, style));
+        if (shape.type === 'text' && (style.fontSize !== undefined || style.fontFamily !== undefined)) {
+          Object.assign(patch, this.measure(shape.text, style.fontSize ?? shape.fontSize, style.fontFamily ?? shape.fontFamily));
         }
         if (Object.keys(patch).length > 0) patches.push([shape.id, patch as ShapePatch]);
       }
@@ -254,8 +282,10 @@ export class Editor {
 
   deleteSelection(): void {
     if (this.readOnly || this.selection.length === 0) return;
-    const ids = this.selection;
-    this.setSelection([]);
+    // locked shapes stay (unlock them first)
+    const ids = this.selectedShapes().filter((shape) => !shape.locked).map((shape) => shape.id);
+    if (ids.length === 0) return;
+    this.setSelection(this.selection.filter((id) => !ids.includes(id)));
     this.oneStep(() => this.board.deleteShapes(ids));
     this.changed();
   }
@@ -287,8 +317,96 @@ export class Editor {
 
   nudgeSelection(dx: number, dy: number): void {
     if (this.readOnly || this.selection.length === 0) return;
-    this.board.translateShapes(this.selection, dx, dy);
+    this.board.translateShapes(this.unlockedSelection().map((shape) => shape.id), dx, dy);
     this.changed();
+  }
+
+  /** The board's frames, in stacking order (for the frames list). */
+  frames(): Array<{ id: string; name: string }> {
+    const out: Array<{ id: string; name: string }> = [];
+    for (const item of this.scene.all()) if (item.shape.type === 'frame') out.push({ id: item.id, name: item.shape.name });
+    return out;
+  }
+
+  /** The shapes a frame holds (their `frameId` is the frame's id). */
+  frameChildren(frameId: string): Shape[] {
+    const out: Shape[] = [];
+    for (const item of this.scene.all()) if (item.shape.frameId === frameId) out.push(item.shape);
+    return out;
+  }
+
+  /** The top-most frame whose area holds `world` (not `exclude`), for adopting shapes dropped or drawn there. */
+  frameAt(world: Point, exclude?: ReadonlySet<string>): Shape | null {
+    const candidates = this.scene.query({ minX: world.x, minY: world.y, maxX: world.x, maxY: world.y });
+    for (let i = candidates.length - 1; i >= 0; i--) {
+      const shape = candidates[i]!.shape;
+      if (shape.type === 'frame' && !exclude?.has(shape.id) && insideShape(shape, world)) return shape;
+    }
+    return null;
+  }
+
+  /** Brings a shape (a frame from the frames list) into view, selected. */
+  zoomToShape(id: string): void {
+    const shape = this.scene.lookup(id);
+    if (!shape) return;
+    this.revealPending = false;
+    const b = shapeBounds(shape);
+    const pad = 40 / this.camera.zoom;
+    this.camera.fitBounds({ minX: b.minX - pad, minY: b.minY - pad, maxX: b.maxX + pad, maxY: b.maxY + pad }, this.viewport);
+    if (this.tool !== 'select' && this.tool !== 'hand') this.tool = 'select';
+    this.setSelection([id]);
+    this.changed();
+  }
+
+  /** A right-click: the shape under it becomes the selection unless it is part of it already. */
+  contextMenuAt(screen: Point): void {
+    if (this.textEdit) this.commitTextEdit(this.textEdit.text);
+    const hit = this.shapeAt(this.camera.screenToWorld(screen));
+    if (hit && !this.selection.includes(hit.id)) this.setSelection(this.board.expandGroups([hit.id]));
+    else if (!hit) this.setSelection([]);
+    if (this.tool !== 'select' && this.tool !== 'hand') this.tool = 'select';
+    this.changed();
+  }
+
+  /** Mirrors the selection across the centre of its bounds. */
+  flipSelection(axis: 'horizontal' | 'vertical'): void {
+    const shapes = this.unlockedSelection();
+    const bounds = unionBounds(shapes.map((shape) => shapeBounds(shape)));
+    if (this.readOnly || !bounds) return;
+    this.oneStep(() => this.board.updateShapes(flipPatches(shapes, bounds, axis)));
+    this.changed();
+  }
+
+  alignSelection(op: AlignOp): void {
+    if (this.readOnly) return;
+    const patches = alignPatches(this.unlockedSelection(), op);
+    if (patches.length > 0) this.oneStep(() => this.board.updateShapes(patches));
+    this.changed();
+  }
+
+  distributeSelection(axis: 'horizontal' | 'vertical'): void {
+    if (this.readOnly) return;
+    const patches = distributePatches(this.unlockedSelection(), axis);
+    if (patches.length > 0) this.oneStep(() => this.board.updateShapes(patches));
+    this.changed();
+  }
+
+  /** Locks the selection, or unlocks it when every selected shape is locked already. */
+  toggleLockSelection(): void {
+    const shapes = this.selectedShapes();
+    if (this.readOnly || shapes.length === 0) return;
+    const locked = !shapes.every((shape) => shape.locked);
+    this.oneStep(() => this.board.updateShapes(shapes.map((shape) => [shape.id, { locked }] as [string, ShapePatch])));
+    this.changed();
+  }
+
+  setGridSnap(on: boolean): void {
+    this.gridSnap = on;
+    this.changed();
+  }
+
+  private unlockedSelection(): Shape[] {
+    return this.selectedShapes().filter((shape) => !shape.locked);
   }
 
   selectAll(): void {
@@ -396,7 +514,12 @@ export class Editor {
 
   editShapeText(id: string): void {
     const shape = this.board.getShape(id);
-    if (!shape || (shape.type !== 'text' && shape.type !== 'sticky')) return;
+    if (!shape || shape.locked) return;
+    if (shape.type === 'rectangle' || shape.type === 'ellipse' || shape.type === 'diamond' || shape.type === 'arrow') {
+      this.editLabel(shape);
+      return;
+    }
+    if (shape.type !== 'text' && shape.type !== 'sticky') return;
     this.setSelection([id]);
     this.beginTextEdit({
       id,
@@ -408,6 +531,38 @@ export class Editor {
       rotation: shape.rotation,
       fontSize: shape.fontSize,
       textAlign: shape.textAlign,
+      fontFamily: shape.fontFamily,
+      color: shape.strokeColor,
+      text: shape.text,
+    });
+  }
+
+  /**
+   * Opens the label of a box or arrow for typing, over the area the label is laid out in (label-layout.ts):
+   * a new label takes the current text style (centred by default).
+   */
+  private editLabel(shape: Extract<Shape, { type: 'rectangle' | 'ellipse' | 'diamond' | 'arrow' }>): void {
+    const fresh = !shape.text;
+    const style = fresh ? { fontSize: this.style.fontSize, fontFamily: this.style.fontFamily, textAlign: this.style.textAlign } : shape;
+    let box: { x: number; y: number; w: number; h: number };
+    if (shape.type === 'arrow') {
+      const route = routeArrow(resolveArrowPoints(shape, this.scene.lookup), shape.arrowType);
+      const w = Math.max(style.fontSize * 10, 0);
+      const h = style.fontSize * LABEL_LINE_HEIGHT * Math.max(1, shape.text.split('\n').length);
+      box = { x: route.middle.x - w / 2, y: route.middle.y - h / 2, w, h };
+    } else {
+      const local = labelBox(shape.type, shape.w, shape.h);
+      box = { x: shape.x + local.x, y: shape.y + local.y, w: local.w, h: local.h };
+    }
+    this.setSelection([shape.id]);
+    this.beginTextEdit({
+      id: shape.id,
+      type: 'label',
+      ...box,
+      rotation: shape.type === 'arrow' ? 0 : shape.rotation,
+      fontSize: style.fontSize,
+      textAlign: shape.type === 'arrow' ? 'center' : style.textAlign,
+      fontFamily: style.fontFamily,
       color: shape.strokeColor,
       text: shape.text,
     });
@@ -422,10 +577,10 @@ export class Editor {
     const value = text.replace(/\s+$/, '');
     let id = session.id;
     if (session.type === 'text') {
-      const size = this.measure(value, session.fontSize);
+      const size = this.measure(value, session.fontSize, session.fontFamily);
       if (!id) {
         if (!value) return null;
-        id = this.oneStep(() => this.board.addShape({ type: 'text', x: session.x, y: session.y, ...size, text: value, fontSize: session.fontSize, textAlign: session.textAlign, strokeColor: this.style.strokeColor, opacity: this.style.opacity })).id;
+        id = this.oneStep(() => this.board.addShape({ type: 'text', x: session.x, y: session.y, ...size, text: value, fontSize: session.fontSize, textAlign: session.textAlign, fontFamily: session.fontFamily, strokeColor: this.style.strokeColor, opacity: this.style.opacity })).id;
       } else if (!value) {
         this.oneStep(() => this.board.deleteShapes([session.id!]));
         this.changed();
@@ -433,6 +588,11 @@ export class Editor {
       } else if (this.board.has(id)) {
         this.oneStep(() => this.board.updateShape(id!, { text: value, ...size }));
       }
+    } else if (session.type === 'label' && id && this.board.has(id)) {
+      const shape = this.board.getShape(id)!;
+      // a first label takes the text style it was typed in; later edits change only the text
+      const patch: ShapePatch = shape.type !== 'text' && shape.type !== 'sticky' && 'text' in shape && !shape.text ? { text: value, fontSize: session.fontSize, fontFamily: session.fontFamily, textAlign: session.textAlign } : { text: value };
+      if (value !== ('text' in shape ? shape.text : '')) this.oneStep(() => this.board.updateShape(id!, patch));
     } else if (id && this.board.has(id)) {
       this.oneStep(() => this.board.updateShape(id!, { text: value }));
     }
@@ -458,7 +618,11 @@ export class Editor {
 
   // ---- hit testing -------------------------------------------------------------------------------------
 
-  /** Top-most shape under a world point (tolerance in screen pixels). */
+  /**
+   * Top-most shape under a world point (tolerance in screen pixels). When nothing is hit, the top-most
+   * hollow box or frame the point is inside (an unfilled rectangle is selected by clicking inside it, yet
+   * shapes drawn inside it stay clickable because they are hit first).
+   */
   shapeAt(world: Point, tolerancePx = 6, filter?: (shape: Shape) => boolean): Shape | null {
     const tolerance = tolerancePx / this.camera.zoom;
     const candidates = this.scene.query({ minX: world.x - tolerance, minY: world.y - tolerance, maxX: world.x + tolerance, maxY: world.y + tolerance });
@@ -466,6 +630,11 @@ export class Editor {
       const shape = candidates[i]!.shape;
       if (filter && !filter(shape)) continue;
       if (hitShape(shape, world, tolerance, this.scene.lookup)) return shape;
+    }
+    for (let i = candidates.length - 1; i >= 0; i--) {
+      const shape = candidates[i]!.shape;
+      if (filter && !filter(shape)) continue;
+      if (insideShape(shape, world)) return shape;
     }
     return null;
   }
@@ -522,41 +691,8 @@ export class Editor {
       return;
     }
     if (input.button !== 0 && input.pointerType === 'mouse') return;
-    const tool = this.readOnly && EDIT_TOOLS.has(this.tool) ? 'select' : this.tool;
-    switch (tool) {
-      case 'select':
-        this.selectDown(input, screen, world);
-        break;
-      case 'rectangle':
-      case 'ellipse':
-      case 'diamond':
-        this.gesture = { kind: 'box', tool, start: screen, startWorld: world, current: world };
-        break;
-      case 'line':
-      case 'arrow':
-        this.gesture = { kind: 'line', tool, start: screen, startWorld: world, current: world, startBinding: tool === 'arrow' ? (this.bindableAt(world)?.id ?? null) : null };
-        break;
-      case 'pen':
-      case 'highlighter':
-        this.gesture = { kind: 'freehand', variant: tool, points: [world.x, world.y, pressureOf(input)] };
-        this.updateFreehandDraft();
-        break;
-      case 'eraser':
-        this.gesture = { kind: 'erase', last: world, hits: new Set() };
-        this.eraseAlong(world, world);
-        break;
-      case 'text': {
-        const hit = this.shapeAt(world, 6, (s) => s.type === 'text' || s.type === 'sticky');
-        if (hit) this.editShapeText(hit.id);
-        else this.startNewText(world);
-        break;
-      }
-      case 'sticky':
-        this.createSticky(world);
-        break;
-      default:
-        break;
-    }
+    const tool = this.tools[this.readOnly && EDIT_TOOLS.has(this.tool) ? 'select' : this.tool];
+    if (tool?.down(input, screen, world)) this.gesture = { kind: 'tool', tool };
     this.changed();
   }
 
@@ -566,62 +702,11 @@ export class Editor {
     if (!gesture) return;
     const screen = { x: input.x, y: input.y };
     const world = this.camera.screenToWorld(screen);
-    switch (gesture.kind) {
-      case 'pan':
-        this.camera.panBy(screen.x - gesture.last.x, screen.y - gesture.last.y);
-        gesture.last = screen;
-        break;
-      case 'pinch':
-        this.updatePinch();
-        break;
-      case 'press':
-        this.pressMove(gesture, screen, world, input.shiftKey);
-        break;
-      case 'resize':
-        this.resizeMove(gesture, world, input.shiftKey || gesture.keepRatio);
-        break;
-      case 'rotate': {
-        let angle = Math.atan2(world.y - gesture.center.y, world.x - gesture.center.x) - gesture.startAngle;
-        if (input.shiftKey) angle = Math.round(angle / (Math.PI / 12)) * (Math.PI / 12);
-        this.applyFromSnapshot(gesture.snapshot, (shape) => {
-          const moved = rotatePoint(shapeCenter(shape), gesture.center, angle);
-          return { x: moved.x - shape.w / 2, y: moved.y - shape.h / 2, rotation: normalizeAngle(shape.rotation + angle) };
-        });
-        break;
-      }
-      case 'marquee': {
-        this.marquee = normalizeRect(gesture.startWorld, world);
-        const inside = this.scene
-          .query(this.marquee)
-          .filter((item) => boundsContain(this.marquee!, shapeBounds(item.shape)))
-          .map((item) => item.id);
-        const ids = this.board.expandGroups(inside);
-        this.setSelection(gesture.shift ? [...gesture.base, ...ids] : ids);
-        break;
-      }
-      case 'box':
-        gesture.current = input.shiftKey ? squareFrom(gesture.startWorld, world) : world;
-        this.drafts = [draftShape(this.boxInput(gesture.tool, gesture.startWorld, gesture.current), this.style)];
-        break;
-      case 'line':
-        gesture.current = input.shiftKey ? snapAngle(gesture.startWorld, world) : world;
-        this.drafts = [draftShape(this.lineInput(gesture.tool, gesture.startWorld, gesture.current, gesture.startBinding, null), this.style)];
-        break;
-      case 'freehand': {
-        const pts = gesture.points;
-        const lastX = pts[pts.length - 3]!;
-        const lastY = pts[pts.length - 2]!;
-        // Points closer than half a screen pixel add nothing but weight.
-        if (Math.hypot(world.x - lastX, world.y - lastY) * this.camera.zoom < 0.5) return;
-        pts.push(world.x, world.y, pressureOf(input));
-        this.updateFreehandDraft();
-        break;
-      }
-      case 'erase':
-        this.eraseAlong(gesture.last, world);
-        gesture.last = world;
-        break;
-    }
+    if (gesture.kind === 'pan') {
+      this.camera.panBy(screen.x - gesture.last.x, screen.y - gesture.last.y);
+      gesture.last = screen;
+    } else if (gesture.kind === 'pinch') this.updatePinch();
+    else gesture.tool.move(input, screen, world);
     this.changed();
   }
 
@@ -635,40 +720,7 @@ export class Editor {
     }
     this.gesture = null;
     const screen = { x: input.x, y: input.y };
-    switch (gesture.kind) {
-      case 'press':
-        // A click (no drag) on a member of a multi-selection selects just that shape.
-        if (!gesture.moved && gesture.hitId && !gesture.shift && !gesture.toggled && this.selection.length > 1) {
-          this.setSelection(this.board.expandGroups([gesture.hitId]));
-        }
-        break;
-      case 'marquee':
-        this.marquee = null;
-        break;
-      case 'box': {
-        const dragged = dist(screen, gesture.start) >= DRAG_THRESHOLD;
-        const end = dragged ? gesture.current : { x: gesture.startWorld.x + 120 / this.camera.zoom, y: gesture.startWorld.y + 80 / this.camera.zoom };
-        const shape = this.oneStep(() => this.board.addShape(this.boxInput(gesture.tool, gesture.startWorld, end)));
-        this.setSelection([shape.id]);
-        break;
-      }
-      case 'line': {
-        if (dist(this.camera.worldToScreen(gesture.current), gesture.start) >= DRAG_THRESHOLD) {
-          const endBinding = gesture.tool === 'arrow' ? (this.bindableAt(gesture.current, gesture.startBinding ?? undefined)?.id ?? null) : null;
-          const shape = this.oneStep(() => this.board.addShape(this.lineInput(gesture.tool, gesture.startWorld, gesture.current, gesture.startBinding, endBinding)));
-          this.setSelection([shape.id]);
-        }
-        break;
-      }
-      case 'freehand':
-        this.oneStep(() => this.board.addShape(this.freehandInput(gesture.variant, gesture.points)));
-        break;
-      case 'erase':
-        if (gesture.hits.size > 0) this.oneStep(() => this.board.deleteShapes([...gesture.hits]));
-        break;
-      default:
-        break;
-    }
+    if (gesture.kind === 'tool') gesture.tool.up(input, screen, this.camera.screenToWorld(screen));
     this.drafts = [];
     this.endGestureCapture();
     this.changed();
@@ -688,7 +740,7 @@ export class Editor {
     if (this.readOnly || this.tool !== 'select') return;
     const world = this.camera.screenToWorld({ x: input.x, y: input.y });
     const hit = this.shapeAt(world);
-    if (hit && (hit.type === 'text' || hit.type === 'sticky')) this.editShapeText(hit.id);
+    if (hit && LABELLED.has(hit.type)) this.editShapeText(hit.id);
     else if (!hit) this.startNewText(world);
   }
 
@@ -713,7 +765,7 @@ export class Editor {
 
   /** Ends the current gesture without finishing it (drafts dropped; edits already made stay, as one step). */
   cancelGesture(): void {
-    if (this.gesture?.kind === 'marquee') this.marquee = null;
+    if (this.gesture?.kind === 'tool') this.gesture.tool.cancel();
     this.gesture = null;
     this.drafts = [];
     this.endGestureCapture();
@@ -733,197 +785,18 @@ export class Editor {
     else this.clearSelection();
   }
 
-  // ---- select tool -------------------------------------------------------------------------------------
+  // ---- for the tools -------------------------------------------------------------------------------------
 
-  private selectDown(input: PointerInput, screen: Point, world: Point): void {
-    const frame = this.overlay().frame;
-    if (frame && !this.readOnly) {
-      const handle = hitHandle(frame, world, this.camera.zoom);
-      if (handle === 'rotate') {
-        const center = frameCenter(frame);
-        this.beginGestureCapture();
-        this.gesture = { kind: 'rotate', center, startAngle: Math.atan2(world.y - center.y, world.x - center.x), snapshot: this.snapshot() };
-        return;
-      }
-      if (handle) {
-        // Handles are drawn a little outside the shape: remember where within the handle it was grabbed, so
-        // the edge follows the pointer from where it is instead of jumping to it.
-        const spec = HANDLES.find((h) => h.id === handle)!;
-        const center = frameCenter(frame);
-        const local = rotatePoint(world, center, -frame.rotation);
-        const grab = { x: local.x - (frame.x + frame.w * spec.u), y: local.y - (frame.y + frame.h * spec.v) };
-        this.beginGestureCapture();
-        this.gesture = { kind: 'resize', handle, frame, snapshot: this.snapshot(), keepRatio: false, grab };
-        return;
-      }
-    }
-    const tolerance = input.pointerType === 'touch' ? 12 : 6;
-    const hit = this.shapeAt(world, tolerance);
-    let toggled = false;
-    if (hit) {
-      const ids = this.board.expandGroups([hit.id]);
-      if (input.shiftKey) {
-        const allSelected = ids.every((id) => this.selection.includes(id));
-        this.setSelection(allSelected ? this.selection.filter((id) => !ids.includes(id)) : [...this.selection, ...ids]);
-        toggled = true;
-      } else if (!this.selection.includes(hit.id)) {
-        this.setSelection(ids);
-        toggled = true;
-      }
-    } else if (!(frame && this.selection.length > 1 && insideFrame(frame, world, this.camera.zoom))) {
-      this.gesture = { kind: 'marquee', startWorld: world, base: input.shiftKey ? [...this.selection] : [], shift: input.shiftKey };
-      if (!input.shiftKey) this.setSelection([]);
-      return;
-    }
-    if (this.selection.length === 0) return;
-    this.gesture = { kind: 'press', start: screen, startWorld: world, hitId: hit?.id ?? null, shift: input.shiftKey, moved: false, snapshot: this.snapshot(), toggled };
+  /** The current style's fields every new shape takes. */
+  shapeStyle(): Pick<StyleState, 'strokeColor' | 'fillColor' | 'strokeWidth' | 'opacity' | 'strokeStyle' | 'roughness'> {
+    const { strokeColor, fillColor, strokeWidth, opacity, strokeStyle, roughness } = this.style;
+    return { strokeColor, fillColor, strokeWidth, opacity, strokeStyle, roughness };
   }
 
-  private pressMove(gesture: Extract<Gesture, { kind: 'press' }>, screen: Point, world: Point, shift: boolean): void {
-    if (!gesture.moved) {
-      if (dist(screen, gesture.start) < DRAG_THRESHOLD || this.readOnly) return;
-      gesture.moved = true;
-      this.beginGestureCapture();
-    }
-    let dx = world.x - gesture.startWorld.x;
-    let dy = world.y - gesture.startWorld.y;
-    if (shift) {
-      // Shift constrains the move to the dominant axis.
-      if (Math.abs(dx) > Math.abs(dy)) dy = 0;
-      else dx = 0;
-    }
-    this.applyFromSnapshot(gesture.snapshot, (shape) => ({ x: shape.x + dx, y: shape.y + dy }));
-  }
-
-  private resizeMove(gesture: Extract<Gesture, { kind: 'resize' }>, world: Point, keepRatio: boolean): void {
-    const { frame, handle } = gesture;
-    // Work in the frame's own (unrotated) axes so rotated shapes resize along their sides.
-    const center = frameCenter(frame);
-    const pointer = rotatePoint(world, center, -frame.rotation);
-    const local = { x: pointer.x - gesture.grab.x, y: pointer.y - gesture.grab.y };
-    const movesLeft = handle.includes('w');
-    const movesRight = handle.includes('e');
-    const movesTop = handle.includes('n');
-    const movesBottom = handle.includes('s');
-    let minX = frame.x;
-    let maxX = frame.x + frame.w;
-    let minY = frame.y;
-    let maxY = frame.y + frame.h;
-    const minSize = 1;
-    if (movesLeft) minX = Math.min(local.x, maxX - minSize);
-    if (movesRight) maxX = Math.max(local.x, minX + minSize);
-    if (movesTop) minY = Math.min(local.y, maxY - minSize);
-    if (movesBottom) maxY = Math.max(local.y, minY + minSize);
-    let sx = frame.w > 0 ? (maxX - minX) / frame.w : 1;
-    let sy = frame.h > 0 ? (maxY - minY) / frame.h : 1;
-    if (keepRatio && (movesLeft || movesRight) && (movesTop || movesBottom)) {
-      const s = Math.max(sx, sy);
-      sx = s;
-      sy = s;
-      if (movesLeft) minX = maxX - frame.w * s;
-      else maxX = minX + frame.w * s;
-      if (movesTop) minY = maxY - frame.h * s;
-      else maxY = minY + frame.h * s;
-    }
-    if (!(sx > 0) || !(sy > 0) || !Number.isFinite(sx) || !Number.isFinite(sy)) return;
-    // The anchor (the unmoved side) stays put in world space; the new frame's centre is rotated back.
-    const newCenterLocal = { x: (minX + maxX) / 2, y: (minY + maxY) / 2 };
-    const newCenter = rotatePoint(newCenterLocal, center, frame.rotation);
-    const newFrame = { x: newCenter.x - (maxX - minX) / 2, y: newCenter.y - (maxY - minY) / 2 };
-    this.applyFromSnapshot(gesture.snapshot, (shape) => {
-      // Each shape's position relative to the frame, in frame axes, scaled; sizes scale along frame axes
-      // (exact for a single shape or unrotated shapes; approximate for rotated members of a multi-select).
-      const c = rotatePoint(shapeCenter(shape), center, -frame.rotation);
-      const rel = { x: (c.x - frame.x) * sx, y: (c.y - frame.y) * sy };
-      const nc = rotatePoint({ x: newFrame.x + rel.x, y: newFrame.y + rel.y }, { x: newFrame.x + (maxX - minX) / 2, y: newFrame.y + (maxY - minY) / 2 }, frame.rotation);
-      const w = shape.w * sx;
-      const h = shape.h * sy;
-      const patch: Record<string, unknown> = { x: nc.x - w / 2, y: nc.y - h / 2, w, h };
-      if (shape.type === 'freehand') patch.points = shape.points.map((v, i) => (i % 3 === 0 ? v * sx : i % 3 === 1 ? v * sy : v));
-      if (shape.type === 'line' || shape.type === 'arrow') patch.points = shape.points.map((v, i) => (i % 2 === 0 ? v * sx : v * sy));
-      if (shape.type === 'text' || shape.type === 'sticky') {
-        // Text scales its font with the box (corner drags); sticky notes keep theirs and just reflow.
-        if (shape.type === 'text') patch.fontSize = Math.min(1000, Math.max(1, shape.fontSize * Math.min(sx, sy)));
-      }
-      return patch as ShapePatch;
-    });
-  }
-
-  // ---- drawing tools -----------------------------------------------------------------------------------
-
-  private boxInput(tool: 'rectangle' | 'ellipse' | 'diamond', a: Point, b: Point): NewShape {
-    const r = normalizeRect(a, b);
-    return { type: tool, x: r.minX, y: r.minY, w: r.maxX - r.minX, h: r.maxY - r.minY, ...this.shapeStyle() };
-  }
-
-  private lineInput(tool: 'line' | 'arrow', a: Point, b: Point, startBinding: string | null, endBinding: string | null): NewShape {
-    const x = Math.min(a.x, b.x);
-    const y = Math.min(a.y, b.y);
-    const base = { x, y, w: Math.abs(b.x - a.x), h: Math.abs(b.y - a.y), points: [a.x - x, a.y - y, b.x - x, b.y - y], ...this.shapeStyle(), fillColor: 'transparent' };
-    return tool === 'arrow' ? { type: 'arrow', ...base, startBinding, endBinding } : { type: 'line', ...base };
-  }
-
-  private freehandInput(variant: 'pen' | 'highlighter', world: number[]): NewShape {
-    let minX = Infinity;
-    let minY = Infinity;
-    let maxX = -Infinity;
-    let maxY = -Infinity;
-    for (let i = 0; i < world.length; i += 3) {
-      minX = Math.min(minX, world[i]!);
-      minY = Math.min(minY, world[i + 1]!);
-      maxX = Math.max(maxX, world[i]!);
-      maxY = Math.max(maxY, world[i + 1]!);
-    }
-    const points = world.map((v, i) => (i % 3 === 0 ? v - minX : i % 3 === 1 ? v - minY : Math.round(v * 100) / 100));
-    const style = this.shapeStyle();
-    const strokeColor = variant === 'highlighter' && style.strokeColor === DEFAULT_STYLE_STATE.strokeColor ? HIGHLIGHTER_DEFAULT_COLOR : style.strokeColor;
-    return { type: 'freehand', variant, x: minX, y: minY, w: maxX - minX, h: maxY - minY, points, ...style, strokeColor, fillColor: 'transparent' };
-  }
-
-  private updateFreehandDraft(): void {
-    const gesture = this.gesture;
-    if (gesture?.kind !== 'freehand') return;
-    this.drafts = [draftShape(this.freehandInput(gesture.variant, gesture.points), this.style)];
-  }
-
-  private startNewText(world: Point): void {
+  startNewText(world: Point): void {
     const fontSize = this.style.fontSize;
     this.setSelection([]);
-    this.beginTextEdit({ id: null, type: 'text', x: world.x, y: world.y - (fontSize * 1.25) / 2, w: fontSize, h: fontSize * 1.25, rotation: 0, fontSize, textAlign: 'left', color: this.style.strokeColor, text: '' });
-  }
-
-  private createSticky(world: Point): void {
-    const size = 200;
-    const fillColor = this.style.fillColor === 'transparent' ? DEFAULT_STICKY_FILL : this.style.fillColor;
-    const shape = this.oneStep(() =>
-      this.board.addShape({ type: 'sticky', x: world.x - size / 2, y: world.y - size / 2, w: size, h: size, text: '', fontSize: this.style.fontSize, fillColor, strokeWidth: 0, opacity: this.style.opacity }),
-    );
-    this.editShapeText(shape.id);
-  }
-
-  private eraseAlong(from: Point, to: Point): void {
-    const gesture = this.gesture;
-    if (gesture?.kind !== 'erase') return;
-    const tolerance = 8 / this.camera.zoom;
-    const box = normalizeRect(from, to);
-    const candidates = this.scene.query({ minX: box.minX - tolerance, minY: box.minY - tolerance, maxX: box.maxX + tolerance, maxY: box.maxY + tolerance });
-    const length = Math.hypot(to.x - from.x, to.y - from.y);
-    const steps = Math.max(1, Math.ceil(length / tolerance));
-    for (const item of candidates) {
-      if (gesture.hits.has(item.id)) continue;
-      for (let i = 0; i <= steps; i++) {
-        const p = { x: from.x + ((to.x - from.x) * i) / steps, y: from.y + ((to.y - from.y) * i) / steps };
-        if (hitShape(item.shape, p, tolerance, this.scene.lookup)) {
-          gesture.hits.add(item.id);
-          break;
-        }
-      }
-    }
-  }
-
-  private shapeStyle(): { strokeColor: string; fillColor: string; strokeWidth: number; opacity: number } {
-    const { strokeColor, fillColor, strokeWidth, opacity } = this.style;
-    return { strokeColor, fillColor, strokeWidth, opacity };
+    this.beginTextEdit({ id: null, type: 'text', x: world.x, y: world.y - (fontSize * 1.25) / 2, w: fontSize, h: fontSize * 1.25, rotation: 0, fontSize, textAlign: 'left', fontFamily: this.style.fontFamily, color: this.style.strokeColor, text: '' });
   }
 
   // ---- pinch -------------------------------------------------------------------------------------------
@@ -949,7 +822,7 @@ export class Editor {
   // ---- undo steps --------------------------------------------------------------------------------------
 
   /** Runs one edit as its own undo step, never merged with the edit before or after it. */
-  private oneStep<T>(fn: () => T): T {
+  oneStep<T>(fn: () => T): T {
     this.board.stopCapturing();
     try {
       return this.board.transact(fn);
@@ -962,7 +835,7 @@ export class Editor {
    * A drag writes to the board on every move (collaborators see it live), yet must undo as one step however
    * slowly it goes: while it lasts, the undo manager's capture window is unbounded; both ends cut the step.
    */
-  private beginGestureCapture(): void {
+  beginGestureCapture(): void {
     if (this.savedCaptureTimeout !== null) return;
     this.board.stopCapturing();
     this.savedCaptureTimeout = this.board.undoManager.captureTimeout;
@@ -976,55 +849,30 @@ export class Editor {
     this.board.stopCapturing();
   }
 
-  private snapshot(): Snapshot {
-    return { shapes: this.selectedShapes() };
-  }
-
-  private applyFromSnapshot(snapshot: Snapshot, patch: (shape: Shape) => ShapePatch): void {
-    const patches = snapshot.shapes.filter((s) => this.board.has(s.id)).map((shape) => [shape.id, patch(shape)] as const);
-    try {
-      this.board.updateShapes(patches);
-    } catch {
-      // A degenerate intermediate (e.g. zero-size) is skipped; the next move applies.
-    }
-  }
-
-  private measure(text: string, fontSize: number): { w: number; h: number } {
-    return measureTextBlock(text, fontSize, this.hooks.measureText);
+  private measure(text: string, fontSize: number, family: FontFamily = 'sans'): { w: number; h: number } {
+    return measureTextBlock(text, fontSize, this.hooks.measureText, family);
   }
 }
 
-function pressureOf(input: PointerInput): number {
-  // Mice report 0 (or 0.5 while pressed); only pens and touch carry real pressure.
-  if (input.pointerType === 'pen' && input.pressure > 0) return input.pressure;
-  return 0.5;
-}
-
-function dist(a: Point, b: Point): number {
-  return Math.hypot(a.x - b.x, a.y - b.y);
-}
-
-function squareFrom(a: Point, b: Point): Point {
-  const size = Math.max(Math.abs(b.x - a.x), Math.abs(b.y - a.y));
-  return { x: a.x + Math.sign(b.x - a.x || 1) * size, y: a.y + Math.sign(b.y - a.y || 1) * size };
-}
-
-function snapAngle(a: Point, b: Point): Point {
-  const step = Math.PI / 12;
-  const angle = Math.round(Math.atan2(b.y - a.y, b.x - a.x) / step) * step;
-  const length = dist(a, b);
-  return { x: a.x + Math.cos(angle) * length, y: a.y + Math.sin(angle) * length };
-}
-
-function normalizeAngle(angle: number): number {
-  const full = Math.PI * 2;
-  return ((angle % full) + full) % full;
-}
-
-function insideFrame(selected: Frame, p: Point, zoom: number): boolean {
-  const frame = displayFrame(selected, zoom);
-  const local = rotatePoint(p, frameCenter(frame), -frame.rotation);
-  return local.x >= frame.x && local.x <= frame.x + frame.w && local.y >= frame.y && local.y <= frame.y + frame.h;
+/** The fields of a style change that apply to a shape of this type (others are left alone). */
+function stylePatch(shape: Shape, style: Partial<StyleState>): Record<string, unknown> {
+  const patch: Record<string, unknown> = {};
+  const type = shape.type;
+  const boxy = type === 'rectangle' || type === 'ellipse' || type === 'diamond';
+  const texty = boxy || type === 'arrow' || type === 'text' || type === 'sticky';
+  if (style.strokeStyle !== undefined && type !== 'text' && type !== 'sticky' && type !== 'image') patch.strokeStyle = style.strokeStyle;
+  if (style.roughness !== undefined && (boxy || type === 'line' || type === 'arrow')) patch.roughness = style.roughness;
+  if (style.fontSize !== undefined && texty) patch.fontSize = style.fontSize;
+  if (style.fontFamily !== undefined && texty) patch.fontFamily = style.fontFamily;
+  if (style.textAlign !== undefined && texty && type !== 'arrow') patch.textAlign = style.textAlign;
+  if (style.verticalAlign !== undefined && boxy) patch.verticalAlign = style.verticalAlign;
+  if (style.cornerRadius !== undefined && (type === 'rectangle' || type === 'diamond')) patch.cornerRadius = style.cornerRadius;
+  if (type === 'line' || type === 'arrow') {
+    if (style.startArrowhead !== undefined) patch.startArrowhead = style.startArrowhead;
+    if (style.endArrowhead !== undefined) patch.endArrowhead = style.endArrowhead;
+  }
+  if (style.arrowType !== undefined && type === 'arrow') patch.arrowType = style.arrowType;
+  return patch;
 }
 
 function handleCursor(handle: Exclude<HandleId, 'rotate'>, rotation: number): string {
@@ -1032,11 +880,6 @@ function handleCursor(handle: Exclude<HandleId, 'rotate'>, rotation: number): st
   const base: Record<string, number> = { e: 0, w: 0, se: 1, nw: 1, s: 2, n: 2, sw: 3, ne: 3 };
   const steps = Math.round(rotation / (Math.PI / 4));
   return cursors[(((base[handle]! + steps) % 4) + 4) % 4]!;
-}
-
-/** A full shape record for something being drawn (never stored: drafts are drawn by the renderer only). */
-function draftShape(input: NewShape, _style: StyleState): Shape {
-  return Shape.parse({ ...input, id: 'draft', z: 'draft' });
 }
 
 function sameState(a: EngineState, b: EngineState): boolean {
@@ -1047,6 +890,8 @@ function sameState(a: EngineState, b: EngineState): boolean {
     a.canRedo === b.canRedo &&
     a.shapeCount === b.shapeCount &&
     a.readOnly === b.readOnly &&
+    a.locked === b.locked &&
+    a.gridSnap === b.gridSnap &&
     a.theme === b.theme &&
     a.selection.length === b.selection.length &&
     a.selection.every((id, i) => id === b.selection[i]) &&

@@ -1,6 +1,8 @@
 import type { Asset, Board, Point } from '@meshboard/board';
 import { Editor, type PointerInput, type TextEditSession } from './editor.js';
-import { FONT_FAMILY, LINE_HEIGHT, Renderer, STICKY_PADDING, STICKY_TEXT_COLOR, strokeFor, type FrameStats, type RenderContext } from './renderer.js';
+import type { AlignOp } from './transform/align.js';
+import { FONT_STACKS, cssFont } from './style/stroke.js';
+import { LINE_HEIGHT, Renderer, STICKY_PADDING, STICKY_TEXT_COLOR, strokeFor, type FrameStats, type RenderContext } from './renderer.js';
 import { SHORTCUTS, matchShortcut } from './shortcuts.js';
 import type { CanvasEngineOptions, EngineState, RemoteCursor, Shortcut, StyleState, Theme, ToolId } from './types.js';
 
@@ -83,6 +85,7 @@ export class CanvasEngine {
       zIndex: '1',
     });
     this.container.appendChild(this.textarea);
+    this.watchFonts();
 
     this.fileInput = document.createElement('input');
     this.fileInput.type = 'file';
@@ -153,6 +156,52 @@ export class CanvasEngine {
 
   deleteSelection(): void {
     this.editor.deleteSelection();
+  }
+
+  flipSelection(axis: 'horizontal' | 'vertical'): void {
+    this.editor.flipSelection(axis);
+  }
+
+  alignSelection(op: AlignOp): void {
+    this.editor.alignSelection(op);
+  }
+
+  distributeSelection(axis: 'horizontal' | 'vertical'): void {
+    this.editor.distributeSelection(axis);
+  }
+
+  /** The board's frames (id and name), for a frames list. */
+  frames(): Array<{ id: string; name: string }> {
+    return this.editor.frames();
+  }
+
+  /** Brings a shape into view and selects it (a frames list entry). */
+  zoomToShape(id: string): void {
+    this.editor.zoomToShape(id);
+  }
+
+  toggleLockSelection(): void {
+    this.editor.toggleLockSelection();
+  }
+
+  groupSelection(): void {
+    this.editor.groupSelection();
+  }
+
+  ungroupSelection(): void {
+    this.editor.ungroupSelection();
+  }
+
+  setGridSnap(on: boolean): void {
+    this.editor.setGridSnap(on);
+  }
+
+  /** Copies the selection to the system clipboard as our payload (the context menu's Copy). */
+  async copyToClipboard(): Promise<boolean> {
+    const payload = this.editor.copySelection();
+    if (!payload || !navigator.clipboard) return false;
+    await navigator.clipboard.writeText(payload);
+    return true;
   }
 
   duplicateSelection(): void {
@@ -347,6 +396,23 @@ export class CanvasEngine {
     return null;
   }
 
+  /**
+   * The bundled fonts (hand, serif, mono) arrive after the first frames: ask for them up front, and when any
+   * font finishes loading drop the text layouts measured with a fallback and draw again.
+   */
+  private watchFonts(): void {
+    const fonts = (document as Document & { fonts?: FontFaceSet }).fonts;
+    if (!fonts) return;
+    const redraw = () => {
+      if (this.destroyed) return;
+      this.renderer.fontsChanged();
+      this.requestRender();
+    };
+    fonts.addEventListener('loadingdone', redraw);
+    this.cleanups.push(() => fonts.removeEventListener('loadingdone', redraw));
+    for (const family of ['hand', 'serif', 'mono'] as const) void fonts.load(cssFont(20, family)).catch(() => undefined);
+  }
+
   // ---- text overlay ------------------------------------------------------------------------------------
 
   private showTextEditor(session: TextEditSession | null): void {
@@ -372,9 +438,10 @@ export class CanvasEngine {
     const session = this.editor.textEdit;
     if (!session) return;
     const color = session.type === 'sticky' ? STICKY_TEXT_COLOR : strokeFor(session.color, this.editor.theme);
-    Object.assign(this.textarea.style, { color, caretColor: color, fontFamily: FONT_FAMILY, lineHeight: String(LINE_HEIGHT), textAlign: session.textAlign });
-    this.textarea.wrap = session.type === 'sticky' ? 'soft' : 'off';
-    this.textarea.style.whiteSpace = session.type === 'sticky' ? 'pre-wrap' : 'pre';
+    Object.assign(this.textarea.style, { color, caretColor: color, fontFamily: FONT_STACKS[session.fontFamily], lineHeight: String(LINE_HEIGHT), textAlign: session.textAlign });
+    const wraps = session.type !== 'text';
+    this.textarea.wrap = wraps ? 'soft' : 'off';
+    this.textarea.style.whiteSpace = wraps ? 'pre-wrap' : 'pre';
   }
 
   private positionTextarea(session: TextEditSession): void {
@@ -384,13 +451,20 @@ export class CanvasEngine {
     const textarea = this.textarea;
     let width: number;
     let height: number;
-    if (session.type === 'sticky') {
+    if (session.type === 'sticky' || session.type === 'label') {
       width = session.w * zoom - pad * 2;
       height = session.h * zoom - pad * 2;
+      if (session.type === 'label') {
+        // the label's text sits in the middle of its box, like the canvas draws it
+        const lines = Math.max(1, Math.ceil(textarea.scrollHeight / (session.fontSize * LINE_HEIGHT * zoom) - 0.01));
+        const used = Math.min(lines * session.fontSize * LINE_HEIGHT * zoom, Math.max(height, 0));
+        textarea.style.paddingTop = `${Math.max((height - used) / 2, 0)}px`;
+      } else textarea.style.paddingTop = '';
     } else {
+      textarea.style.paddingTop = '';
       // Plain text grows with its content.
       const lines = textarea.value.split('\n');
-      this.ctx.font = `${session.fontSize}px ${FONT_FAMILY}`;
+      this.ctx.font = cssFont(session.fontSize, session.fontFamily);
       const widest = Math.max(...lines.map((line) => this.ctx.measureText(line).width), session.fontSize);
       width = (widest + session.fontSize) * zoom;
       height = lines.length * session.fontSize * LINE_HEIGHT * zoom;
@@ -471,7 +545,12 @@ export class CanvasEngine {
       const rect = canvas.getBoundingClientRect();
       this.editor.doubleClick({ x: event.clientX - rect.left, y: event.clientY - rect.top, pointerId: 1, pointerType: 'mouse', pressure: 0, button: 0, shiftKey: event.shiftKey, altKey: event.altKey, ctrlKey: event.ctrlKey, metaKey: event.metaKey });
     });
-    this.listen(canvas, 'contextmenu', (event) => event.preventDefault());
+    this.listen(canvas, 'contextmenu', (event) => {
+      event.preventDefault();
+      const rect = canvas.getBoundingClientRect();
+      this.editor.contextMenuAt({ x: event.clientX - rect.left, y: event.clientY - rect.top });
+      this.options.onContextMenu?.({ clientX: event.clientX, clientY: event.clientY, selection: [...this.editor.selection] });
+    });
     this.listen(
       canvas,
       'wheel',
@@ -620,8 +699,13 @@ export class CanvasEngine {
     if (cut) this.deleteSelection();
   }
 
+  /**
+   * A paste belongs to the board unless the person is typing somewhere else: with the canvas focused, or with
+   * nothing editable focused (a fresh page, after clicking a toolbar button), so Ctrl+V works straight away.
+   */
   private onPaste(event: ClipboardEvent): void {
-    if (!this.hasFocus() || !event.clipboardData || this.editor.readOnly) return;
+    if (!event.clipboardData || this.editor.readOnly || event.defaultPrevented) return;
+    if (!this.hasFocus() && this.isForeignEditable(document.activeElement)) return;
     event.preventDefault();
     const at = this.pasteTarget();
     const images = [...event.clipboardData.files].filter((file) => file.type.startsWith('image/'));
@@ -634,7 +718,7 @@ export class CanvasEngine {
     if (this.paste(text, at).length > 0) return;
     // Plain text from elsewhere becomes a text shape.
     const trimmed = text.slice(0, 10_000);
-    this.editor.beginTextEdit({ id: null, type: 'text', x: at.x, y: at.y, w: 0, h: 0, rotation: 0, fontSize: this.editor.style.fontSize, textAlign: 'left', color: this.editor.style.strokeColor, text: trimmed });
+    this.editor.beginTextEdit({ id: null, type: 'text', x: at.x, y: at.y, w: 0, h: 0, rotation: 0, fontSize: this.editor.style.fontSize, textAlign: 'left', fontFamily: this.editor.style.fontFamily, color: this.editor.style.strokeColor, text: trimmed });
     this.editor.commitTextEdit(trimmed);
   }
 

@@ -1,3 +1,6 @@
+import { routeArrow } from './style/arrow-route.js';
+import { LABEL_LINE_HEIGHT } from './style/label-layout.js';
+import { flattenPath } from './style/path.js';
 import { pointsBounds, rotatePoint, shapeBounds, shapeCenter, type Bounds, type Point, type Shape } from '@meshboard/board';
 
 export type ShapeLookup = (id: string) => Shape | undefined;
@@ -113,13 +116,20 @@ export function boundsOfFlat(points: readonly number[], pad: number): Bounds {
 
 /** Bounds used by the spatial index: everything the shape paints (stroke outline, arrowheads, bound ends). */
 export function paintBounds(shape: Shape, lookup: ShapeLookup): Bounds {
-  if (shape.type === 'arrow' && (shape.startBinding || shape.endBinding)) {
-    return boundsOfFlat(resolveArrowPoints(shape, lookup), shape.strokeWidth * 2 + 12);
+  if (shape.type === 'arrow' && (shape.startBinding || shape.endBinding || shape.arrowType !== 'straight' || shape.text)) {
+    const route = routeArrow(resolveArrowPoints(shape, lookup), shape.arrowType);
+    const b = boundsOfFlat(flattenPath(route.path, 8), shape.strokeWidth * 2 + 12);
+    if (!shape.text) return b;
+    // the label is centred on the course's middle and at most 20 em wide (label-layout.ts); lines estimated
+    const half = shape.fontSize * 10;
+    const tall = shape.fontSize * LABEL_LINE_HEIGHT * (shape.text.split('\n').length + Math.ceil(shape.text.length / 40));
+    return { minX: Math.min(b.minX, route.middle.x - half), minY: Math.min(b.minY, route.middle.y - tall), maxX: Math.max(b.maxX, route.middle.x + half), maxY: Math.max(b.maxY, route.middle.y + tall) };
   }
   const b = shapeBounds(shape);
   let pad = 0;
   if (shape.type === 'freehand') pad = freehandSize(shape) / 2;
-  else if (shape.type === 'arrow') pad = shape.strokeWidth * 2 + 12; // arrowheads stick out
+  else if (shape.type === 'arrow' || shape.type === 'line') pad = shape.strokeWidth * 2 + 12; // arrowheads stick out
+  else if (shape.roughness > 0) pad = shape.strokeWidth + 4 * shape.roughness; // hand-drawn lines wander past the box
   return pad ? { minX: b.minX - pad, minY: b.minY - pad, maxX: b.maxX + pad, maxY: b.maxY + pad } : b;
 }
 
@@ -147,7 +157,8 @@ export function hitShape(shape: Shape, p: Point, tolerance: number, lookup: Shap
   const reach = tolerance + shape.strokeWidth / 2;
   if (shape.type === 'arrow' || shape.type === 'line') {
     const points = shape.type === 'arrow' ? resolveArrowPoints(shape, lookup) : linePointsWorld(shape);
-    return distanceToPolyline(p, points, 2) <= reach;
+    const course = shape.type === 'arrow' && shape.arrowType !== 'straight' ? flattenPath(routeArrow(points, shape.arrowType).path) : points;
+    return distanceToPolyline(p, course, 2) <= reach;
   }
   const local = toLocal(shape, p);
   const { w, h } = shape;
@@ -180,6 +191,20 @@ export function hitShape(shape: Shape, p: Point, tolerance: number, lookup: Shap
   if (solid) return true;
   const innerReach = local.x > reach && local.y > reach && local.x < w - reach && local.y < h - reach;
   return !innerReach;
+}
+
+/**
+ * Is `p` (world) inside a box shape's area (rectangle, ellipse, diamond, frame), stroke or not? Used to select
+ * a hollow shape by clicking inside it when nothing else is under the pointer.
+ */
+export function insideShape(shape: Shape, p: Point): boolean {
+  if (shape.type !== 'rectangle' && shape.type !== 'ellipse' && shape.type !== 'diamond' && shape.type !== 'frame') return false;
+  const local = toLocal(shape, p);
+  const { w, h } = shape;
+  if (local.x < 0 || local.y < 0 || local.x > w || local.y > h) return false;
+  if (shape.type === 'ellipse') return w > 0 && h > 0 && ((local.x - w / 2) / (w / 2)) ** 2 + ((local.y - h / 2) / (h / 2)) ** 2 <= 1;
+  if (shape.type === 'diamond') return w > 0 && h > 0 && Math.abs(local.x - w / 2) / (w / 2) + Math.abs(local.y - h / 2) / (h / 2) <= 1;
+  return true;
 }
 
 /** Corners of a shape's rotated box in world coordinates (for selection outlines and handles). */

@@ -8,3 +8,7 @@ export { hitShape, resolveArrowPoints, paintBounds, outlinePoint, distanceToPoly
 export { selectionFrame, selectionOutline, displayFrame, hitHandle, rotateHandlePosition, framePoint, SELECTION_GAP, type Frame, type HandleId } from './selection.js';
 export { CLIPBOARD_MARKER, parsePayload, serializeShapes } from './clipboard.js';
 export { SHORTCUTS, TOOLS, matchShortcut, type ShortcutAction, type KeyLike } from './shortcuts.js';
+export * from './style/index.js';
+export { alignPatches, distributePatches, type AlignOp } from './transform/align.js';
+export { flipPatches, scaleShapePatch, type AxisFrame } from './transform/scale.js';
+export { snapBounds, snapToGrid, type Guide, type SnapResult } from './transform/snap.js';

@@ -1,5 +1,5 @@
 import { getStroke } from 'perfect-freehand';
-import { DEFAULT_STYLE, type Bounds, type Shape } from '@meshboard/board';
+import { DEFAULT_STYLE, type Bounds, type FontFamily, type Shape } from '@meshboard/board';
 import type { Camera, Viewport } from './camera.js';
 import { freehandSize, linePointsWorld, resolveArrowPoints, shapeCorners, type ShapeLookup } from './geometry.js';
 import type { SceneIndex, SceneItem } from './scene.js';
@@ -7,6 +7,12 @@ import { Overview, type OverviewBuild, type OverviewInput } from './overview.js'
 import { PixelLayer, splatShape } from './splat.js';
 import { HANDLES, HANDLE_SIZE, displayFrame, framePoint, rotateHandlePosition, selectionOutline, type Frame } from './selection.js';
 import type { RemoteCursor, Theme } from './types.js';
+import { arrowheadGeometry } from './style/arrowheads.js';
+import { routeArrow, type ArrowRoute } from './style/arrow-route.js';
+import { arrowLabelBox, labelBox, layoutLabel, type LabelLayout } from './style/label-layout.js';
+import { roundedPolygon, tracePath } from './style/path.js';
+import { roughArrowPaths, roughBoxPaths, type RoughPath } from './style/rough.js';
+import { cssFont, dashPattern } from './style/stroke.js';
 
 /** The part of CanvasRenderingContext2D the renderer uses: tests pass a recording stub. */
 export type RenderContext = Pick<
@@ -41,6 +47,9 @@ export type RenderContext = Pick<
   | 'textBaseline'
   | 'lineCap'
   | 'lineJoin'
+  | 'quadraticCurveTo'
+  | 'bezierCurveTo'
+  | 'clip'
 >;
 
 export const THEMES = {
@@ -86,7 +95,14 @@ export interface Overlay {
   /** the shape being edited in the text overlay: its text is hidden on the canvas */
   editingId: string | null;
   remoteCursors: readonly RemoteCursor[];
+  /** alignment guides of a snapping move */
+  guides?: ReadonlyArray<{ x1: number; y1: number; x2: number; y2: number }>;
+  /** grid spacing in world units when grid snapping is on (0: no grid) */
+  grid?: number;
 }
+
+/** Colour of snapping guides (as Excalidraw's and tldraw's: a loud red that no shape is likely to be). */
+export const GUIDE_COLOR = '#ff2d75';
 
 export interface FrameInput {
   ctx: RenderContext;
@@ -121,7 +137,11 @@ const hasPath2D = typeof Path2D === 'function';
  */
 export class Renderer {
   private readonly outlines = new WeakMap<Shape, Outline>();
-  private readonly wrapped = new WeakMap<Shape, string[]>();
+  private wrapped = new WeakMap<Shape, string[]>();
+  /** hand-drawn paths per shape record (records are replaced on change); arrows keyed by their resolved points too */
+  private readonly roughCache = new WeakMap<Shape, { key: string; paths: Array<{ path: Path2D | null; info: RoughPath }> }>();
+  private labels = new WeakMap<Shape, { key: string; layout: LabelLayout }>();
+  private measureCtx: RenderContext | null = null;
   private readonly pixels = new PixelLayer();
   private layer: { canvas: HTMLCanvasElement | OffscreenCanvas; ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D } | null = null;
   private readonly fullItems: SceneItem[] = [];
@@ -134,6 +154,12 @@ export class Renderer {
   private readonly overview = new Overview((...args) => this.splat(...args), LOD_SIMPLE_PX, LOD_MAX_ZOOM);
 
   constructor(readonly mode: 'optimized' | 'naive' = 'optimized') {}
+
+  /** A font finished loading: text measured with its fallback is laid out again. */
+  fontsChanged(): void {
+    this.wrapped = new WeakMap();
+    this.labels = new WeakMap();
+  }
 
   /** Bytes held by overview images (outside the JS heap). */
   get overviewBytes(): number {
@@ -408,7 +434,29 @@ export class Renderer {
     return strokeFor(shape.strokeColor, theme);
   }
 
+  /** A shape inside a frame is clipped to the frame (the only shapes that pay for a save/restore). */
   drawShape(ctx: RenderContext, shape: Shape, input: FrameInput, faded: boolean): void {
+    const frame = shape.frameId ? input.scene.lookup(shape.frameId) : undefined;
+    if (frame?.type !== 'frame') {
+      this.drawShapeBody(ctx, shape, input, faded);
+      return;
+    }
+    const a = input.dpr * input.camera.zoom;
+    ctx.save();
+    ctx.setTransform(a, 0, 0, a, -input.camera.x * a, -input.camera.y * a);
+    ctx.beginPath();
+    if (frame.rotation) {
+      const c = shapeCorners(frame);
+      ctx.moveTo(c[0]!.x, c[0]!.y);
+      for (let i = 1; i < 4; i++) ctx.lineTo(c[i]!.x, c[i]!.y);
+      ctx.closePath();
+    } else ctx.rect(frame.x, frame.y, frame.w, frame.h);
+    ctx.clip();
+    this.drawShapeBody(ctx, shape, input, faded);
+    ctx.restore();
+  }
+
+  private drawShapeBody(ctx: RenderContext, shape: Shape, input: FrameInput, faded: boolean): void {
     const theme = input.theme;
     // No save()/restore() per shape (they were the most expensive calls on a busy frame): every piece of state
     // a shape uses is set here, and the transform is set outright and put back to the camera's at the end.
@@ -424,17 +472,27 @@ export class Renderer {
     ctx.lineCap = round ? 'round' : 'butt';
     ctx.lineJoin = round ? 'round' : 'miter';
     ctx.strokeStyle = stroke;
+    const dashed = shape.strokeStyle !== 'solid';
+    if (dashed) {
+      ctx.setLineDash(dashPattern(shape.strokeStyle, shape.strokeWidth));
+      // dots are zero-length dashes: only round caps make them visible
+      if (shape.strokeStyle === 'dotted') ctx.lineCap = 'round';
+    }
     if (shape.type === 'line' || shape.type === 'arrow') {
       const pts = shape.type === 'arrow' ? resolveArrowPoints(shape, input.scene.lookup) : linePointsWorld(shape);
-      ctx.beginPath();
-      ctx.moveTo(pts[0]!, pts[1]!);
-      for (let i = 2; i + 1 < pts.length; i += 2) ctx.lineTo(pts[i]!, pts[i + 1]!);
-      ctx.stroke();
-      if (shape.type === 'arrow') {
-        const n = pts.length;
-        if (shape.endArrowhead === 'arrow') arrowhead(ctx, pts[n - 4]!, pts[n - 3]!, pts[n - 2]!, pts[n - 1]!, shape.strokeWidth);
-        if (shape.startArrowhead === 'arrow') arrowhead(ctx, pts[2]!, pts[3]!, pts[0]!, pts[1]!, shape.strokeWidth);
+      const route = routeArrow(pts, shape.type === 'arrow' ? shape.arrowType : 'straight');
+      if (shape.roughness > 0 && this.mode !== 'naive') this.drawRough(ctx, shape, theme, pts.join(','), () => roughArrowPaths(shape, route));
+      else {
+        ctx.beginPath();
+        tracePath(ctx, route.path);
+        ctx.stroke();
+        if (dashed) ctx.setLineDash([]);
+        drawArrowhead(ctx, shape.startArrowhead, route.points[0]!, route.points[1]!, route.startAngle, shape.strokeWidth, stroke);
+        const n = route.points.length;
+        drawArrowhead(ctx, shape.endArrowhead, route.points[n - 2]!, route.points[n - 1]!, route.endAngle, shape.strokeWidth, stroke);
       }
+      if (dashed) ctx.setLineDash([]);
+      if (shape.type === 'arrow' && shape.text && input.overlay.editingId !== shape.id) this.drawArrowLabel(ctx, shape, route, stroke, input);
       return;
     }
     const { w, h } = shape;
@@ -447,26 +505,24 @@ export class Renderer {
     const filled = shape.fillColor !== 'transparent';
     switch (shape.type) {
       case 'rectangle':
-        ctx.beginPath();
-        ctx.rect(0, 0, w, h);
-        this.paint(ctx, shape, filled);
-        break;
       case 'ellipse':
-        ctx.beginPath();
-        ctx.ellipse(w / 2, h / 2, w / 2, h / 2, 0, 0, Math.PI * 2);
-        this.paint(ctx, shape, filled);
-        break;
       case 'diamond':
-        ctx.beginPath();
-        ctx.moveTo(w / 2, 0);
-        ctx.lineTo(w, h / 2);
-        ctx.lineTo(w / 2, h);
-        ctx.lineTo(0, h / 2);
-        ctx.closePath();
-        this.paint(ctx, shape, filled);
+        if (shape.roughness > 0 && this.mode !== 'naive') this.drawRough(ctx, shape, theme, '', () => roughBoxPaths(shape));
+        else {
+          ctx.beginPath();
+          if (shape.type === 'ellipse') ctx.ellipse(w / 2, h / 2, w / 2, h / 2, 0, 0, Math.PI * 2);
+          else if (shape.type === 'rectangle' && shape.cornerRadius <= 0) ctx.rect(0, 0, w, h);
+          else tracePath(ctx, roundedPolygon(shape.type === 'rectangle' ? [0, 0, w, 0, w, h, 0, h] : [w / 2, 0, w, h / 2, w / 2, h, 0, h / 2], shape.cornerRadius));
+          this.paint(ctx, shape, filled);
+        }
+        if (dashed) ctx.setLineDash([]);
+        if (shape.text && input.overlay.editingId !== shape.id) this.drawBoxLabel(ctx, shape, stroke, input.camera.zoom);
         break;
       case 'freehand':
         this.drawFreehand(ctx, shape, stroke);
+        break;
+      case 'frame':
+        this.drawFrame(ctx, shape, theme, input.camera.zoom);
         break;
       case 'text':
         if (input.overlay.editingId !== shape.id) this.drawText(ctx, shape, stroke, false, input.camera.zoom);
@@ -486,7 +542,99 @@ export class Renderer {
         break;
       }
     }
+    if (dashed) ctx.setLineDash([]);
     ctx.setTransform(a, 0, 0, a, e, f);
+  }
+
+  /** A frame: a faint panel with a thin border, its name above its top-left corner at a constant screen size. */
+  private drawFrame(ctx: RenderContext, shape: Extract<Shape, { type: 'frame' }>, theme: Theme, zoom: number): void {
+    ctx.fillStyle = theme === 'dark' ? 'rgba(255,255,255,0.03)' : 'rgba(0,0,0,0.02)';
+    ctx.fillRect(0, 0, shape.w, shape.h);
+    ctx.strokeStyle = theme === 'dark' ? '#5c5f66' : '#adb5bd';
+    ctx.lineWidth = 1 / zoom;
+    ctx.setLineDash([]);
+    ctx.strokeRect(0, 0, shape.w, shape.h);
+    const size = 13 / zoom;
+    if (size * zoom < TEXT_GREEK_PX) return;
+    ctx.font = cssFont(size, 'sans');
+    ctx.fillStyle = theme === 'dark' ? '#c1c2c5' : '#495057';
+    ctx.textBaseline = 'bottom';
+    ctx.textAlign = 'left';
+    ctx.fillText(shape.name || 'Frame', 0, -4 / zoom);
+  }
+
+  /** Hand-drawn (roughjs) paths, built once per shape record and seed, then replayed from Path2D. */
+  private drawRough(ctx: RenderContext, shape: Shape, theme: Theme, key: string, build: () => RoughPath[]): void {
+    let cached = this.roughCache.get(shape);
+    if (!cached || cached.key !== key) {
+      cached = { key, paths: build().map((info) => ({ info, path: hasPath2D ? new Path2D(info.d) : null })) };
+      this.roughCache.set(shape, cached);
+    }
+    const dash = dashPattern(shape.strokeStyle, shape.strokeWidth);
+    for (const { info, path } of cached.paths) {
+      if (!path) continue;
+      if (info.fill) {
+        ctx.fillStyle = strokeFor(info.fill, theme);
+        (ctx as CanvasRenderingContext2D).fill(path);
+      }
+      if (info.stroke) {
+        ctx.strokeStyle = strokeFor(info.stroke, theme);
+        ctx.lineWidth = info.strokeWidth;
+        ctx.setLineDash(info.dashed ? dash : []);
+        (ctx as CanvasRenderingContext2D).stroke(path);
+      }
+    }
+    ctx.setLineDash([]);
+  }
+
+  private measureWith(ctx: RenderContext): (text: string, font: string) => number {
+    this.measureCtx = ctx;
+    return (text, font) => {
+      const c = this.measureCtx!;
+      c.font = font;
+      return c.measureText(text).width;
+    };
+  }
+
+  private labelLayout(ctx: RenderContext, shape: Extract<Shape, { type: 'rectangle' | 'ellipse' | 'diamond' | 'arrow' }>, box: { x: number; y: number; w: number; h: number }): LabelLayout {
+    const key = `${box.x},${box.y},${box.w},${box.h}`;
+    const cached = this.labels.get(shape);
+    if (cached && cached.key === key) return cached.layout;
+    const align = shape.type === 'arrow' ? 'center' : shape.textAlign;
+    const layout = layoutLabel(shape.text, box, { fontSize: shape.fontSize, fontFamily: shape.fontFamily, textAlign: align, verticalAlign: shape.type === 'arrow' ? 'middle' : shape.verticalAlign }, this.measureWith(ctx));
+    this.labels.set(shape, { key, layout });
+    return layout;
+  }
+
+  private fillLabel(ctx: RenderContext, layout: LabelLayout, color: string, zoom: number): void {
+    ctx.fillStyle = color;
+    if (layout.fontSize * zoom < TEXT_GREEK_PX) {
+      ctx.globalAlpha *= 0.45;
+      for (const line of layout.lines) {
+        const x = layout.align === 'left' ? line.x : layout.align === 'center' ? line.x - line.width / 2 : line.x - line.width;
+        ctx.fillRect(x, line.y + layout.fontSize * 0.2, line.width, layout.fontSize * 0.6);
+      }
+      return;
+    }
+    ctx.font = layout.font;
+    ctx.textBaseline = 'top';
+    ctx.textAlign = layout.align;
+    for (const line of layout.lines) ctx.fillText(line.text, line.x, line.y);
+  }
+
+  /** A box's label, centred (per its alignment) in the box's label area, in the shape's own coordinates. */
+  private drawBoxLabel(ctx: RenderContext, shape: Extract<Shape, { type: 'rectangle' | 'ellipse' | 'diamond' }>, color: string, zoom: number): void {
+    this.fillLabel(ctx, this.labelLayout(ctx, shape, labelBox(shape.type, shape.w, shape.h)), color, zoom);
+  }
+
+  /** An arrow's label on the middle of its course, with the board's background knocked out behind it. */
+  private drawArrowLabel(ctx: RenderContext, shape: Extract<Shape, { type: 'arrow' }>, route: ArrowRoute, color: string, input: FrameInput): void {
+    const box = arrowLabelBox(shape.text, route.middle, { fontSize: shape.fontSize, fontFamily: shape.fontFamily, textAlign: 'center', verticalAlign: 'middle' }, this.measureWith(ctx));
+    const layout = this.labelLayout(ctx, shape, box);
+    const pad = shape.fontSize * 0.25;
+    ctx.fillStyle = THEMES[input.theme].background;
+    ctx.fillRect(layout.bounds.x - pad, layout.bounds.y - pad, layout.bounds.w + pad * 2, layout.bounds.h + pad * 2);
+    this.fillLabel(ctx, layout, color, input.camera.zoom);
   }
 
   private paint(ctx: RenderContext, shape: Shape, filled: boolean): void {
@@ -542,7 +690,7 @@ export class Renderer {
       this.greekText(ctx, shape, color, pad);
       return;
     }
-    ctx.font = `${shape.fontSize}px ${FONT_FAMILY}`;
+    ctx.font = cssFont(shape.fontSize, shape.fontFamily);
     ctx.fillStyle = color;
     ctx.textBaseline = 'top';
     ctx.textAlign = shape.textAlign;
@@ -635,6 +783,35 @@ export class Renderer {
         ctx.stroke();
       }
     }
+    if (overlay.grid && overlay.grid * zoom >= 8) {
+      // the grid moves snap to, drawn only while it is on and only when its lines are far enough apart
+      const view = input.camera.visibleBounds(input.viewport);
+      const g = overlay.grid;
+      ctx.strokeStyle = theme === 'dark' ? 'rgba(255,255,255,0.08)' : 'rgba(0,0,0,0.07)';
+      ctx.lineWidth = 1 / zoom;
+      ctx.beginPath();
+      for (let x = Math.floor(view.minX / g) * g; x <= view.maxX; x += g) {
+        ctx.moveTo(x, view.minY);
+        ctx.lineTo(x, view.maxY);
+      }
+      for (let y = Math.floor(view.minY / g) * g; y <= view.maxY; y += g) {
+        ctx.moveTo(view.minX, y);
+        ctx.lineTo(view.maxX, y);
+      }
+      ctx.stroke();
+      ctx.strokeStyle = colors.selection;
+    }
+    if (overlay.guides && overlay.guides.length > 0) {
+      ctx.strokeStyle = GUIDE_COLOR;
+      ctx.lineWidth = 1 / zoom;
+      ctx.beginPath();
+      for (const guide of overlay.guides) {
+        ctx.moveTo(guide.x1, guide.y1);
+        ctx.lineTo(guide.x2, guide.y2);
+      }
+      ctx.stroke();
+      ctx.strokeStyle = colors.selection;
+    }
     if (overlay.marquee) {
       const m = overlay.marquee;
       ctx.fillStyle = colors.marquee;
@@ -691,14 +868,15 @@ function outlineShape(ctx: RenderContext, shape: Shape, lookup: ShapeLookup, zoo
   ctx.stroke();
 }
 
-function arrowhead(ctx: RenderContext, fromX: number, fromY: number, x: number, y: number, width: number): void {
-  const angle = Math.atan2(y - fromY, x - fromX);
-  const length = 10 + width * 2;
-  const spread = Math.PI / 7;
+function drawArrowhead(ctx: RenderContext, head: Parameters<typeof arrowheadGeometry>[0], x: number, y: number, angle: number, width: number, color: string): void {
+  const geometry = arrowheadGeometry(head, x, y, angle, width);
+  if (!geometry) return;
   ctx.beginPath();
-  ctx.moveTo(x - length * Math.cos(angle - spread), y - length * Math.sin(angle - spread));
-  ctx.lineTo(x, y);
-  ctx.lineTo(x - length * Math.cos(angle + spread), y - length * Math.sin(angle + spread));
+  tracePath(ctx, geometry.path);
+  if (geometry.filled) {
+    ctx.fillStyle = color;
+    ctx.fill();
+  }
   ctx.stroke();
 }
 
@@ -767,9 +945,9 @@ export function wrapText(text: string, width: number, measure: (s: string) => nu
 }
 
 /** Size of a text block at a font size (the canvas's own measure when available). */
-export function measureTextBlock(text: string, fontSize: number, measure?: (s: string, font: string) => number): { w: number; h: number } {
+export function measureTextBlock(text: string, fontSize: number, measure?: (s: string, font: string) => number, family: FontFamily = 'sans'): { w: number; h: number } {
   const lines = text.split('\n');
-  const font = `${fontSize}px ${FONT_FAMILY}`;
+  const font = cssFont(fontSize, family);
   const widths = lines.map((line) => (measure ? measure(line, font) : line.length * fontSize * 0.6));
   return { w: Math.max(Math.max(...widths), fontSize * 0.5), h: lines.length * fontSize * LINE_HEIGHT };
 }

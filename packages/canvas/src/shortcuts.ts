@@ -31,6 +31,7 @@ export const TOOLS: ReadonlyArray<{ id: ToolId; label: string; key: string; help
   { id: 'text', label: 'Text', key: 'T', help: 'Text' },
   { id: 'sticky', label: 'Sticky note', key: 'S', help: 'Sticky note' },
   { id: 'image', label: 'Image', key: 'I', help: 'Insert image' },
+  { id: 'frame', label: 'Frame', key: 'F', help: 'Frame' },
 ];
 
 const TOOL_KEYS: Record<string, ToolId> = Object.fromEntries(TOOLS.map((tool) => [tool.key.toLowerCase(), tool.id]));

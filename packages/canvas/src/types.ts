@@ -1,6 +1,6 @@
-import type { Board } from '@meshboard/board';
+import type { Arrowhead, ArrowType, Board, FontFamily, Roughness, StrokeStyle } from '@meshboard/board';
 
-export type ToolId = 'select' | 'hand' | 'pen' | 'highlighter' | 'eraser' | 'rectangle' | 'ellipse' | 'diamond' | 'line' | 'arrow' | 'text' | 'sticky' | 'image';
+export type ToolId = 'select' | 'hand' | 'pen' | 'highlighter' | 'eraser' | 'rectangle' | 'ellipse' | 'diamond' | 'line' | 'arrow' | 'text' | 'sticky' | 'image' | 'frame';
 
 export interface StyleState {
   strokeColor: string;
@@ -8,6 +8,17 @@ export interface StyleState {
   strokeWidth: number;
   opacity: number;
   fontSize: number;
+  strokeStyle: StrokeStyle;
+  /** 0 clean, 1 hand-drawn, 2 very sloppy */
+  roughness: Roughness;
+  fontFamily: FontFamily;
+  textAlign: 'left' | 'center' | 'right';
+  verticalAlign: 'top' | 'middle' | 'bottom';
+  startArrowhead: Arrowhead;
+  endArrowhead: Arrowhead;
+  arrowType: ArrowType;
+  /** corner radius of new rectangles and diamonds (0: sharp) */
+  cornerRadius: number;
 }
 
 export type Theme = 'light' | 'dark';
@@ -22,6 +33,10 @@ export interface EngineState {
   shapeCount: number;
   readOnly: boolean;
   theme: Theme;
+  /** some selected shape is locked (the context menu offers Unlock) */
+  locked: boolean;
+  /** moves snap to the grid */
+  gridSnap: boolean;
 }
 
 /** A collaborator's pointer, in world coordinates. */
@@ -44,6 +59,8 @@ export interface CanvasEngineOptions {
   /** world coordinates of the local pointer (null when it leaves), for presence */
   onCursorMove?: (point: { x: number; y: number } | null) => void;
   onSelectionChange?: (ids: string[]) => void;
+  /** a right-click on the canvas (after the shape under it was selected): the app shows its context menu */
+  onContextMenu?: (at: { clientX: number; clientY: number; selection: string[] }) => void;
   /**
    * Benchmark baseline only: draw every shape every frame with no culling, no path cache and no
    * level of detail — the "naive peer" the big-board benchmark compares against.

@@ -63,6 +63,7 @@ export class RecordingContext {
   moveTo = (...a: unknown[]) => this.record('moveTo', a);
   lineTo = (...a: unknown[]) => this.record('lineTo', a);
   rect = (...a: unknown[]) => this.record('rect', a);
+  clip = (...a: unknown[]) => this.record('clip', a);
   ellipse = (...a: unknown[]) => this.record('ellipse', a);
   arc = (...a: unknown[]) => this.record('arc', a);
   stroke = (...a: unknown[]) => this.record('stroke', a);
@@ -71,6 +72,8 @@ export class RecordingContext {
   drawImage = (...a: unknown[]) => this.record('drawImage', a);
   setLineDash = (...a: unknown[]) => this.record('setLineDash', a);
   measureText = (text: string) => ({ width: text.length * 10 }) as TextMetrics;
+  quadraticCurveTo = (...a: unknown[]) => this.record('quadraticCurveTo', a);
+  bezierCurveTo = (...a: unknown[]) => this.record('bezierCurveTo', a);
 
   count(name: string): number {
     return this.calls.filter((c) => c.name === name).length;

@@ -18,6 +18,9 @@ import { HelpDialog, ShareDialog } from './dialogs';
 import { HistoryDialog, HistoryIcon } from './HistoryDialog';
 import { RevokeLinks } from './RevokeLinks';
 import featureStyles from './features.module.css';
+import { ContextMenu, type MenuAt } from './ContextMenu';
+import { EmptyBoardHint } from './EmptyBoardHint';
+import { FramesList } from './FramesList';
 import { Icon } from './icons';
 import { ConnectionStatusView, PresenceList, StylePanel, Toolbar, ZoomAndHistory, type PresenceEntry } from './panels';
 import { ThemeToggle } from './ThemeToggle';
@@ -62,6 +65,8 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
   const [titleDraft, setTitleDraft] = useState<string | null>(null);
   const [user, setUser] = useState<LocalUser | null>(null);
   const [dialog, setDialog] = useState<'share' | 'help' | 'history' | null>(null);
+  const [menu, setMenu] = useState<MenuAt | null>(null);
+  const closeMenu = useCallback(() => setMenu(null), []);
   const [rotatedAt, setRotatedAt] = useState<number | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   /** true while this tab revokes its own links: its old connection failing then is expected, not an error */
@@ -159,6 +164,7 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
         theme: loadTheme(),
         onCursorMove: (p) => conn.setCursor(p),
         onSelectionChange: (ids) => conn.setSelection(ids),
+        onContextMenu: (at) => setMenu({ x: at.clientX, y: at.clientY }),
       });
 
       const meta = metaOf(conn.doc);
@@ -406,6 +412,9 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
           <Toolbar engine={session.engine} state={engineState} styleOpen={styleOpen} onToggleStyle={() => setStyleOpen((o) => !o)} />
           {!readOnly && styleOpen ? <StylePanel engine={session.engine} state={engineState} /> : null}
           <ZoomAndHistory engine={session.engine} state={engineState} />
+          <EmptyBoardHint shapeCount={engineState.shapeCount} readOnly={readOnly} />
+          <FramesList engine={session.engine} state={engineState} />
+          {menu && !readOnly ? <ContextMenu engine={session.engine} state={engineState} at={menu} onClose={closeMenu} /> : null}
         </>
       ) : null}
       <ConnectionStatusView status={status} localCopy={session?.role === 'edit'} readOnly={readOnly} />

@@ -14,6 +14,7 @@ const paths: Record<string, ReactElement> = {
   arrow: <path d="M4 16L16 4M9 4h7v7" />,
   text: <path d="M5 5h10M10 5v11M8 16h4" />,
   sticky: <path d="M4 4h12v8l-4 4H4zM12 16v-4h4" />,
+  frame: <path d="M6 3v14M14 3v14M3 6h14M3 14h14" />,
   image: (
     <>
       <rect x="3" y="4" width="14" height="12" rx="1.5" />

@@ -44,6 +44,31 @@ const STROKES = ['#1e1e1e', '#e03131', '#2f9e44', '#1971c2', '#f08c00', '#9c36b5
 const FILLS = ['transparent', '#ffc9c9', '#b2f2bb', '#a5d8ff', '#ffec99', '#eebefa'];
 const WIDTHS = [1, 2, 4, 8, 16];
 const FONT_SIZES = [14, 20, 28, 36, 48, 64];
+const SIZE_PRESETS: Array<[string, number]> = [['S', 16], ['M', 20], ['L', 28], ['XL', 36]];
+
+/** A row of mutually exclusive buttons for one style field. */
+function Segmented<T extends string | number>({ legend, options, value, onPick, testid }: { legend: string; options: Array<[T, string, string?]>; value: T; onPick: (v: T) => void; testid: string }) {
+  return (
+    <fieldset className="field">
+      <legend>{legend}</legend>
+      <div className="seg" data-testid={testid}>
+        {options.map(([v, label, text]) => (
+          <button key={String(v)} type="button" aria-pressed={value === v} aria-label={`${legend} ${label}`} title={label} data-testid={`${testid}-${v}`} onClick={() => onPick(v)}>
+            {text ?? label}
+          </button>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+const ARROWHEAD_OPTIONS: Array<[StyleState['endArrowhead'], string, string]> = [
+  ['none', 'None', '—'],
+  ['arrow', 'Arrow', '→'],
+  ['triangle', 'Triangle', '▶'],
+  ['bar', 'Bar', '⊣'],
+  ['dot', 'Dot', '•'],
+];
 
 function Swatches({ label, colors, value, onPick, testid }: { label: string; colors: string[]; value: string; onPick: (c: string) => void; testid: string }) {
   return (
@@ -96,6 +121,16 @@ export function StylePanel({ engine, state }: { engine: CanvasEngine; state: Eng
         <span>Opacity {Math.round(style.opacity * 100)}%</span>
         <input type="range" min={10} max={100} step={5} value={Math.round(style.opacity * 100)} onChange={(e) => set({ opacity: Number(e.target.value) / 100 })} data-testid="opacity" />
       </label>
+      <Segmented legend="Stroke style" testid="stroke-style" value={style.strokeStyle} onPick={(v) => set({ strokeStyle: v })} options={[['solid', 'Solid', '—'], ['dashed', 'Dashed', '- -'], ['dotted', 'Dotted', '···']]} />
+      <Segmented legend="Sloppiness" testid="roughness" value={style.roughness} onPick={(v) => set({ roughness: v })} options={[[0, 'Clean', '▭'], [1, 'Hand-drawn', '✎'], [2, 'Very sloppy', '✎✎']]} />
+      <Segmented legend="Edges" testid="edges" value={style.cornerRadius > 0 ? 16 : 0} onPick={(v) => set({ cornerRadius: v })} options={[[0, 'Sharp', '┌'], [16, 'Round', '╭']]} />
+      <Segmented legend="Arrow" testid="arrow-type" value={style.arrowType} onPick={(v) => set({ arrowType: v })} options={[['straight', 'Straight', '↗'], ['curved', 'Curved', '⤴'], ['elbow', 'Elbow', '⮥']]} />
+      <Segmented legend="Start" testid="start-arrowhead" value={style.startArrowhead} onPick={(v) => set({ startArrowhead: v })} options={ARROWHEAD_OPTIONS} />
+      <Segmented legend="End" testid="end-arrowhead" value={style.endArrowhead} onPick={(v) => set({ endArrowhead: v })} options={ARROWHEAD_OPTIONS} />
+      <Segmented legend="Font" testid="font-family" value={style.fontFamily} onPick={(v) => set({ fontFamily: v })} options={[['hand', 'Hand-drawn', 'Aa'], ['sans', 'Sans', 'Aa'], ['serif', 'Serif', 'Aa'], ['mono', 'Mono', 'Aa']]} />
+      <Segmented legend="Size" testid="size-preset" value={style.fontSize} onPick={(v) => set({ fontSize: v })} options={SIZE_PRESETS.map(([label, size]) => [size, label, label] as [number, string, string])} />
+      <Segmented legend="Align" testid="text-align" value={style.textAlign} onPick={(v) => set({ textAlign: v })} options={[['left', 'Left', '⇤'], ['center', 'Centre', '↔'], ['right', 'Right', '⇥']]} />
+      <Segmented legend="Vertical" testid="vertical-align" value={style.verticalAlign} onPick={(v) => set({ verticalAlign: v })} options={[['top', 'Top', '⤒'], ['middle', 'Middle', '↕'], ['bottom', 'Bottom', '⤓']]} />
       <label className="field">
         <span>Font size</span>
         <select className="input" value={style.fontSize} onChange={(e) => set({ fontSize: Number(e.target.value) })} data-testid="font-size">

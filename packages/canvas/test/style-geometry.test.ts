@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { Shape } from '@meshboard/board';
+import {
+  arrowheadGeometry,
+  dashPattern,
+  elbowPoints,
+  flattenPath,
+  labelBox,
+  layoutLabel,
+  pathToSvg,
+  roughArrowPaths,
+  roughBoxPaths,
+  roughSeed,
+  routeArrow,
+  roundedPolygon,
+  wrapLines,
+} from '../src/style/index.js';
+import { hitShape, insideShape } from '../src/geometry.js';
+
+/** A monospace stand-in for text measuring: every character is 10 px wide. */
+const mono = (text: string) => text.length * 10;
+type BoxShape = Extract<Shape, { type: 'rectangle' | 'ellipse' | 'diamond' }>;
+type ArrowShape = Extract<Shape, { type: 'arrow' }>;
+function shape(input: Record<string, unknown>): Shape {
+  return Shape.parse({ id: 's1', z: 'a0', x: 0, y: 0, w: 100, h: 100, ...input });
+}
+
+describe('label layout', () => {
+  it('wraps inside the box and centres each line and the block', () => {
+    const layout = layoutLabel('hello big world', { x: 0, y: 0, w: 100, h: 200 }, { fontSize: 20, fontFamily: 'sans', textAlign: 'center', verticalAlign: 'middle' }, mono);
+    expect(layout.lines.map((l) => l.text)).toEqual(['hello big', 'world']);
+    expect(layout.lines.every((l) => l.x === 50)).toBe(true);
+    // two lines of 25 px in 200: the block starts at 75, each glyph top 2.5 px into its line
+    expect(layout.lines.map((l) => l.y)).toEqual([77.5, 102.5]);
+    expect(layout.bounds).toEqual({ x: 5, y: 75, w: 90, h: 50 });
+  });
+
+  it('aligns left / right and top / bottom', () => {
+    const box = { x: 10, y: 10, w: 100, h: 100 };
+    const left = layoutLabel('ab', box, { fontSize: 20, fontFamily: 'hand', textAlign: 'left', verticalAlign: 'top' }, mono);
+    expect(left.lines[0]).toMatchObject({ x: 10, y: 12.5 });
+    expect(left.font).toContain('Caveat');
+    const right = layoutLabel('ab', box, { fontSize: 20, fontFamily: 'mono', textAlign: 'right', verticalAlign: 'bottom' }, mono);
+    expect(right.lines[0]).toMatchObject({ x: 110, y: 110 - 25 + 2.5 });
+    expect(right.bounds.x).toBe(110 - 20);
+  });
+
+  it('breaks a word longer than the line by character and keeps explicit newlines', () => {
+    expect(wrapLines('abcdefghij', 40, mono)).toEqual(['abcd', 'efgh', 'ij']);
+    expect(wrapLines('a\nb c', 100, mono)).toEqual(['a', 'b c']);
+  });
+
+  it('keeps labels inside ellipses and diamonds (inscribed areas)', () => {
+    const ellipse = labelBox('ellipse', 200, 100);
+    // every corner of the ellipse's label box lies inside the ellipse
+    for (const [x, y] of [[ellipse.x, ellipse.y], [ellipse.x + ellipse.w, ellipse.y + ellipse.h]]) expect(((x! - 100) / 100) ** 2 + ((y! - 50) / 50) ** 2).toBeLessThanOrEqual(1);
+    const diamond = labelBox('diamond', 200, 100);
+    for (const [x, y] of [[diamond.x, diamond.y], [diamond.x + diamond.w, diamond.y + diamond.h]]) expect(Math.abs(x! - 100) / 100 + Math.abs(y! - 50) / 50).toBeLessThanOrEqual(1);
+    expect(labelBox('rectangle', 200, 100)).toEqual({ x: 8, y: 8, w: 184, h: 84 });
+  });
+});
+
+describe('arrow routing', () => {
+  it('elbow routes have only horizontal and vertical segments, from start to end', () => {
+    for (const [sx, sy, ex, ey] of [[0, 0, 100, 40], [0, 0, 30, 200], [50, 50, -80, -10], [0, 0, 100, 0]]) {
+      const pts = elbowPoints(sx!, sy!, ex!, ey!);
+      expect(pts.slice(0, 2)).toEqual([sx, sy]);
+      expect(pts.slice(-2)).toEqual([ex, ey]);
+      for (let i = 2; i < pts.length; i += 2) expect(pts[i] === pts[i - 2] || pts[i + 1] === pts[i - 1]).toBe(true);
+    }
+    // wider than tall: leave horizontally, turn halfway
+    expect(elbowPoints(0, 0, 100, 40)).toEqual([0, 0, 50, 0, 50, 40, 100, 40]);
+    expect(elbowPoints(0, 0, 30, 200)).toEqual([0, 0, 0, 100, 30, 100, 30, 200]);
+    const route = routeArrow([0, 0, 100, 40], 'elbow');
+    expect(route.endAngle).toBe(0); // arrives travelling right
+    expect(route.length).toBe(140);
+    expect(route.middle).toEqual({ x: 50, y: 20 });
+  });
+
+  it('curved two-point arrows bow to one side by a fifth of their length', () => {
+    const route = routeArrow([0, 0, 100, 0], 'curved');
+    expect(route.middle.x).toBeCloseTo(50);
+    expect(Math.abs(route.middle.y)).toBeCloseTo(20);
+    const course = flattenPath(route.path);
+    expect(course.slice(-2)).toEqual([100, 0]);
+    expect(pathToSvg(route.path)).toMatch(/^M0 0 Q/);
+  });
+
+  it('hit-tests curved arrows along the curve, not the chord', () => {
+    const arrow = shape({ type: 'arrow', w: 100, h: 0, points: [0, 0, 100, 0], arrowType: 'curved' });
+    const middle = routeArrow([0, 0, 100, 0], 'curved').middle;
+    expect(hitShape(arrow, middle, 2, () => undefined)).toBe(true);
+    expect(hitShape(arrow, { x: 50, y: 0 }, 2, () => undefined)).toBe(false);
+  });
+});
+
+describe('arrowheads and strokes', () => {
+  it('gives each arrowhead its geometry at the tip, pointing along the line', () => {
+    expect(arrowheadGeometry('none', 0, 0, 0, 2)).toBeNull();
+    const arrow = arrowheadGeometry('arrow', 100, 0, 0, 2)!;
+    expect(arrow.filled).toBe(false);
+    expect(arrow.path[1]).toEqual({ op: 'L', x: 100, y: 0 });
+    // both barbs lie behind the tip (smaller x), one either side
+    const [a, , b] = arrow.path as Array<{ x: number; y: number }>;
+    expect(a!.x).toBeLessThan(100);
+    expect(Math.sign(a!.y)).toBe(-Math.sign(b!.y));
+    expect(arrowheadGeometry('triangle', 100, 0, 0, 2)!.filled).toBe(true);
+    const bar = arrowheadGeometry('bar', 100, 0, 0, 2)!.path as Array<{ x: number; y: number }>;
+    expect(bar.map((p) => Math.round(p.x))).toEqual([100, 100]);
+    const dot = flattenPath(arrowheadGeometry('dot', 100, 0, 0, 2)!.path);
+    expect(Math.max(...dot.filter((_, i) => i % 2 === 0))).toBeCloseTo(100);
+  });
+
+  it('dash patterns grow with the stroke width; solid has none', () => {
+    expect(dashPattern('solid', 2)).toEqual([]);
+    expect(dashPattern('dashed', 2)).toEqual([12, 10]);
+    expect(dashPattern('dashed', 4)[0]).toBeGreaterThan(12);
+    expect(dashPattern('dotted', 2)[1]).toBe(8);
+  });
+
+  it('rounds corners by at most half a side', () => {
+    const path = roundedPolygon([0, 0, 20, 0, 20, 100, 0, 100], 50);
+    expect(path[0]).toEqual({ op: 'M', x: 0, y: 10 });
+    expect(roundedPolygon([0, 0, 10, 0, 10, 10], 0).map((s) => s.op)).toEqual(['M', 'L', 'L', 'Z']);
+  });
+});
+
+describe('hand-drawn style', () => {
+  it('derives a stable seed from the id, and the same shape draws the same paths on every peer', () => {
+    expect(roughSeed({ id: 'abc', seed: 0 })).toBe(roughSeed({ id: 'abc', seed: 0 }));
+    expect(roughSeed({ id: 'abc', seed: 0 })).not.toBe(roughSeed({ id: 'abd', seed: 0 }));
+    expect(roughSeed({ id: 'abc', seed: 77 })).toBe(77);
+    const box = shape({ type: 'rectangle', roughness: 1, fillColor: '#ffc9c9' }) as BoxShape;
+    const first = roughBoxPaths(box);
+    const again = roughBoxPaths(Shape.parse({ ...box }) as BoxShape);
+    expect(again).toEqual(first);
+    expect(first.some((p) => p.stroke === '#ffc9c9' && !p.dashed)).toBe(true); // hachure fill
+    expect(roughBoxPaths({ ...box, id: 'other' })).not.toEqual(first);
+    const arrow = shape({ type: 'arrow', points: [0, 0, 100, 100], roughness: 2, strokeStyle: 'dashed', endArrowhead: 'triangle' }) as ArrowShape;
+    const paths = roughArrowPaths(arrow, routeArrow([0, 0, 100, 100], 'straight'));
+    expect(paths[0]!.dashed).toBe(true);
+    expect(paths.some((p) => p.fill === arrow.strokeColor)).toBe(true); // the filled triangle head
+  });
+});
+
+describe('hollow shapes', () => {
+  it('are inside-hit anywhere in their area (ellipse and diamond by their outline), never outside', () => {
+    const rect = shape({ type: 'rectangle' });
+    expect(hitShape(rect, { x: 50, y: 50 }, 2, () => undefined)).toBe(false); // the strict test: only the stroke
+    expect(insideShape(rect, { x: 50, y: 50 })).toBe(true);
+    expect(insideShape(rect, { x: 150, y: 50 })).toBe(false);
+    const ellipse = shape({ type: 'ellipse' });
+    expect(insideShape(ellipse, { x: 50, y: 50 })).toBe(true);
+    expect(insideShape(ellipse, { x: 5, y: 5 })).toBe(false);
+    const diamond = shape({ type: 'diamond' });
+    expect(insideShape(diamond, { x: 50, y: 10 })).toBe(true);
+    expect(insideShape(diamond, { x: 10, y: 10 })).toBe(false);
+    expect(insideShape(shape({ type: 'text', text: 'x' }), { x: 50, y: 50 })).toBe(false);
+  });
+});
