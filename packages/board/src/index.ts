@@ -5,3 +5,4 @@ export * from './storage.js';
 export * from './geometry.js';
 export * from './zorder.js';
 export * from './board.js';
+export * from './file.js';
