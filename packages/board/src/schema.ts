@@ -6,7 +6,7 @@ import { z } from 'zod';
  * Style fields have defaults so a shape written by an older client still reads.
  */
 /** Append only: stored shapes refer to a type by its index here (storage.ts). */
-export const SHAPE_TYPES = ['freehand', 'rectangle', 'ellipse', 'diamond', 'line', 'arrow', 'text', 'sticky', 'image'] as const;
+export const SHAPE_TYPES = ['freehand', 'rectangle', 'ellipse', 'diamond', 'line', 'arrow', 'text', 'sticky', 'image', 'frame'] as const;
 export const ShapeType = z.enum(SHAPE_TYPES);
 export type ShapeType = z.infer<typeof ShapeType>;
 
@@ -36,9 +36,24 @@ export const DEFAULT_STYLE = {
   opacity: 1,
 } as const;
 
+export const STROKE_STYLES = ['solid', 'dashed', 'dotted'] as const;
+export type StrokeStyle = (typeof STROKE_STYLES)[number];
+export const ARROWHEADS = ['none', 'arrow', 'triangle', 'bar', 'dot'] as const;
+export type Arrowhead = (typeof ARROWHEADS)[number];
+export const ARROW_TYPES = ['straight', 'curved', 'elbow'] as const;
+export type ArrowType = (typeof ARROW_TYPES)[number];
+export const FONT_FAMILIES = ['hand', 'sans', 'serif', 'mono'] as const;
+export type FontFamily = (typeof FONT_FAMILIES)[number];
+export const TEXT_ALIGNS = ['left', 'center', 'right'] as const;
+export const VERTICAL_ALIGNS = ['top', 'middle', 'bottom'] as const;
+/** 0 clean, 1 hand-drawn, 2 very sloppy (Excalidraw's architect / artist / cartoonist). */
+export const ROUGHNESS_LEVELS = [0, 1, 2] as const;
+export type Roughness = (typeof ROUGHNESS_LEVELS)[number];
+export const MAX_FRAME_NAME_LENGTH = 200;
+
 /**
- * The default of every field that has one (no field's default depends on the shape type). The schemas below
- * take their defaults from here, and storage leaves a field out of a new shape when it holds its default.
+ * The default of every field that has one. The schemas below take their defaults from here, and storage
+ * leaves a field out of a new shape when it holds its default. Only TYPE_DEFAULTS may override one for a type.
  */
 export const FIELD_DEFAULTS = {
   ...DEFAULT_STYLE,
@@ -54,7 +69,32 @@ export const FIELD_DEFAULTS = {
   endBinding: null,
   startArrowhead: 'none',
   endArrowhead: 'arrow',
+  locked: false,
+  frameId: null,
+  strokeStyle: 'solid',
+  roughness: 0,
+  seed: 0,
+  fontFamily: 'sans',
+  verticalAlign: 'middle',
+  cornerRadius: 0,
+  arrowType: 'straight',
+  name: '',
 } as const;
+
+/**
+ * Per-type exceptions to FIELD_DEFAULTS. A line had no arrowheads before they became fields, so its end
+ * defaults to 'none' (an old line must not grow an arrow); storage consults this too (`defaultOf`).
+ */
+export const TYPE_DEFAULTS: Partial<Record<ShapeType, Readonly<Record<string, unknown>>>> = {
+  line: { endArrowhead: 'none' },
+};
+
+/** The default of `key` for a shape of `type`, or undefined when the field has none. */
+export function defaultOf(type: string, key: string): unknown {
+  const own = TYPE_DEFAULTS[type as ShapeType];
+  if (own && key in own) return own[key];
+  return (FIELD_DEFAULTS as Record<string, unknown>)[key];
+}
 
 const baseShape = {
   id,
@@ -74,12 +114,27 @@ const baseShape = {
   groupId: id.nullable().default(FIELD_DEFAULTS.groupId),
   author: z.string().max(128).default(FIELD_DEFAULTS.author),
   createdAt: z.number().finite().default(FIELD_DEFAULTS.createdAt),
+  /** a locked shape cannot be selected by clicking, moved or edited until unlocked */
+  locked: z.boolean().default(FIELD_DEFAULTS.locked),
+  /** the frame holding this shape (moving the frame moves it, the frame clips it), or null */
+  frameId: id.nullable().default(FIELD_DEFAULTS.frameId),
+  strokeStyle: z.enum(STROKE_STYLES).default(FIELD_DEFAULTS.strokeStyle),
+  roughness: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(FIELD_DEFAULTS.roughness),
+  /** seed of the hand-drawn lines; 0 = derive from the id, so every peer draws the same lines */
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(FIELD_DEFAULTS.seed),
+};
+
+const arrowheads = {
+  startArrowhead: z.enum(ARROWHEADS).default(FIELD_DEFAULTS.startArrowhead),
+  endArrowhead: z.enum(ARROWHEADS).default(FIELD_DEFAULTS.endArrowhead),
 };
 
 const textFields = {
   text: z.string().max(100_000).default(FIELD_DEFAULTS.text),
   fontSize: z.number().finite().min(1).max(1000).default(FIELD_DEFAULTS.fontSize),
-  textAlign: z.enum(['left', 'center', 'right']).default(FIELD_DEFAULTS.textAlign),
+  textAlign: z.enum(TEXT_ALIGNS).default(FIELD_DEFAULTS.textAlign),
+  fontFamily: z.enum(FONT_FAMILIES).default(FIELD_DEFAULTS.fontFamily),
+  verticalAlign: z.enum(VERTICAL_ALIGNS).default(FIELD_DEFAULTS.verticalAlign),
 };
 
 export const FreehandShape = z.object({
@@ -89,8 +144,20 @@ export const FreehandShape = z.object({
   points,
   variant: z.enum(['pen', 'highlighter']).default(FIELD_DEFAULTS.variant),
 });
-export const BoxShape = z.object({ ...baseShape, type: z.enum(['rectangle', 'ellipse', 'diamond']) });
-export const LineShape = z.object({ ...baseShape, type: z.literal('line'), points: pointList(4) });
+/** Box shapes carry a label (the text fields). `cornerRadius` rounds rectangles and diamonds; ellipses ignore it. */
+export const BoxShape = z.object({
+  ...baseShape,
+  type: z.enum(['rectangle', 'ellipse', 'diamond']),
+  ...textFields,
+  cornerRadius: z.number().finite().min(0).max(MAX_COORD).default(FIELD_DEFAULTS.cornerRadius),
+});
+export const LineShape = z.object({
+  ...baseShape,
+  type: z.literal('line'),
+  points: pointList(4),
+  startArrowhead: arrowheads.startArrowhead,
+  endArrowhead: z.enum(ARROWHEADS).default('none'), // TYPE_DEFAULTS.line
+});
 export const ArrowShape = z.object({
   ...baseShape,
   type: z.literal('arrow'),
@@ -98,8 +165,10 @@ export const ArrowShape = z.object({
   /** id of the shape the start / end is bound to; the canvas resolves bound ends from the shape's bounds */
   startBinding: id.nullable().default(FIELD_DEFAULTS.startBinding),
   endBinding: id.nullable().default(FIELD_DEFAULTS.endBinding),
-  startArrowhead: z.enum(['none', 'arrow']).default(FIELD_DEFAULTS.startArrowhead),
-  endArrowhead: z.enum(['none', 'arrow']).default(FIELD_DEFAULTS.endArrowhead),
+  ...arrowheads,
+  arrowType: z.enum(ARROW_TYPES).default(FIELD_DEFAULTS.arrowType),
+  /** the label, drawn on the line */
+  ...textFields,
 });
 export const TextShape = z.object({ ...baseShape, type: z.literal('text'), ...textFields });
 export const StickyShape = z.object({ ...baseShape, type: z.literal('sticky'), ...textFields });
@@ -110,7 +179,14 @@ export const ImageShape = z.object({
   assetId: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
-export const Shape = z.discriminatedUnion('type', [FreehandShape, BoxShape, LineShape, ArrowShape, TextShape, StickyShape, ImageShape]);
+/** A named area: its children are the shapes whose `frameId` is its id; it is drawn beneath them and clips them. */
+export const FrameShape = z.object({
+  ...baseShape,
+  type: z.literal('frame'),
+  name: z.string().max(MAX_FRAME_NAME_LENGTH).default(FIELD_DEFAULTS.name),
+});
+
+export const Shape = z.discriminatedUnion('type', [FreehandShape, BoxShape, LineShape, ArrowShape, TextShape, StickyShape, ImageShape, FrameShape]);
 export type Shape = z.infer<typeof Shape>;
 export type FreehandShape = z.infer<typeof FreehandShape>;
 export type BoxShape = z.infer<typeof BoxShape>;
@@ -119,6 +195,7 @@ export type ArrowShape = z.infer<typeof ArrowShape>;
 export type TextShape = z.infer<typeof TextShape>;
 export type StickyShape = z.infer<typeof StickyShape>;
 export type ImageShape = z.infer<typeof ImageShape>;
+export type FrameShape = z.infer<typeof FrameShape>;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /**

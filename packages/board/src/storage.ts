@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { FIELD_DEFAULTS, SHAPE_TYPES, type Shape } from './schema.js';
+import { defaultOf, SHAPE_TYPES, type Shape } from './schema.js';
 
 /**
  * How one shape is laid out in its Y.Map (the entry under its id in the `shapes` map):
@@ -27,7 +27,6 @@ const POSITIONAL = ['type', 'x', 'y', 'w', 'h', 'rotation', 'z', 'strokeColor', 
 const POSITIONAL_SET: ReadonlySet<string> = new Set(POSITIONAL);
 const REST_INDEX = POSITIONAL.length + 1;
 
-const DEFAULTS: Readonly<Record<string, unknown>> = FIELD_DEFAULTS;
 
 /**
  * Point lists are stored as little-endian int32 hundredths (of a pixel, or of pressure): 4 bytes a value
@@ -90,12 +89,12 @@ export function newShapeMap(shape: Shape): Y.Map<unknown> {
   for (const key of POSITIONAL) {
     const value = fields[key];
     if (key === 'type') base.push(SHAPE_TYPES.indexOf(shape.type));
-    else base.push(value === undefined || (key in DEFAULTS && DEFAULTS[key] === value) ? null : value);
+    else base.push(value === undefined || defaultOf(shape.type, key) === value ? null : value);
   }
   const rest: Record<string, unknown> = {};
   let hasRest = false;
   for (const [key, value] of Object.entries(fields)) {
-    if (key === 'id' || POSITIONAL_SET.has(key) || (key in DEFAULTS && DEFAULTS[key] === value)) continue;
+    if (key === 'id' || POSITIONAL_SET.has(key) || defaultOf(shape.type, key) === value) continue;
     rest[key] = storedValue(key, value);
     hasRest = true;
   }
