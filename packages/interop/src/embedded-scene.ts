@@ -39,8 +39,10 @@ export function sceneFromSvg(svgText: string): EmbeddedScene | null {
   if (!comments.includes(`payload-type:${EXCALIDRAW_MIME}`)) return null;
   const match = /<!--\s*payload-start\s*-->\s*([A-Za-z0-9+/=\s]+?)\s*<!--\s*payload-end\s*-->/.exec(svgText);
   if (!match) throw new InteropError('truncated', 'the Excalidraw SVG has a scene marker but no complete scene');
-  const text = new TextDecoder().decode(base64ToBytes(match[1]!));
-  return { kind: 'excalidraw', json: comments.includes('payload-version:2') ? inflateExcalidraw(text) : text };
+  const bytes = base64ToBytes(match[1]!);
+  // Version 2 base64-encodes a byte string (the compressed envelope) as is; version 1 encodes UTF-8 JSON.
+  if (comments.includes('payload-version:2')) return { kind: 'excalidraw', json: inflateExcalidraw(latin1(bytes)) };
+  return { kind: 'excalidraw', json: new TextDecoder().decode(bytes) };
 }
 
 /** The scene inside a PNG exported by Meshboard or Excalidraw (a tEXt chunk), or null when it has none. */
@@ -87,4 +89,10 @@ function inflateExcalidraw(text: string): string {
     offset += chunk.length;
   }
   return new TextDecoder().decode(out);
+}
+
+function latin1(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) out += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return out;
 }

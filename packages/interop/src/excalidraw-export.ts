@@ -39,47 +39,67 @@ export function exportExcalidraw(snapshot: BoardSnapshot, now = Date.now()): str
     backgroundColor: shape.fillColor,
     fillStyle: 'solid',
     strokeWidth: shape.strokeWidth,
-    strokeStyle: 'solid',
-    roughness: 0,
+    strokeStyle: shape.strokeStyle,
+    roughness: shape.roughness,
     opacity: Math.round(shape.opacity * 100),
     groupIds: shape.groupId ? [shape.groupId] : [],
-    frameId: null,
+    frameId: shape.frameId,
     roundness: null,
-    seed: hash(shape.id),
+    seed: shape.seed || hash(shape.id),
     version: 1,
     versionNonce: hash(`${shape.id}:${shape.z}`),
     isDeleted: false,
     boundElements: null,
     updated: now,
     link: null,
-    locked: false,
+    locked: shape.locked,
   });
-  const textFields = (shape: Extract<Shape, { type: 'text' | 'sticky' }>, containerId: string | null): El => ({
-    text: shape.text,
-    originalText: shape.text,
-    fontSize: shape.fontSize,
-    fontFamily: 2,
-    textAlign: shape.textAlign,
-    verticalAlign: containerId ? 'top' : 'top',
-    containerId,
-    autoResize: !containerId,
-    lineHeight: 1.25,
-  });
+  /** A text element: free-standing (`containerId` null) or the label bound inside `container`. */
+  const textElement = (shape: Shape & TextFields, container: Shape | null): El => {
+    const fontFamily = FONT_TO_EXCALIDRAW[shape.fontFamily];
+    const lines = shape.text.split('\n').length;
+    const height = lines * shape.fontSize * 1.25;
+    const width = container ? Math.max(container.w - 10, 1) : shape.w;
+    const y = !container ? shape.y : shape.verticalAlign === 'top' ? container.y + 5 : shape.verticalAlign === 'bottom' ? container.y + container.h - 5 - height : container.y + (container.h - height) / 2;
+    return {
+      ...common(shape, 'text'),
+      ...(container ? { id: `${container.id}-label`.slice(0, 64), x: container.x + 5, y, width, height, backgroundColor: 'transparent', groupIds: container.groupId ? [container.groupId] : [] } : {}),
+      ...(container?.type === 'sticky' ? { strokeColor: '#1e1e1e' } : {}),
+      text: shape.text,
+      originalText: shape.text,
+      fontSize: shape.fontSize,
+      fontFamily,
+      textAlign: shape.textAlign,
+      verticalAlign: shape.verticalAlign,
+      containerId: container ? container.id : null,
+      autoResize: !container,
+      lineHeight: 1.25,
+      ...(shape.fontFamily === 'serif' ? { customData: { meshboard: { fontFamily: 'serif' } } } : {}),
+    };
+  };
+  const addLabel = (shape: Shape & TextFields) => {
+    if (!shape.text) return;
+    const label = textElement(shape, shape);
+    bindTo(shape.id, { type: 'text', id: label.id as string });
+    elements.push(label);
+  };
   for (const shape of snapshot.shapes) {
     switch (shape.type) {
       case 'rectangle':
       case 'ellipse':
       case 'diamond':
-        elements.push(common(shape, shape.type));
+        elements.push({ ...common(shape, shape.type), roundness: shape.cornerRadius > 0 && shape.type !== 'ellipse' ? { type: 3, value: shape.cornerRadius } : null });
+        addLabel(shape);
+        break;
+      case 'frame':
+        elements.push({ ...common(shape, 'frame'), name: shape.name || null });
         break;
       case 'text':
-        elements.push({ ...common(shape, 'text'), ...textFields(shape, null) });
+        elements.push(textElement(shape, null));
         break;
       case 'sticky': {
-        const textId = `${shape.id}-text`.slice(0, 64);
         elements.push({ ...common(shape, 'rectangle'), backgroundColor: stickyFill(shape.fillColor), strokeColor: 'transparent', customData: { meshboard: { type: 'sticky', strokeColor: shape.strokeColor } } });
-        bindTo(shape.id, { type: 'text', id: textId });
-        elements.push({ ...common(shape, 'text'), id: textId, x: shape.x + 12, y: shape.y + 12, width: Math.max(shape.w - 24, 1), height: Math.max(shape.h - 24, 1), strokeColor: '#1e1e1e', backgroundColor: 'transparent', ...textFields(shape, shape.id) });
+        addLabel(shape);
         break;
       }
       case 'freehand': {
@@ -104,10 +124,18 @@ export function exportExcalidraw(snapshot: BoardSnapshot, now = Date.now()): str
       case 'arrow': {
         const points: number[][] = [];
         for (let i = 0; i + 1 < shape.points.length; i += 2) points.push([shape.points[i]!, shape.points[i + 1]!]);
-        const el: El = { ...common(shape, shape.type), points, lastCommittedPoint: null, startBinding: null, endBinding: null, startArrowhead: null, endArrowhead: null };
+        const el: El = {
+          ...common(shape, shape.type),
+          points,
+          lastCommittedPoint: null,
+          startBinding: null,
+          endBinding: null,
+          startArrowhead: ARROWHEAD_TO_EXCALIDRAW[shape.startArrowhead],
+          endArrowhead: ARROWHEAD_TO_EXCALIDRAW[shape.endArrowhead],
+        };
         if (shape.type === 'arrow') {
-          el.startArrowhead = shape.startArrowhead === 'arrow' ? 'arrow' : null;
-          el.endArrowhead = shape.endArrowhead === 'arrow' ? 'arrow' : null;
+          if (shape.arrowType === 'curved') el.roundness = { type: 2 };
+          if (shape.arrowType === 'elbow') el.elbowed = true;
           if (shape.startBinding) {
             el.startBinding = { elementId: shape.startBinding, focus: 0, gap: 6 };
             bindTo(shape.startBinding, { type: 'arrow', id: shape.id });
@@ -118,6 +146,7 @@ export function exportExcalidraw(snapshot: BoardSnapshot, now = Date.now()): str
           }
         }
         elements.push(el);
+        if (shape.type === 'arrow') addLabel(shape);
         break;
       }
       case 'image': {
@@ -130,7 +159,13 @@ export function exportExcalidraw(snapshot: BoardSnapshot, now = Date.now()): str
   }
   for (const el of elements) {
     const list = bound.get(el.id as string);
-    if (list && el.type !== 'text') el.boundElements = list;
+    if (list) el.boundElements = list;
   }
   return JSON.stringify({ type: 'excalidraw', version: 2, source: 'meshboard', elements, appState: { viewBackgroundColor: '#ffffff', gridSize: null }, files }, null, 2);
 }
+
+type TextFields = { text: string; fontSize: number; textAlign: 'left' | 'center' | 'right'; fontFamily: 'hand' | 'sans' | 'serif' | 'mono'; verticalAlign: 'top' | 'middle' | 'bottom' };
+
+/** Excalifont (5), Helvetica (2), Comic Shanns (8); Excalidraw has no serif, so serif rides in customData. */
+const FONT_TO_EXCALIDRAW = { hand: 5, sans: 2, serif: 2, mono: 8 } as const;
+const ARROWHEAD_TO_EXCALIDRAW = { none: null, arrow: 'arrow', triangle: 'triangle', bar: 'bar', dot: 'circle' } as const;

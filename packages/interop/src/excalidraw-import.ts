@@ -1,14 +1,10 @@
 import { parseDataUrl } from './base64.js';
 import { InteropError } from './errors.js';
-import { ImportBuilder, type DraftShape, type ImportedBoard, type ImportFormat } from './imported.js';
+import { ImportBuilder, type ImportedBoard, type ImportFormat } from './imported.js';
 import { limits } from './limits.js';
 import { isRecord, num, str } from './safe-json.js';
 
 type El = Record<string, unknown>;
-
-/** Excalidraw's font families: 1 Virgil and 5 Excalifont are hand-drawn, 3 Cascadia and 8 Comic Shanns mono. */
-const HAND_FONTS = new Set([1, 5]);
-const MONO_FONTS = new Set([3, 8]);
 
 /**
  * Reads Excalidraw JSON: a scene (`type: "excalidraw"`), a library (`"excalidrawlib"`, version 1 `library` or
@@ -71,8 +67,6 @@ async function addElements(b: ImportBuilder, raw: unknown[], files: Record<strin
   }
   const groups = new Map<string, string>();
   const libraryGroup = groupTogether ? b.newId() : null;
-  /** a container and its bound text share a group (labels are separate text shapes on today's board) */
-  const containerGroups = new Map<string, string>();
   const groupOf = (el: El): string | null => {
     const groupIds = Array.isArray(el.groupIds) ? el.groupIds.filter((g): g is string => typeof g === 'string') : [];
     if (groupIds.length > 1) b.note('Nested groups were flattened to their outermost group');
@@ -83,61 +77,95 @@ async function addElements(b: ImportBuilder, raw: unknown[], files: Record<strin
     }
     return libraryGroup;
   };
-  // Sticky notes exported by Meshboard come back as stickies: their bound text is their own text.
-  const stickyText = new Map<string, El>();
+  // Text bound to a box or an arrow becomes that shape's label (the container's own text fields).
+  const labels = new Map<string, El>();
   for (const el of elements) {
-    const container = typeof el.containerId === 'string' ? byId.get(el.containerId) : undefined;
-    if (el.type === 'text' && container && meshboardType(container) === 'sticky') stickyText.set(str(container.id), el);
+    if (el.type !== 'text' || typeof el.containerId !== 'string') continue;
+    const container = byId.get(el.containerId);
+    if (container && LABELLED.has(str(container.type)) && !labels.has(el.containerId)) labels.set(el.containerId, el);
   }
+  const labelTexts = new Set(labels.values());
   for (const el of elements) {
-    if (el.type === 'text' && typeof el.containerId === 'string' && stickyText.get(el.containerId) === el) continue;
-    let groupId = groupOf(el);
-    const containerId = typeof el.containerId === 'string' && byId.has(el.containerId) ? el.containerId : null;
-    if (el.type === 'text' && containerId) {
-      const container = byId.get(containerId)!;
-      groupId = groupOf(container) ?? containerGroups.get(containerId) ?? null;
-      if (!groupId) {
-        groupId = b.newId();
-        containerGroups.set(containerId, groupId);
-      }
-      b.note('Text inside a shape was imported as a text grouped with its shape');
-    } else if (!groupId && !stickyText.has(str(el.id)) && Array.isArray(el.boundElements) && el.boundElements.some((bound) => isRecord(bound) && bound.type === 'text' && byId.has(str(bound.id)))) {
-      groupId = containerGroups.get(str(el.id)) ?? b.newId();
-      containerGroups.set(str(el.id), groupId);
-    }
+    if (labelTexts.has(el)) continue;
     const id = ids.get(str(el.id)) ?? b.newId();
-    await addElement(b, el, { id, groupId, offset, ids, files, stickyText: stickyText.get(str(el.id)) });
+    const frameId = typeof el.frameId === 'string' && byId.get(el.frameId)?.type !== undefined && isFrame(byId.get(el.frameId)!) ? (ids.get(el.frameId) ?? null) : null;
+    await addElement(b, el, { id, groupId: groupOf(el), frameId, offset, ids, files, label: labels.get(str(el.id)) });
   }
+}
+
+/** Elements whose bound text becomes their label. */
+const LABELLED = new Set(['rectangle', 'ellipse', 'diamond', 'arrow']);
+
+function isFrame(el: El): boolean {
+  return el.type === 'frame' || el.type === 'magicframe';
 }
 
 interface ElementContext {
   id: string;
   groupId: string | null;
+  frameId: string | null;
   offset: { x: number; y: number };
   ids: Map<string, string>;
   files: Record<string, unknown>;
-  stickyText: El | undefined;
+  /** the bound text of this container, if any */
+  label: El | undefined;
+}
+
+function meshboardData(el: El): Record<string, unknown> | null {
+  return isRecord(el.customData) && isRecord(el.customData.meshboard) ? el.customData.meshboard : null;
 }
 
 function meshboardType(el: El): string | null {
-  const custom = isRecord(el.customData) && isRecord(el.customData.meshboard) ? el.customData.meshboard : null;
+  const custom = meshboardData(el);
   return custom && typeof custom.type === 'string' ? custom.type : null;
 }
 
-function styleOf(b: ImportBuilder, el: El): { strokeColor: string; fillColor: string; strokeWidth: number; opacity: number; rotation: number } {
+function styleOf(b: ImportBuilder, el: El) {
   const fill = str(el.backgroundColor, 'transparent');
   if (fill !== 'transparent' && ['hachure', 'cross-hatch', 'zigzag', 'zigzag-line', 'dots'].includes(str(el.fillStyle))) b.note(`"${str(el.fillStyle)}" fills were drawn solid`);
-  if (el.strokeStyle === 'dashed' || el.strokeStyle === 'dotted') b.note(`${el.strokeStyle === 'dashed' ? 'Dashed' : 'Dotted'} strokes were drawn solid`);
-  if (num(el.roughness, 0) > 0 && el.type !== 'text' && el.type !== 'image' && el.type !== 'freedraw') b.note('Hand-drawn (rough) lines were drawn clean');
   if (typeof el.link === 'string' && el.link) b.note('Links on shapes were not kept');
-  if (el.locked === true) b.note('Locked elements were imported unlocked');
+  const roughness = num(el.roughness, 0);
   return {
     strokeColor: str(el.strokeColor, '#1e1e1e').slice(0, 64),
     fillColor: fill.slice(0, 64),
     strokeWidth: Math.min(Math.max(num(el.strokeWidth, 2), 0), 200),
     opacity: Math.min(Math.max(num(el.opacity, 100) / 100, 0), 1),
     rotation: num(el.angle, 0),
+    strokeStyle: el.strokeStyle === 'dashed' || el.strokeStyle === 'dotted' ? el.strokeStyle : ('solid' as const),
+    roughness: (roughness >= 2 ? 2 : roughness >= 1 ? 1 : 0) as 0 | 1 | 2,
+    seed: Math.abs(Math.trunc(num(el.seed, 0))) % 2 ** 31,
+    locked: el.locked === true,
   };
+}
+
+/** Excalidraw's font families: 1 Virgil / 5 Excalifont hand-drawn, 3 Cascadia / 8 Comic Shanns mono, 2 Helvetica / 6 Nunito sans. */
+function fontFamilyOf(b: ImportBuilder, el: El): 'hand' | 'sans' | 'serif' | 'mono' {
+  const custom = meshboardData(el);
+  if (custom && (custom.fontFamily === 'serif' || custom.fontFamily === 'sans' || custom.fontFamily === 'hand' || custom.fontFamily === 'mono')) return custom.fontFamily;
+  const family = num(el.fontFamily, 2);
+  if (family === 1 || family === 5) return 'hand';
+  if (family === 3 || family === 8) return 'mono';
+  if (family !== 2 && family !== 6) b.note('Fonts Meshboard does not have were shown in the sans font');
+  return 'sans';
+}
+
+/** The text fields of a text element (its own, or as the label of its container). */
+function textFieldsOf(b: ImportBuilder, el: El) {
+  return {
+    text: str(el.text ?? el.originalText).slice(0, limits.maxTextLength),
+    fontSize: Math.min(Math.max(num(el.fontSize, 20), 1), 1000),
+    textAlign: el.textAlign === 'center' || el.textAlign === 'right' ? el.textAlign : ('left' as const),
+    fontFamily: fontFamilyOf(b, el),
+    verticalAlign: el.verticalAlign === 'top' || el.verticalAlign === 'bottom' ? el.verticalAlign : ('middle' as const),
+  };
+}
+
+/** Excalidraw's rounded corners: type 3 ("adaptive") is 32 px or 25% of the shorter side when smaller; legacy types are 25%. */
+function cornerRadiusOf(el: El, w: number, h: number): number {
+  if (!isRecord(el.roundness)) return 0;
+  const shorter = Math.min(w, h);
+  if (el.roundness.type === 3) return typeof el.roundness.value === 'number' ? Math.min(el.roundness.value, shorter / 2) : Math.min(32, shorter * 0.25);
+  return shorter * 0.25;
 }
 
 /** Points relative to the element, moved so their bounds start at 0 (Meshboard's origin is the bounds' corner). */
@@ -168,30 +196,28 @@ async function addElement(b: ImportBuilder, el: El, ctx: ElementContext): Promis
     w: Math.abs(num(el.width, 0)),
     h: Math.abs(num(el.height, 0)),
     groupId: ctx.groupId,
+    frameId: ctx.frameId,
     ...styleOf(b, el),
   };
-  const box = (kind: 'rectangle' | 'ellipse' | 'diamond'): DraftShape => b.add({ ...base, type: kind });
+  const label = ctx.label ? textFieldsOf(b, ctx.label) : {};
+  if (ctx.label && str(ctx.label.strokeColor, base.strokeColor) !== base.strokeColor && meshboardType(el) !== 'sticky') {
+    b.note('Labels coloured differently from their shape took the shape’s colour');
+  }
   switch (type) {
     case 'rectangle':
     case 'ellipse':
     case 'diamond': {
-      if (type === 'rectangle' && meshboardType(el) === 'sticky') {
-        const text = ctx.stickyText;
-        const custom = (el.customData as { meshboard: Record<string, unknown> }).meshboard;
-        b.add({ ...base, strokeColor: str(custom.strokeColor, '#1e1e1e').slice(0, 64), type: 'sticky', text: text ? textOf(text) : '', fontSize: text ? fontSizeOf(text) : 20, textAlign: text ? alignOf(text) : 'left' });
+      const custom = meshboardData(el);
+      if (type === 'rectangle' && custom?.type === 'sticky') {
+        b.add({ ...base, ...label, strokeColor: str(custom.strokeColor, '#1e1e1e').slice(0, 64), type: 'sticky' });
         return;
       }
-      if (isRecord(el.roundness) && type !== 'ellipse') b.note('Rounded corners were drawn square');
-      box(type);
+      b.add({ ...base, ...label, type, cornerRadius: type === 'ellipse' ? 0 : cornerRadiusOf(el, base.w, base.h) });
       return;
     }
-    case 'text': {
-      const family = num(el.fontFamily, 2);
-      if (HAND_FONTS.has(family)) b.note('Hand-drawn fonts were shown in the sans font');
-      else if (MONO_FONTS.has(family)) b.note('Monospace fonts were shown in the sans font');
-      b.add({ ...base, type: 'text', text: textOf(el), fontSize: fontSizeOf(el), textAlign: alignOf(el) });
+    case 'text':
+      b.add({ ...base, type: 'text', ...textFieldsOf(b, el) });
       return;
-    }
     case 'line':
     case 'arrow':
     case 'draw': {
@@ -202,21 +228,22 @@ async function addElement(b: ImportBuilder, el: El, ctx: ElementContext): Promis
       }
       if (points.flat.length < 4) points.flat.push(points.flat[0]!, points.flat[1]!);
       if (type === 'draw') b.note('Legacy "draw" elements were imported as lines');
-      if (isRecord(el.roundness) || el.elbowed === true) b.note(el.elbowed === true ? 'Elbow arrows were imported as straight segments through their corners' : 'Curved lines and arrows were drawn as straight segments through their points');
       const geometry = { ...base, x: points.x + ctx.offset.x, y: points.y + ctx.offset.y, w: points.w, h: points.h, points: points.flat };
+      const heads = { startArrowhead: arrowheadOf(b, el.startArrowhead), endArrowhead: arrowheadOf(b, el.endArrowhead) };
       if (type === 'arrow') {
         b.add({
           ...geometry,
+          ...label,
           type: 'arrow',
           startBinding: bindingOf(b, el.startBinding, ctx.ids),
           endBinding: bindingOf(b, el.endBinding, ctx.ids),
-          startArrowhead: arrowheadOf(b, el.startArrowhead),
-          endArrowhead: arrowheadOf(b, el.endArrowhead),
+          ...heads,
+          arrowType: el.elbowed === true ? 'elbow' : isRecord(el.roundness) ? 'curved' : 'straight',
         });
       } else {
-        if (el.startArrowhead || el.endArrowhead) b.note('Arrowheads on lines were not kept (lines have none)');
+        if (isRecord(el.roundness)) b.note('Curved lines were drawn as straight segments through their points');
         if (base.fillColor !== 'transparent') b.note('Filled polygons were imported as their outline');
-        b.add({ ...geometry, type: 'line', fillColor: 'transparent' });
+        b.add({ ...geometry, type: 'line', fillColor: 'transparent', ...heads });
       }
       return;
     }
@@ -244,27 +271,14 @@ async function addElement(b: ImportBuilder, el: El, ctx: ElementContext): Promis
       return;
     }
     case 'frame':
-    case 'magicframe': {
-      b.note('Frames were imported as rectangles (with their name as a text)');
-      b.add({ ...base, type: 'rectangle', fillColor: 'transparent', strokeColor: '#adb5bd', strokeWidth: 1 });
-      const name = str(el.name) || 'Frame';
-      b.add({ x: base.x, y: base.y - 24, w: Math.max(40, name.length * 8), h: 20, type: 'text', text: name.slice(0, 200), fontSize: 14, strokeColor: '#868e96', groupId: ctx.groupId });
+    case 'magicframe':
+      if (type === 'magicframe') b.note('AI frames were imported as plain frames');
+      b.add({ ...base, type: 'frame', name: str(el.name).slice(0, 200), frameId: null });
       return;
-    }
     default:
       b.note(`"${type.slice(0, 40)}" elements were imported as rectangles`);
-      box('rectangle');
+      b.add({ ...base, ...label, type: 'rectangle' });
   }
-}
-
-function textOf(el: El): string {
-  return str(el.text ?? el.originalText).slice(0, limits.maxTextLength);
-}
-function fontSizeOf(el: El): number {
-  return Math.min(Math.max(num(el.fontSize, 20), 1), 1000);
-}
-function alignOf(el: El): 'left' | 'center' | 'right' {
-  return el.textAlign === 'center' || el.textAlign === 'right' ? el.textAlign : 'left';
 }
 
 /** `{ elementId, focus, gap }` (before 2024) or `{ elementId, fixedPoint, mode }`: both bind to `elementId`. */
@@ -274,8 +288,23 @@ function bindingOf(b: ImportBuilder, binding: unknown, ids: Map<string, string>)
   return ids.get(binding.elementId) ?? null;
 }
 
-function arrowheadOf(b: ImportBuilder, head: unknown): 'none' | 'arrow' {
+const ARROWHEAD_MAP: Record<string, 'arrow' | 'triangle' | 'bar' | 'dot'> = {
+  arrow: 'arrow',
+  triangle: 'triangle',
+  triangle_outline: 'triangle',
+  bar: 'bar',
+  dot: 'dot',
+  circle: 'dot',
+  circle_outline: 'dot',
+};
+
+function arrowheadOf(b: ImportBuilder, head: unknown): 'none' | 'arrow' | 'triangle' | 'bar' | 'dot' {
   if (head === null || head === undefined || head === 'none') return 'none';
-  if (head !== 'arrow') b.note(`"${String(head).slice(0, 30)}" arrowheads were drawn as plain arrows`);
+  const mapped = typeof head === 'string' ? ARROWHEAD_MAP[head] : undefined;
+  if (mapped) {
+    if (typeof head === 'string' && head.endsWith('_outline')) b.note('Outlined arrowheads were drawn filled');
+    return mapped;
+  }
+  b.note(`"${String(head).slice(0, 30)}" arrowheads were drawn as plain arrows`);
   return 'arrow';
 }

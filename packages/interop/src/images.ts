@@ -26,11 +26,20 @@ export function checkImage(data: Uint8Array, declaredMime?: string): CheckedImag
   if (data.byteLength > limits.maxImageBytes) {
     throw new InteropError('too_large', `the image is ${(data.byteLength / 1024 / 1024).toFixed(1)} MB (at most ${limits.maxImageBytes / 1024 / 1024} MB)`);
   }
+  // SVG is text: its safety is checked before anything else reads it.
+  const head = new TextDecoder().decode(data.subarray(0, 512)).trimStart();
+  const looksSvg = head.startsWith('<');
+  if (looksSvg) {
+    const hazard = svgHazard(new TextDecoder().decode(data));
+    if (hazard) throw new InteropError('bad_image', `the SVG image was refused because ${hazard}`);
+  }
   let info: { width?: number; height?: number; type?: string };
   try {
     info = imageSize(data);
   } catch (error) {
-    throw new InteropError('bad_image', `the image could not be read (${(error as Error).message})`);
+    // An SVG without width/height or viewBox still draws; it gets a default size.
+    if (looksSvg) info = { type: 'svg' };
+    else throw new InteropError('bad_image', `the image could not be read (${(error as Error).message})`);
   }
   const mimeType = info.type ? TYPE_TO_MIME[info.type] : undefined;
   if (!mimeType) throw new InteropError('bad_image', `images of type ${info.type ?? 'unknown'} are not supported (PNG, JPEG, GIF, WebP or SVG)`);
@@ -45,9 +54,6 @@ export function checkImage(data: Uint8Array, declaredMime?: string): CheckedImag
     if (Math.max(width, height) > limits.maxImageSide || width * height > limits.maxImagePixels) {
       throw new InteropError('bad_image', `the image claims ${width} x ${height} pixels (at most ${limits.maxImageSide} on a side)`);
     }
-  } else {
-    const hazard = svgHazard(new TextDecoder().decode(data));
-    if (hazard) throw new InteropError('bad_image', `the SVG image was refused because ${hazard}`);
   }
   return { mimeType, data, width: width || 100, height: height || 100 };
 }

@@ -2,6 +2,7 @@ import { sceneFromPng, sceneFromSvg, type EmbeddedScene } from './embedded-scene
 import { InteropError } from './errors.js';
 import { readExcalidraw } from './excalidraw-import.js';
 import { ImportBuilder, type ImportedBoard } from './imported.js';
+import { checkImage } from './images.js';
 import { limits } from './limits.js';
 import { isBoardFile, readBoardFile } from './meshboard-json.js';
 import { isRecord, parseJson } from './safe-json.js';
@@ -64,10 +65,9 @@ async function importScene(scene: EmbeddedScene): Promise<ImportedBoard> {
 
 /** A plain image becomes one image shape at its own size (at most 1,000 units wide). */
 async function importImage(bytes: Uint8Array, declaredMime: string | undefined): Promise<ImportedBoard> {
+  const image = checkImage(bytes, declaredMime);
   const b = new ImportBuilder();
-  const assetId = await b.addImage(bytes, declaredMime, 'The image');
-  if (!assetId) throw new InteropError('bad_image', b.finish('meshboard', '').notices[0] ?? 'the image was refused');
-  const image = b.assets.get(assetId)!;
+  const assetId = (await b.addImage(image.data, image.mimeType, 'The image'))!;
   const scale = Math.min(1, 1000 / Math.max(image.width, 1));
   b.add({ type: 'image', assetId, x: 0, y: 0, w: image.width * scale, h: image.height * scale });
   return b.finish('meshboard', '');

@@ -50,8 +50,11 @@ export function localPath(shape: Shape): PathCommand[] | null {
   const { w, h } = shape;
   switch (shape.type) {
     case 'rectangle':
+      if (shape.cornerRadius > 0) return roundedRect(w, h, Math.min(shape.cornerRadius, w / 2, h / 2));
+      return [{ op: 'M', p: { x: 0, y: 0 } }, { op: 'L', p: { x: w, y: 0 } }, { op: 'L', p: { x: w, y: h } }, { op: 'L', p: { x: 0, y: h } }, { op: 'Z' }];
     case 'sticky':
     case 'image':
+    case 'frame':
       return [{ op: 'M', p: { x: 0, y: 0 } }, { op: 'L', p: { x: w, y: 0 } }, { op: 'L', p: { x: w, y: h } }, { op: 'L', p: { x: 0, y: h } }, { op: 'Z' }];
     case 'diamond':
       return [{ op: 'M', p: { x: w / 2, y: 0 } }, { op: 'L', p: { x: w, y: h / 2 } }, { op: 'L', p: { x: w / 2, y: h } }, { op: 'L', p: { x: 0, y: h / 2 } }, { op: 'Z' }];
@@ -80,6 +83,23 @@ export function localPath(shape: Shape): PathCommand[] | null {
     default:
       return null;
   }
+}
+
+/** A rectangle with corners of radius r, each a cubic quarter-circle (so an affine map keeps it exact). */
+function roundedRect(w: number, h: number, r: number): PathCommand[] {
+  const k = r * (1 - KAPPA);
+  return [
+    { op: 'M', p: { x: r, y: 0 } },
+    { op: 'L', p: { x: w - r, y: 0 } },
+    { op: 'C', c1: { x: w - k, y: 0 }, c2: { x: w, y: k }, p: { x: w, y: r } },
+    { op: 'L', p: { x: w, y: h - r } },
+    { op: 'C', c1: { x: w, y: h - k }, c2: { x: w - k, y: h }, p: { x: w - r, y: h } },
+    { op: 'L', p: { x: r, y: h } },
+    { op: 'C', c1: { x: k, y: h }, c2: { x: 0, y: h - k }, p: { x: 0, y: h - r } },
+    { op: 'L', p: { x: 0, y: r } },
+    { op: 'C', c1: { x: 0, y: k }, c2: { x: k, y: 0 }, p: { x: r, y: 0 } },
+    { op: 'Z' },
+  ];
 }
 
 /** perfect-freehand outline, with the same options as the canvas so strokes export as they look. */
@@ -158,6 +178,24 @@ export function linePoints(shape: Extract<Shape, { type: 'line' | 'arrow' }>, lo
   return points;
 }
 
+export type ArrowheadKind = 'none' | 'arrow' | 'triangle' | 'bar' | 'dot';
+
+/** An arrowhead as drawing instructions: an open polyline (arrow, bar), a closed filled polygon (triangle) or a dot. */
+export type ArrowheadMark = { kind: 'polyline' | 'polygon'; points: Point[] } | { kind: 'dot'; center: Point; radius: number };
+
+export function arrowheadMark(kind: ArrowheadKind, from: Point, tip: Point, strokeWidth: number): ArrowheadMark | null {
+  if (kind === 'none') return null;
+  const angle = Math.atan2(tip.y - from.y, tip.x - from.x);
+  const length = 10 + strokeWidth * 2;
+  if (kind === 'dot') return { kind: 'dot', center: tip, radius: 3 + strokeWidth };
+  if (kind === 'bar') {
+    const half = length * 0.6;
+    return { kind: 'polyline', points: [{ x: tip.x + half * Math.sin(angle), y: tip.y - half * Math.cos(angle) }, { x: tip.x - half * Math.sin(angle), y: tip.y + half * Math.cos(angle) }] };
+  }
+  const [a, b, c] = arrowheadPoints(from, tip, strokeWidth);
+  return kind === 'triangle' ? { kind: 'polygon', points: [a, b, c] } : { kind: 'polyline', points: [a, b, c] };
+}
+
 /** The two strokes of an arrowhead at `tip`, pointing away from `from` (the canvas's proportions). */
 export function arrowheadPoints(from: Point, tip: Point, strokeWidth: number): [Point, Point, Point] {
   const angle = Math.atan2(tip.y - from.y, tip.x - from.x);
@@ -188,12 +226,35 @@ export function boundsOf(shapes: readonly Shape[], lookup: Lookup): Bounds | nul
   return unionBounds(shapes.map((shape) => paintedBounds(shape, lookup)));
 }
 
-/** Lines of a text or sticky as drawn: explicit newlines, and greedy word wrap inside a sticky. */
-export function textLines(shape: Extract<Shape, { type: 'text' | 'sticky' }>, measure: (s: string) => number): string[] {
-  if (shape.type === 'text') return shape.text.split('\n');
-  const width = shape.w - STICKY_PADDING * 2;
+export const FONT_STACKS = {
+  hand: '"Excalifont", "Virgil", "Comic Sans MS", "Segoe Print", cursive',
+  sans: FONT_FAMILY,
+  serif: 'Georgia, "Times New Roman", "DejaVu Serif", serif',
+  mono: 'ui-monospace, "Cascadia Code", Menlo, Consolas, "DejaVu Sans Mono", monospace',
+} as const;
+
+/** SVG/PDF dash pattern of a stroke style at a stroke width (null = solid). */
+export function dashPattern(style: 'solid' | 'dashed' | 'dotted', width: number): number[] | null {
+  if (style === 'dashed') return [width * 4, width * 3];
+  if (style === 'dotted') return [width * 0.01, width * 2.5];
+  return null;
+}
+
+export type TextShapeLike = Extract<Shape, { text: string }>;
+export interface TextLine {
+  text: string;
+  /** anchor position in the shape's own frame (baseline) */
+  x: number;
+  y: number;
+  anchor: 'start' | 'middle' | 'end';
+}
+
+const LABEL_PADDING = 8;
+
+/** Greedy word wrap by measured width; explicit newlines are kept. */
+export function wrapLines(text: string, width: number, measure: (s: string) => number): string[] {
   const out: string[] = [];
-  for (const paragraph of shape.text.split('\n')) {
+  for (const paragraph of text.split('\n')) {
     let line = '';
     for (const word of paragraph.split(/(\s+)/)) {
       const candidate = line + word;
@@ -204,12 +265,78 @@ export function textLines(shape: Extract<Shape, { type: 'text' | 'sticky' }>, me
     }
     out.push(line);
   }
-  // A sticky clips what does not fit.
-  const maxLines = Math.max(1, Math.floor((shape.h - STICKY_PADDING * 2) / (shape.fontSize * LINE_HEIGHT) + 0.5));
-  return out.slice(0, maxLines);
+  return out;
+}
+
+/**
+ * Where each line of a shape's text goes, in the shape's own frame: a text's lines from its top, a sticky's
+ * wrapped inside its padding, a box's label wrapped and placed by its vertical alignment. Arrows' labels are
+ * placed by `arrowLabelCenter` (they sit on the line, not in a box).
+ */
+export function textLayout(shape: TextShapeLike, measure: (s: string) => number): TextLine[] {
+  if (!shape.text) return [];
+  const lineHeight = shape.fontSize * LINE_HEIGHT;
+  const baseline = (lh: number) => (lh - shape.fontSize) / 2 + shape.fontSize * 0.8;
+  let lines: string[];
+  let pad = 0;
+  let top = 0;
+  let boxW = shape.w;
+  let left = 0;
+  if (shape.type === 'text') {
+    lines = shape.text.split('\n');
+  } else if (shape.type === 'sticky') {
+    pad = STICKY_PADDING;
+    boxW = shape.w - pad * 2;
+    left = pad;
+    lines = wrapLines(shape.text, boxW, measure);
+    const maxLines = Math.max(1, Math.floor((shape.h - pad * 2) / lineHeight + 0.5));
+    lines = lines.slice(0, maxLines);
+    top = pad;
+  } else {
+    // A label: inside the box (an ellipse's and a diamond's usable width is narrower), or centred on an arrow.
+    const inset = shape.type === 'ellipse' ? shape.w * 0.15 : shape.type === 'diamond' ? shape.w * 0.25 : 0;
+    pad = LABEL_PADDING + inset;
+    boxW = shape.type === 'arrow' ? Math.max(...shape.text.split('\n').map(measure)) : Math.max(shape.w - pad * 2, shape.fontSize);
+    left = shape.type === 'arrow' ? 0 : pad;
+    lines = shape.type === 'arrow' ? shape.text.split('\n') : wrapLines(shape.text, boxW, measure);
+    const total = lines.length * lineHeight;
+    const vInset = shape.type === 'ellipse' || shape.type === 'diamond' ? shape.h * 0.15 : 0;
+    top =
+      shape.type === 'arrow'
+        ? -total / 2
+        : shape.verticalAlign === 'top'
+          ? LABEL_PADDING + vInset
+          : shape.verticalAlign === 'bottom'
+            ? shape.h - LABEL_PADDING - vInset - total
+            : (shape.h - total) / 2;
+  }
+  const align = shape.type === 'arrow' ? 'center' : shape.textAlign;
+  const anchor = align === 'left' ? 'start' : align === 'center' ? 'middle' : 'end';
+  const x = shape.type === 'arrow' ? 0 : align === 'left' ? left : align === 'center' ? left + boxW / 2 : left + boxW;
+  return lines.map((text, i) => ({ text, x, y: top + i * lineHeight + baseline(lineHeight), anchor }));
+}
+
+/** The middle of a polyline by length: where an arrow's label sits. */
+export function polylineMiddle(points: Point[]): Point {
+  let total = 0;
+  for (let i = 1; i < points.length; i++) total += Math.hypot(points[i]!.x - points[i - 1]!.x, points[i]!.y - points[i - 1]!.y);
+  let left = total / 2;
+  for (let i = 1; i < points.length; i++) {
+    const a = points[i - 1]!;
+    const b = points[i]!;
+    const length = Math.hypot(b.x - a.x, b.y - a.y);
+    if (length >= left && length > 0) return { x: a.x + ((b.x - a.x) * left) / length, y: a.y + ((b.y - a.y) * left) / length };
+    left -= length;
+  }
+  return points[0] ?? { x: 0, y: 0 };
 }
 
 /** Width estimate for text when no font metrics are at hand (close to the system sans at 1 em = 0.55). */
 export function approximateWidth(fontSize: number): (s: string) => number {
   return (s) => s.length * fontSize * 0.55;
+}
+
+/** Drawing order: frames first (a frame is drawn beneath its children), then everything else bottom to top. */
+export function drawingOrder(shapes: readonly Shape[]): Shape[] {
+  return [...shapes.filter((shape) => shape.type === 'frame'), ...shapes.filter((shape) => shape.type !== 'frame')];
 }

@@ -1,22 +1,25 @@
-import { degrees, PDFDocument, rgb, StandardFonts, type Color, type PDFFont, type PDFPage } from 'pdf-lib';
+import { degrees, LineCapStyle, PDFDocument, rgb, StandardFonts, type Color, type PDFFont, type PDFPage } from 'pdf-lib';
 import type { Bounds, Point, Shape } from '@meshboard/board';
 import {
   approximateWidth,
-  arrowheadPoints,
+  arrowheadMark,
   boundsOf,
+  dashPattern,
+  drawingOrder,
   inkFor,
-  LINE_HEIGHT,
   linePoints,
   localPath,
   mapPath,
   pathData,
-  STICKY_PADDING,
+  polylineMiddle,
   STICKY_TEXT_COLOR,
   stickyFill,
-  textLines,
+  textLayout,
   THEMES,
   toWorld,
+  type ArrowheadKind,
   type Lookup,
+  type TextShapeLike,
   type Theme,
 } from './outline.js';
 import { lookupIn, type BoardSnapshot } from './snapshot.js';
@@ -45,15 +48,16 @@ export async function exportPdf(snapshot: BoardSnapshot, options: PdfOptions = {
   const pdf = await PDFDocument.create();
   pdf.setTitle(snapshot.title || 'Meshboard board');
   pdf.setCreator('Meshboard');
-  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  // PDF's standard fonts: text stays real, selectable text without embedding a font file.
+  const fonts = { sans: await pdf.embedFont(StandardFonts.Helvetica), serif: await pdf.embedFont(StandardFonts.TimesRoman), mono: await pdf.embedFont(StandardFonts.Courier) };
   const notices = new Set<string>();
   const images = new Map<string, Awaited<ReturnType<PDFDocument['embedPng']>> | null>();
-  const frames = snapshot.shapes.filter((shape) => (shape.type as string) === 'frame');
+  const frames = snapshot.shapes.filter((shape) => shape.type === 'frame');
   const pages: Array<{ area: Bounds; shapes: readonly Shape[] }> =
     frames.length > 0
       ? frames.map((frame) => ({
           area: { minX: frame.x, minY: frame.y, maxX: frame.x + frame.w, maxY: frame.y + frame.h },
-          shapes: snapshot.shapes.filter((shape) => shape.id === frame.id || (shape as { frameId?: string | null }).frameId === frame.id),
+          shapes: snapshot.shapes.filter((shape) => shape.id === frame.id || shape.frameId === frame.id),
         }))
       : [{ area: boundsOf(snapshot.shapes, lookup) ?? { minX: 0, minY: 0, maxX: 100, maxY: 100 }, shapes: snapshot.shapes }];
   for (const { area, shapes } of pages) {
@@ -63,16 +67,17 @@ export async function exportPdf(snapshot: BoardSnapshot, options: PdfOptions = {
     const page = pdf.addPage([width, height]);
     if (options.background !== false) page.drawRectangle({ x: 0, y: 0, width, height, color: toRgb(THEMES[theme].background) ?? rgb(1, 1, 1) });
     const toPage = (p: Point): Point => ({ x: p.x - bounds.minX, y: p.y - bounds.minY });
-    for (const shape of shapes) await drawShape(pdf, page, shape, { snapshot, lookup, theme, font, toPage, height, notices, images });
+    for (const shape of drawingOrder(shapes)) await drawShape(pdf, page, shape, { snapshot, lookup, theme, fonts, toPage, height, notices, images });
   }
-  return { bytes: await pdf.save(), pages: pages.length, notices: [...notices] };
+  // Plain cross-reference tables (no object streams): readable by older viewers and by text tools.
+  return { bytes: await pdf.save({ useObjectStreams: false }), pages: pages.length, notices: [...notices] };
 }
 
 interface DrawContext {
   snapshot: BoardSnapshot;
   lookup: Lookup;
   theme: Theme;
-  font: PDFFont;
+  fonts: { sans: PDFFont; serif: PDFFont; mono: PDFFont };
   /** board point -> page point with y still pointing down (drawSvgPath flips it) */
   toPage: (p: Point) => Point;
   height: number;
@@ -85,29 +90,50 @@ async function drawShape(pdf: PDFDocument, page: PDFPage, shape: Shape, ctx: Dra
   const fill = shape.fillColor === 'transparent' ? undefined : toRgb(shape.fillColor);
   const opacity = shape.opacity;
   const world = (p: Point) => ctx.toPage(toWorld(shape, p));
-  const svgPath = (d: string, style: { color?: Color; borderColor?: Color; borderWidth?: number; opacity?: number }) =>
-    page.drawSvgPath(d, { x: 0, y: ctx.height, ...style, ...(style.color ? { opacity: style.opacity ?? opacity } : {}), borderOpacity: opacity, borderLineCap: 1 });
+  const dash = dashPattern(shape.strokeStyle, shape.strokeWidth);
+  const svgPath = (d: string, style: { color?: Color; borderColor?: Color; borderWidth?: number; opacity?: number; dashed?: boolean }) =>
+    page.drawSvgPath(d, {
+      x: 0,
+      y: ctx.height,
+      ...(style.color ? { color: style.color, opacity: style.opacity ?? opacity } : {}),
+      ...(style.borderColor ? { borderColor: style.borderColor, borderWidth: style.borderWidth ?? 1, borderOpacity: opacity, borderLineCap: LineCapStyle.Round } : {}),
+      ...(style.dashed && dash ? { borderDashArray: dash } : {}),
+    });
   switch (shape.type) {
     case 'line':
     case 'arrow': {
       const points = linePoints(shape, ctx.lookup).map(ctx.toPage);
-      const stroke = { borderColor: ink, borderWidth: shape.strokeWidth };
-      svgPath(points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x} ${p.y}`).join(''), stroke);
-      if (shape.type === 'arrow' && points.length >= 2) {
-        const heads: Array<[Point, Point]> = [];
-        if (shape.endArrowhead === 'arrow') heads.push([points[points.length - 2]!, points[points.length - 1]!]);
-        if (shape.startArrowhead === 'arrow') heads.push([points[1]!, points[0]!]);
-        for (const [from, tip] of heads) {
-          const [a, b, c] = arrowheadPoints(from, tip, shape.strokeWidth);
-          svgPath(`M${a.x} ${a.y}L${b.x} ${b.y}L${c.x} ${c.y}`, stroke);
+      svgPath(points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x} ${p.y}`).join(''), { borderColor: ink, borderWidth: shape.strokeWidth, dashed: true });
+      if (points.length >= 2) {
+        const heads: Array<[ArrowheadKind, Point, Point]> = [
+          [shape.endArrowhead, points[points.length - 2]!, points[points.length - 1]!],
+          [shape.startArrowhead, points[1]!, points[0]!],
+        ];
+        for (const [kind, from, tip] of heads) {
+          const mark = arrowheadMark(kind, from, tip, shape.strokeWidth);
+          if (!mark) continue;
+          if (mark.kind === 'dot') page.drawCircle({ x: mark.center.x, y: ctx.height - mark.center.y, size: mark.radius, color: ink, opacity });
+          else svgPath(mark.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x} ${p.y}`).join('') + (mark.kind === 'polygon' ? 'Z' : ''), { borderColor: ink, borderWidth: shape.strokeWidth, ...(mark.kind === 'polygon' ? { color: ink } : {}) });
         }
+      }
+      if (shape.type === 'arrow' && shape.text) {
+        const mid = polylineMiddle(linePoints(shape, ctx.lookup));
+        drawText(page, shape, ink, ctx, (p) => ctx.toPage({ x: mid.x + p.x, y: mid.y + p.y }), 0);
       }
       return;
     }
     case 'rectangle':
     case 'ellipse':
     case 'diamond':
-      svgPath(pathData(mapPath(localPath(shape)!, world)), { ...(fill ? { color: fill } : {}), ...(shape.strokeWidth > 0 ? { borderColor: ink, borderWidth: shape.strokeWidth } : {}) });
+      svgPath(pathData(mapPath(localPath(shape)!, world)), { ...(fill ? { color: fill } : {}), ...(shape.strokeWidth > 0 ? { borderColor: ink, borderWidth: shape.strokeWidth, dashed: true } : {}) });
+      drawText(page, shape, ink, ctx, world, shape.rotation);
+      return;
+    case 'frame':
+      svgPath(pathData(mapPath(localPath(shape)!, world)), { ...(fill ? { color: fill } : {}), borderColor: rgb(0.68, 0.71, 0.74), borderWidth: 1 });
+      if (shape.name) {
+        const origin = world({ x: 0, y: -8 });
+        page.drawText(encodable(shape.name, ctx.fonts.sans, ctx.notices), { x: origin.x, y: ctx.height - origin.y, size: 14, font: ctx.fonts.sans, color: rgb(0.53, 0.56, 0.59), rotate: degrees((-shape.rotation * 180) / Math.PI) });
+      }
       return;
     case 'freehand': {
       const path = localPath(shape);
@@ -116,10 +142,10 @@ async function drawShape(pdf: PDFDocument, page: PDFPage, shape: Shape, ctx: Dra
     }
     case 'sticky':
       svgPath(pathData(mapPath(localPath(shape)!, world)), { color: toRgb(stickyFill(shape.fillColor)) ?? rgb(1, 0.93, 0.6) });
-      drawText(page, shape, toRgb(STICKY_TEXT_COLOR)!, ctx);
+      drawText(page, shape, toRgb(STICKY_TEXT_COLOR)!, ctx, world, shape.rotation);
       return;
     case 'text':
-      drawText(page, shape, ink, ctx);
+      drawText(page, shape, ink, ctx, world, shape.rotation);
       return;
     case 'image': {
       const asset = ctx.snapshot.assets.get(shape.assetId);
@@ -141,26 +167,26 @@ async function drawShape(pdf: PDFDocument, page: PDFPage, shape: Shape, ctx: Dra
   }
 }
 
-function drawText(page: PDFPage, shape: Extract<Shape, { type: 'text' | 'sticky' }>, color: Color, ctx: DrawContext): void {
-  const pad = shape.type === 'sticky' ? STICKY_PADDING : 0;
+/** A shape's text as real PDF text, line by line (`place` maps a point of the shape's frame to the page). */
+function drawText(page: PDFPage, shape: TextShapeLike, color: Color, ctx: DrawContext, place: (p: Point) => Point, rotation: number): void {
+  if (!shape.text) return;
+  const font = shape.fontFamily === 'serif' ? ctx.fonts.serif : shape.fontFamily === 'mono' ? ctx.fonts.mono : ctx.fonts.sans;
   const size = shape.fontSize;
   const measure = (s: string) => {
     try {
-      return ctx.font.widthOfTextAtSize(s, size);
+      return font.widthOfTextAtSize(s, size);
     } catch {
       return approximateWidth(size)(s);
     }
   };
-  const lineHeight = size * LINE_HEIGHT;
-  textLines(shape, measure).forEach((raw, i) => {
-    const line = encodable(raw, ctx.font, ctx.notices);
-    if (!line) return;
-    const width = measure(line);
-    const x = shape.textAlign === 'left' ? pad : shape.textAlign === 'center' ? shape.w / 2 - width / 2 : shape.w - pad - width;
-    const baseline = pad + i * lineHeight + (lineHeight - size) / 2 + size * 0.8;
-    const origin = ctx.toPage(toWorld(shape, { x, y: baseline }));
-    page.drawText(line, { x: origin.x, y: ctx.height - origin.y, size, font: ctx.font, color, opacity: shape.opacity, rotate: degrees((-shape.rotation * 180) / Math.PI) });
-  });
+  for (const line of textLayout(shape, measure)) {
+    const text = encodable(line.text, font, ctx.notices);
+    if (!text) continue;
+    const width = measure(text);
+    const x = line.anchor === 'start' ? line.x : line.anchor === 'middle' ? line.x - width / 2 : line.x - width;
+    const origin = place({ x, y: line.y });
+    page.drawText(text, { x: origin.x, y: ctx.height - origin.y, size, font, color, opacity: shape.opacity, rotate: degrees((-rotation * 180) / Math.PI) });
+  }
 }
 
 /** The line with characters the standard font cannot encode replaced by "?" (noted once). */

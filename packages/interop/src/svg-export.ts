@@ -1,23 +1,28 @@
-import type { Bounds, Shape } from '@meshboard/board';
+import type { Bounds, Point, Shape } from '@meshboard/board';
 import { toDataUrl } from './base64.js';
 import { encodeEmbedded, SVG_NAMESPACE } from './embed.js';
 import { serializeBoardFile } from './meshboard-json.js';
 import {
   approximateWidth,
-  arrowheadPoints,
+  arrowheadMark,
   boundsOf,
+  dashPattern,
+  drawingOrder,
   FONT_FAMILY,
+  FONT_STACKS,
   inkFor,
   LINE_HEIGHT,
   linePoints,
   localPath,
   pathData,
-  STICKY_PADDING,
+  polylineMiddle,
   STICKY_TEXT_COLOR,
   stickyFill,
-  textLines,
+  textLayout,
   THEMES,
+  type ArrowheadKind,
   type Lookup,
+  type TextShapeLike,
   type Theme,
 } from './outline.js';
 import { lookupIn, type BoardSnapshot } from './snapshot.js';
@@ -80,27 +85,55 @@ export function exportSvg(snapshot: BoardSnapshot, options: ExportOptions = {}):
     parts.push(`<rect x="${n(bounds.minX)}" y="${n(bounds.minY)}" width="${n(w)}" height="${n(h)}" fill="${THEMES[theme].background}"/>`);
   }
   const measure = options.measure;
-  for (const shape of snapshot.shapes) parts.push(shapeSvg(shape, snapshot, lookup, theme, measure));
+  // A frame clips its children: one clipPath per frame, in the frame's own (possibly rotated) box.
+  const clips = new Map<string, string>();
+  const defs: string[] = [];
+  for (const frame of snapshot.shapes) {
+    if (frame.type !== 'frame') continue;
+    const clipId = `frame-clip-${clips.size}`;
+    clips.set(frame.id, clipId);
+    const deg = (frame.rotation * 180) / Math.PI;
+    defs.push(`<clipPath id="${clipId}"><rect x="${n(frame.x)}" y="${n(frame.y)}" width="${n(frame.w)}" height="${n(frame.h)}"${frame.rotation ? ` transform="rotate(${n(deg)} ${n(frame.x + frame.w / 2)} ${n(frame.y + frame.h / 2)})"` : ''}/></clipPath>`);
+  }
+  if (defs.length > 0) parts.push(`<defs>${defs.join('')}</defs>`);
+  for (const shape of drawingOrder(snapshot.shapes)) {
+    const clip = shape.frameId ? clips.get(shape.frameId) : undefined;
+    const svg = shapeSvg(shape, snapshot, lookup, theme, measure);
+    parts.push(clip ? `<g clip-path="url(#${clip})">${svg}</g>` : svg);
+  }
   parts.push('</svg>');
   return { svg: parts.join(''), width, height, bounds };
 }
 
-function shapeSvg(shape: Shape, snapshot: BoardSnapshot, lookup: Lookup, theme: Theme, measure?: (text: string, fontSize: number) => number): string {
+type Measure = ((text: string, fontSize: number) => number) | undefined;
+
+function shapeSvg(shape: Shape, snapshot: BoardSnapshot, lookup: Lookup, theme: Theme, measure: Measure): string {
   const ink = safeColor(inkFor(shape.strokeColor, theme), THEMES[theme].defaultStroke);
   const fill = shape.fillColor === 'transparent' ? 'none' : safeColor(shape.fillColor, 'none');
   const opacity = shape.opacity < 1 ? ` opacity="${n(shape.opacity)}"` : '';
   const data = ` data-shape="${shape.type}" data-id="${esc(shape.id)}"`;
+  const dash = dashPattern(shape.strokeStyle, shape.strokeWidth);
+  const strokeAttrs = (width: number) =>
+    `stroke="${ink}" stroke-width="${n(width)}" stroke-linecap="round" stroke-linejoin="round"${dash ? ` stroke-dasharray="${dash.map(n).join(' ')}"` : ''}`;
   if (shape.type === 'line' || shape.type === 'arrow') {
     const points = linePoints(shape, lookup);
-    const stroke = `stroke="${ink}" stroke-width="${n(shape.strokeWidth)}" stroke-linecap="round" stroke-linejoin="round" fill="none"`;
-    let body = `<polyline points="${points.map((p) => `${n(p.x)},${n(p.y)}`).join(' ')}" ${stroke}/>`;
-    if (shape.type === 'arrow' && points.length >= 2) {
-      const heads: Array<[typeof points[number], typeof points[number]]> = [];
-      if (shape.endArrowhead === 'arrow') heads.push([points[points.length - 2]!, points[points.length - 1]!]);
-      if (shape.startArrowhead === 'arrow') heads.push([points[1]!, points[0]!]);
-      for (const [from, tip] of heads) {
-        body += `<polyline points="${arrowheadPoints(from, tip, shape.strokeWidth).map((p) => `${n(p.x)},${n(p.y)}`).join(' ')}" ${stroke}/>`;
+    let body = `<polyline points="${points.map((p) => `${n(p.x)},${n(p.y)}`).join(' ')}" ${strokeAttrs(shape.strokeWidth)} fill="none"/>`;
+    if (points.length >= 2) {
+      const solid = `stroke="${ink}" stroke-width="${n(shape.strokeWidth)}" stroke-linecap="round" stroke-linejoin="round"`;
+      const heads: Array<[ArrowheadKind, Point, Point]> = [
+        [shape.endArrowhead, points[points.length - 2]!, points[points.length - 1]!],
+        [shape.startArrowhead, points[1]!, points[0]!],
+      ];
+      for (const [kind, from, tip] of heads) {
+        const mark = arrowheadMark(kind, from, tip, shape.strokeWidth);
+        if (!mark) continue;
+        if (mark.kind === 'dot') body += `<circle cx="${n(mark.center.x)}" cy="${n(mark.center.y)}" r="${n(mark.radius)}" fill="${ink}"/>`;
+        else body += `<${mark.kind} points="${mark.points.map((p) => `${n(p.x)},${n(p.y)}`).join(' ')}" ${solid} fill="${mark.kind === 'polygon' ? ink : 'none'}"/>`;
       }
+    }
+    if (shape.type === 'arrow' && shape.text) {
+      const mid = polylineMiddle(points);
+      body += textSvg(shape, ink, measure, theme, `translate(${n(mid.x)} ${n(mid.y)})`);
     }
     return `<g${data}${opacity}>${body}</g>`;
   }
@@ -111,7 +144,12 @@ function shapeSvg(shape: Shape, snapshot: BoardSnapshot, lookup: Lookup, theme: 
     case 'rectangle':
     case 'ellipse':
     case 'diamond':
-      body = `<path d="${pathData(localPath(shape)!)}" fill="${fill}"${shape.strokeWidth > 0 ? ` stroke="${ink}" stroke-width="${n(shape.strokeWidth)}" stroke-linejoin="round"` : ''}/>`;
+      body = `<path d="${pathData(localPath(shape)!)}" fill="${fill}"${shape.strokeWidth > 0 ? ` ${strokeAttrs(shape.strokeWidth)}` : ''}/>` + textSvg(shape, ink, measure, theme);
+      break;
+    case 'frame':
+      body =
+        `<rect width="${n(shape.w)}" height="${n(shape.h)}" fill="${fill}" stroke="${theme === 'dark' ? '#5c5f66' : '#adb5bd'}" stroke-width="1"/>` +
+        `<text x="0" y="-8" font-family="${esc(FONT_FAMILY)}" font-size="14" fill="${theme === 'dark' ? '#a6a7ab' : '#868e96'}">${esc(shape.name || 'Frame')}</text>`;
       break;
     case 'freehand': {
       const path = localPath(shape);
@@ -119,10 +157,10 @@ function shapeSvg(shape: Shape, snapshot: BoardSnapshot, lookup: Lookup, theme: 
       break;
     }
     case 'sticky':
-      body = `<rect width="${n(shape.w)}" height="${n(shape.h)}" fill="${safeColor(stickyFill(shape.fillColor), '#ffec99')}"/>` + textSvg(shape, STICKY_TEXT_COLOR, measure);
+      body = `<rect width="${n(shape.w)}" height="${n(shape.h)}" fill="${safeColor(stickyFill(shape.fillColor), '#ffec99')}"/>` + textSvg(shape, STICKY_TEXT_COLOR, measure, theme);
       break;
     case 'text':
-      body = textSvg(shape, ink, measure);
+      body = textSvg(shape, ink, measure, theme);
       break;
     case 'image': {
       const asset = snapshot.assets.get(shape.assetId);
@@ -135,19 +173,21 @@ function shapeSvg(shape: Shape, snapshot: BoardSnapshot, lookup: Lookup, theme: 
   return `<g${data} transform="${transform}"${opacity}>${body}</g>`;
 }
 
-function textSvg(shape: Extract<Shape, { type: 'text' | 'sticky' }>, color: string, measure?: (text: string, fontSize: number) => number): string {
-  const pad = shape.type === 'sticky' ? STICKY_PADDING : 0;
+function textSvg(shape: TextShapeLike, color: string, measure: Measure, theme: Theme, transform?: string): string {
   const measureLine = measure ? (s: string) => measure(s, shape.fontSize) : approximateWidth(shape.fontSize);
-  const lines = textLines(shape, measureLine);
-  const anchor = shape.textAlign === 'left' ? 'start' : shape.textAlign === 'center' ? 'middle' : 'end';
-  const x = shape.textAlign === 'left' ? pad : shape.textAlign === 'center' ? shape.w / 2 : shape.w - pad;
-  const lineHeight = shape.fontSize * LINE_HEIGHT;
+  const lines = textLayout(shape, measureLine);
+  if (lines.length === 0) return '';
+  const family = esc(FONT_STACKS[shape.fontFamily]);
   const out: string[] = [];
-  lines.forEach((line, i) => {
-    if (!line) return;
-    // Baseline of a line whose box is `lineHeight` tall (the canvas draws with textBaseline 'top').
-    const y = pad + i * lineHeight + (lineHeight - shape.fontSize) / 2 + shape.fontSize * 0.8;
-    out.push(`<text x="${n(x)}" y="${n(y)}" font-family="${esc(FONT_FAMILY)}" font-size="${n(shape.fontSize)}" fill="${color}" text-anchor="${anchor}" xml:space="preserve">${esc(line)}</text>`);
-  });
-  return out.join('');
+  if (shape.type === 'arrow') {
+    // The label cuts the line, as on the board: a background-coloured box behind it.
+    const w = Math.max(...lines.map((line) => measureLine(line.text))) + 8;
+    const h = lines.length * shape.fontSize * LINE_HEIGHT;
+    out.push(`<rect x="${n(-w / 2)}" y="${n(-h / 2)}" width="${n(w)}" height="${n(h)}" fill="${THEMES[theme].background}"/>`);
+  }
+  for (const line of lines) {
+    if (!line.text) continue;
+    out.push(`<text x="${n(line.x)}" y="${n(line.y)}" font-family="${family}" font-size="${n(shape.fontSize)}" fill="${color}" text-anchor="${line.anchor}" xml:space="preserve">${esc(line.text)}</text>`);
+  }
+  return transform ? `<g transform="${transform}">${out.join('')}</g>` : out.join('');
 }

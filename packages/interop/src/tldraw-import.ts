@@ -90,7 +90,7 @@ export async function readTldraw(value: unknown): Promise<ImportedBoard> {
     if (binding.props.terminal === 'end') ends.end = str(binding.toId);
     arrowEnds.set(str(binding.fromId), ends);
   }
-  const ctx: Ctx = { b, ids, assets, arrowEnds, drawVersion, groupIds: new Map(), pendingImages: [] };
+  const ctx: Ctx = { b, ids, assets, arrowEnds, drawVersion, groupIds: new Map(), pendingImages: [], frameId: null };
   // Pages side by side would overlap: each next page goes below the previous one's content.
   let pageOffsetY = 0;
   pages.forEach((page, pageIndex) => {
@@ -117,6 +117,8 @@ interface Ctx {
   arrowEnds: Map<string, { start?: string; end?: string }>;
   drawVersion: number;
   groupIds: Map<string, string>;
+  /** the frame the shapes being visited sit in (Meshboard id), or null */
+  frameId: string | null;
   /** image checks are asynchronous (hashing): their shapes are settled before `finish` */
   pendingImages: Array<Promise<void>>;
 }
@@ -134,7 +136,8 @@ function visitShape(ctx: Ctx, shape: Rec, parent: Matrix, groupId: string | null
     return;
   }
   addShape(ctx, shape, matrix, groupId);
-  for (const child of children.get(id) ?? []) visitShape(ctx, child, matrix, type === 'frame' ? null : groupId, children, depth + 1);
+  const inner = type === 'frame' ? { ...ctx, frameId: ctx.ids.get(id) ?? null } : ctx;
+  for (const child of children.get(id) ?? []) visitShape(inner, child, matrix, type === 'frame' ? null : groupId, children, depth + 1);
 }
 
 /** x/y/rotation of a box of size w x h whose own frame is `matrix` (Meshboard rotates about the centre). */
@@ -163,9 +166,9 @@ function addShape(ctx: Ctx, shape: Rec, matrix: Matrix, groupId: string | null):
   const strokeWidth = (STROKE_WIDTHS[size] ?? 3.5) * scale;
   const opacity = Math.min(Math.max(num(shape.opacity, 1), 0), 1);
   const dash = str(props.dash);
-  if (dash === 'dashed' || dash === 'dotted') b.note(`${dash === 'dashed' ? 'Dashed' : 'Dotted'} strokes were drawn solid`);
-  if (dash === 'draw' && type !== 'draw' && type !== 'highlight') b.note('Hand-drawn ("draw") strokes were drawn clean');
-  if (shape.isLocked === true) b.note('Locked shapes were imported unlocked');
+  // tldraw's "draw" dash is its hand-drawn look: Meshboard's roughness 1.
+  const strokeStyle = dash === 'dashed' || dash === 'dotted' ? dash : 'solid';
+  const roughness = dash === 'draw' ? 1 : 0;
   const fillOf = (): string => {
     switch (props.fill) {
       case 'semi':
@@ -182,43 +185,16 @@ function addShape(ctx: Ctx, shape: Rec, matrix: Matrix, groupId: string | null):
         return 'transparent';
     }
   };
-  const common = { id, groupId, opacity, strokeColor: color.solid, strokeWidth };
-  const label = (w: number, h: number, placement: { x: number; y: number; rotation: number }) => {
-    const text = textFromProps(ctx, props);
-    if (!text.trim()) return;
-    b.note('Text inside a shape was imported as a text grouped with its shape');
-    const fontSize = (LABEL_FONT_SIZES[size] ?? 22) * scale;
-    const lines = text.split('\n');
-    const th = lines.length * fontSize * 1.25;
-    const tw = Math.min(w, Math.max(...lines.map((line) => line.length * fontSize * 0.55)) + 8);
-    const ty = props.verticalAlign === 'start' ? 8 : props.verticalAlign === 'end' ? h - th - 8 : (h - th) / 2;
-    const tx = props.align === 'start' ? 8 : props.align === 'end' ? w - tw - 8 : (w - tw) / 2;
-    const center = { x: placement.x + w / 2, y: placement.y + h / 2 };
-    const cos = Math.cos(placement.rotation);
-    const sin = Math.sin(placement.rotation);
-    const lx = tx + tw / 2 - w / 2;
-    const ly = ty + th / 2 - h / 2;
-    const labelCenter = { x: center.x + lx * cos - ly * sin, y: center.y + lx * sin + ly * cos };
-    b.add({
-      type: 'text',
-      x: labelCenter.x - tw / 2,
-      y: labelCenter.y - th / 2,
-      w: tw,
-      h: th,
-      rotation: placement.rotation,
-      text,
-      fontSize,
-      textAlign: props.align === 'start' ? 'left' : props.align === 'end' ? 'right' : 'center',
-      strokeColor: colorOf(props.labelColor ?? props.color).solid,
-      opacity,
-      groupId: groupId ?? common.groupId,
-    });
-  };
-  const withLabelGroup = (): string | null => {
-    const text = props.richText !== undefined || typeof props.text === 'string' ? textFromProps(ctx, props) : '';
-    if (!text.trim() || groupId) return groupId;
-    return b.newId();
-  };
+  const common = { id, groupId, opacity, strokeColor: color.solid, strokeWidth, strokeStyle, roughness, locked: shape.isLocked === true, frameId: ctx.frameId };
+  const font = FONTS[str(props.font, 'draw')] ?? 'sans';
+  const labelFields = () => ({
+    text: textFromProps(ctx, props),
+    fontSize: (LABEL_FONT_SIZES[size] ?? 22) * scale,
+    fontFamily: font,
+    textAlign: props.align === 'start' || props.align === 'start-legacy' ? ('left' as const) : props.align === 'end' || props.align === 'end-legacy' ? ('right' as const) : ('center' as const),
+    verticalAlign: props.verticalAlign === 'start' ? ('top' as const) : props.verticalAlign === 'end' ? ('bottom' as const) : ('middle' as const),
+  });
+  if (props.labelColor !== undefined && props.labelColor !== props.color && textFromProps(ctx, props).trim()) b.note('Labels coloured differently from their shape took the shape’s colour');
   switch (type) {
     case 'geo': {
       const w = num(props.w, 100);
@@ -230,17 +206,14 @@ function addShape(ctx: Ctx, shape: Rec, matrix: Matrix, groupId: string | null):
       else if (geo === 'diamond' || geo === 'rhombus') kind = geo === 'diamond' ? 'diamond' : 'rectangle';
       if (!['rectangle', 'ellipse', 'diamond', 'oval', 'check-box', 'x-box'].includes(geo)) b.note(`"${geo.slice(0, 30)}" shapes were imported as rectangles`);
       if (geo === 'oval') b.note('Ovals were imported as ellipses');
-      const group = withLabelGroup();
-      b.add({ ...common, groupId: group, type: kind, ...placement, w, h, fillColor: fillOf() });
-      label(w, h, placement);
-      if (group !== groupId) (b.drafts.at(-1) as Rec).groupId = group;
+      b.add({ ...common, type: kind, ...placement, w, h, fillColor: fillOf(), ...labelFields() });
       return;
     }
     case 'note': {
       const w = 200 * scale;
       const h = 200 * scale + num(props.growY, 0);
       const placement = placeBox(matrix, w, h);
-      b.add({ ...common, type: 'sticky', ...placement, w, h, fillColor: color.note, strokeWidth: 2, text: textFromProps(ctx, props), fontSize: (LABEL_FONT_SIZES[size] ?? 22) * scale, textAlign: props.align === 'middle' ? 'center' : props.align === 'end' ? 'right' : 'left' });
+      b.add({ ...common, type: 'sticky', ...placement, w, h, fillColor: color.note, strokeColor: '#1e1e1e', strokeWidth: 2, strokeStyle: 'solid', roughness: 0, ...labelFields() });
       return;
     }
     case 'text': {
@@ -250,7 +223,7 @@ function addShape(ctx: Ctx, shape: Rec, matrix: Matrix, groupId: string | null):
       const w = Math.max(num(props.w, 0), Math.max(...lines.map((line) => line.length * fontSize * 0.55)), 8);
       const h = lines.length * fontSize * 1.25;
       const placement = placeBox(matrix, w, h);
-      b.add({ ...common, type: 'text', ...placement, w, h, text, fontSize, textAlign: props.textAlign === 'middle' ? 'center' : props.textAlign === 'end' ? 'right' : 'left', strokeWidth: 2 });
+      b.add({ ...common, type: 'text', ...placement, w, h, text, fontSize, fontFamily: font, verticalAlign: 'top', textAlign: props.textAlign === 'middle' ? 'center' : props.textAlign === 'end' ? 'right' : 'left', strokeWidth: 2 });
       return;
     }
     case 'draw':
@@ -270,7 +243,7 @@ function addShape(ctx: Ctx, shape: Rec, matrix: Matrix, groupId: string | null):
         return;
       }
       if (props.isClosed === true && props.fill !== 'none' && props.fill !== undefined) b.note('Filled closed drawings were imported as their stroke');
-      addPointShape(b, { ...common, type: 'freehand', variant: type === 'highlight' ? 'highlighter' : 'pen', strokeWidth: type === 'highlight' ? strokeWidth / 2 : strokeWidth / 1.75 }, world, 3);
+      addPointShape(b, { ...common, roughness: 0, strokeStyle: 'solid', type: 'freehand', variant: type === 'highlight' ? 'highlighter' : 'pen', strokeWidth: type === 'highlight' ? strokeWidth / 2 : strokeWidth / 1.75 }, world, 3);
       return;
     }
     case 'line': {
@@ -280,7 +253,7 @@ function addShape(ctx: Ctx, shape: Rec, matrix: Matrix, groupId: string | null):
         return;
       }
       if (props.spline === 'cubic') b.note('Curved lines were drawn as straight segments through their points');
-      addPointShape(b, { ...common, type: 'line' }, handles.flatMap((p) => { const q = apply(matrix, p); return [q.x, q.y]; }), 2);
+      addPointShape(b, { ...common, type: 'line', startArrowhead: 'none', endArrowhead: 'none' }, handles.flatMap((p) => { const q = apply(matrix, p); return [q.x, q.y]; }), 2);
       return;
     }
     case 'arrow': {
@@ -290,31 +263,31 @@ function addShape(ctx: Ctx, shape: Rec, matrix: Matrix, groupId: string | null):
       // Before binding records (2024), an arrow end held its binding itself.
       const startTarget = ends.start ?? start.boundShapeId;
       const endTarget = ends.end ?? end.boundShapeId;
-      if (num(props.bend, 0) !== 0) b.note('Curved arrows were drawn straight');
-      if (props.kind === 'elbow') b.note('Elbow arrows were drawn straight');
-      const head = (value: unknown): 'none' | 'arrow' => {
-        if (value === 'none' || value === undefined) return 'none';
-        if (value !== 'arrow') b.note(`"${String(value).slice(0, 30)}" arrowheads were drawn as plain arrows`);
-        return 'arrow';
-      };
       const p0 = apply(matrix, start.point);
       const p1 = apply(matrix, end.point);
-      const arrow = addPointShape(b, {
+      const bend = num(props.bend, 0);
+      const world = [p0.x, p0.y];
+      let arrowType: 'straight' | 'curved' | 'elbow' = props.kind === 'elbow' ? 'elbow' : 'straight';
+      if (bend !== 0 && props.kind !== 'elbow') {
+        // tldraw's arc passes through the chord's midpoint pushed `bend` along the chord's normal.
+        const dx = p1.x - p0.x;
+        const dy = p1.y - p0.y;
+        const length = Math.hypot(dx, dy) || 1;
+        world.push((p0.x + p1.x) / 2 + (dy / length) * bend, (p0.y + p1.y) / 2 - (dx / length) * bend);
+        arrowType = 'curved';
+      }
+      world.push(p1.x, p1.y);
+      addPointShape(b, {
         ...common,
+        ...labelFields(),
+        textAlign: 'center',
         type: 'arrow',
+        arrowType,
         startBinding: startTarget ? (ctx.ids.get(startTarget) ?? null) : null,
         endBinding: endTarget ? (ctx.ids.get(endTarget) ?? null) : null,
-        startArrowhead: head(props.arrowheadStart),
-        endArrowhead: head(props.arrowheadEnd ?? 'arrow'),
-      }, [p0.x, p0.y, p1.x, p1.y], 2);
-      const text = textFromProps(ctx, props);
-      if (text.trim() && arrow) {
-        b.note('Arrow labels were imported as a text at the arrow’s middle');
-        const fontSize = (LABEL_FONT_SIZES[size] ?? 22) * scale;
-        const tw = Math.max(...text.split('\n').map((line) => line.length * fontSize * 0.55)) + 8;
-        const th = text.split('\n').length * fontSize * 1.25;
-        b.add({ type: 'text', x: (p0.x + p1.x) / 2 - tw / 2, y: (p0.y + p1.y) / 2 - th / 2, w: tw, h: th, text, fontSize, textAlign: 'center', strokeColor: colorOf(props.labelColor ?? props.color).solid, opacity, groupId });
-      }
+        startArrowhead: arrowheadOf(b, props.arrowheadStart ?? 'none'),
+        endArrowhead: arrowheadOf(b, props.arrowheadEnd ?? 'arrow'),
+      }, world, 2);
       return;
     }
     case 'image': {
@@ -341,11 +314,7 @@ function addShape(ctx: Ctx, shape: Rec, matrix: Matrix, groupId: string | null):
     case 'frame': {
       const w = num(props.w, 100);
       const h = num(props.h, 100);
-      const placement = placeBox(matrix, w, h);
-      b.note('Frames were imported as rectangles (with their name as a text)');
-      b.add({ ...common, type: 'rectangle', ...placement, w, h, fillColor: 'transparent', strokeColor: '#adb5bd', strokeWidth: 1 });
-      const name = str(props.name) || 'Frame';
-      b.add({ type: 'text', x: placement.x, y: placement.y - 24, w: Math.max(40, name.length * 8), h: 20, text: name.slice(0, 200), fontSize: 14, strokeColor: '#868e96', groupId: null });
+      b.add({ ...common, type: 'frame', ...placeBox(matrix, w, h), w, h, name: str(props.name).slice(0, 200), fillColor: 'transparent', frameId: null, roughness: 0 });
       return;
     }
     default: {
@@ -355,6 +324,18 @@ function addShape(ctx: Ctx, shape: Rec, matrix: Matrix, groupId: string | null):
       b.add({ ...common, type: 'rectangle', ...placeBox(matrix, w, h), w, h, fillColor: 'transparent' });
     }
   }
+}
+
+/** tldraw fonts: "draw" is its hand-drawn font. */
+const FONTS: Record<string, 'hand' | 'sans' | 'serif' | 'mono'> = { draw: 'hand', sans: 'sans', serif: 'serif', mono: 'mono' };
+
+const ARROWHEADS: Record<string, 'none' | 'arrow' | 'triangle' | 'bar' | 'dot'> = { none: 'none', arrow: 'arrow', triangle: 'triangle', bar: 'bar', pipe: 'bar', dot: 'dot' };
+
+function arrowheadOf(b: ImportBuilder, value: unknown): 'none' | 'arrow' | 'triangle' | 'bar' | 'dot' {
+  const mapped = typeof value === 'string' ? ARROWHEADS[value] : undefined;
+  if (mapped) return mapped;
+  b.note(`"${String(value).slice(0, 30)}" arrowheads were drawn as the closest kind (triangle)`);
+  return 'triangle';
 }
 
 /** Adds a point shape from world points (stride 2 or 3), with its origin at the points' bounds. */
