@@ -9,7 +9,7 @@ import {
   serializeBoardFile,
   snapshotOf,
 } from '../src/index.js';
-import { resvgRasterizer } from '../src/node.js';
+import { resvgRasterizer } from './resvg.js';
 import { canonical, newBoard, sampleBoard } from './helpers.js';
 
 const text = (value: string) => new TextEncoder().encode(value);

@@ -1,10 +1,10 @@
 import { Resvg } from '@resvg/resvg-js';
-import type { Rasterizer } from './png-export.js';
+import type { Rasterizer } from '@meshboard/interop';
 
 /**
- * Node-only entry (`@meshboard/interop/node`): SVG to PNG through resvg (a maintained native renderer), so the
- * CLI's PNG is the same SVG the browser exports, rasterised. Kept out of the main entry so browsers never
- * bundle a native module.
+ * SVG to PNG through resvg (a maintained native renderer): the CLI's PNG is the interop package's SVG, the
+ * same the browser exports, rasterised (the browser rasterises it in a canvas). Lives here, not in the
+ * framework-free package, so no browser bundle ever meets a native module.
  */
 export const resvgRasterizer: Rasterizer = async (svg, width) => {
   const resvg = new Resvg(svg, {
