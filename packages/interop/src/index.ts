@@ -18,3 +18,4 @@ export { svgHazard } from './svg-safety.js';
 export { parseJson } from './safe-json.js';
 export { EMBED_KEYWORD, SVG_NAMESPACE } from './embed.js';
 export type { Theme } from './outline.js';
+export { boundsOf as boundsOfShapes } from './outline.js';

@@ -438,7 +438,7 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
         <HistoryDialog storeUrl={config.storeUrl} boardId={boardId} token={session.token} role={session.role} onRestore={restoreVersion} onClose={() => setDialog(null)} />
       ) : null}
       {dialog === 'export' && session ? (
-        <ExportDialog board={session.board} selection={engineState?.selection ?? []} theme={engineState?.theme ?? 'light'} onClose={() => setDialog(null)} />
+        <ExportDialog board={session.board} title={title} selection={engineState?.selection ?? []} theme={engineState?.theme ?? 'light'} onClose={() => setDialog(null)} />
       ) : null}
       {dialog === 'help' && session ? <HelpDialog shortcuts={session.engine.shortcuts} onClose={() => setDialog(null)} /> : null}
     </div>

@@ -14,7 +14,7 @@ type Area = { kind: 'board' } | { kind: 'selection' } | { kind: 'frame'; id: str
  * padding; PNG, SVG, PDF, JSON or .excalidraw as a download, PNG or SVG to the clipboard. Every format comes
  * from @meshboard/interop, the exporter the CLI uses too.
  */
-export function ExportDialog({ board, selection, theme: initialTheme, onClose }: { board: Board; selection: readonly string[]; theme: Theme; onClose: () => void }) {
+export function ExportDialog({ board, title, selection, theme: initialTheme, onClose }: { board: Board; title: string; selection: readonly string[]; theme: Theme; onClose: () => void }) {
   const frames = useMemo(() => board.listShapes().filter((shape) => shape.type === 'frame'), [board]);
   const [area, setArea] = useState<Area>(selection.length > 0 ? { kind: 'selection' } : { kind: 'board' });
   const [background, setBackground] = useState(true);
@@ -25,13 +25,12 @@ export function ExportDialog({ board, selection, theme: initialTheme, onClose }:
   const measure = useMemo(() => canvasMeasure(), []);
 
   const snapshot = useMemo(() => {
-    if (area.kind === 'selection') return snapshotOf(board, selection);
-    if (area.kind === 'frame') {
-      const ids = board.listShapes().filter((shape) => shape.id === area.id || shape.frameId === area.id).map((shape) => shape.id);
-      return snapshotOf(board, ids);
-    }
-    return snapshotOf(board);
-  }, [board, area, selection]);
+    let picked = snapshotOf(board);
+    if (area.kind === 'selection') picked = snapshotOf(board, selection);
+    if (area.kind === 'frame') picked = snapshotOf(board, board.listShapes().filter((shape) => shape.id === area.id || shape.frameId === area.id).map((shape) => shape.id));
+    // the title the page shows (the store's name until someone renames the board in the document)
+    return { ...picked, title: picked.title || title };
+  }, [board, area, selection, title]);
   const options: ExportOptions = useMemo(() => {
     const frame = area.kind === 'frame' ? board.getShape(area.id) : undefined;
     return {
@@ -52,7 +51,7 @@ export function ExportDialog({ board, selection, theme: initialTheme, onClose }:
     return () => URL.revokeObjectURL(url);
   }, [preview]);
 
-  const name = fileBase(board.title);
+  const name = fileBase(snapshot.title);
   const empty = snapshot.shapes.length === 0;
   async function run(label: string, action: () => Promise<void> | void) {
     setStatus(`${label}…`);
