@@ -145,7 +145,7 @@ export function ExportDialog({ board, title, selection, theme: initialTheme, onC
         </button>
       </div>
       <div className="row wrap">
-        <button type="button" className="btn" data-testid="copy-png" disabled={empty} onClick={() => void run('Copy PNG', async () => copyPng(await exportPng(snapshot, canvasRasterizer, options)))}>
+        <button type="button" className="btn" data-testid="copy-png" disabled={empty} onClick={() => void run('Copy PNG', () => copyPng(exportPng(snapshot, canvasRasterizer, options)))}>
           Copy PNG
         </button>
         <button type="button" className="btn" data-testid="copy-svg" disabled={empty} onClick={() => void run('Copy SVG', () => copySvg(exportSvg(snapshot, options).svg))}>

@@ -46,8 +46,30 @@ export function download(data: Uint8Array | string, filename: string, type: stri
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export async function copyPng(png: Uint8Array): Promise<void> {
-  await navigator.clipboard.write([new ClipboardItem({ 'image/png': new Blob([png as BlobPart], { type: 'image/png' }) })]);
+/**
+ * Copies a PNG that is still being made: the clipboard write starts inside the click (browsers allow clipboard
+ * writes only during user activation) with the image as a promise, and gives up after 20 s rather than leave
+ * the menu waiting.
+ */
+export function copyPng(png: Promise<Uint8Array>): Promise<void> {
+  const blob = png.then((bytes) => new Blob([bytes as BlobPart], { type: 'image/png' }));
+  return withTimeout(navigator.clipboard.write([new ClipboardItem({ 'image/png': blob })]), 20_000, 'the clipboard did not answer');
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(message)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
 
 /** SVG as an image where the browser supports it, and always as text (what editors and chat apps paste). */

@@ -238,9 +238,11 @@ describe('export downloads', () => {
     await page.selectOption('[data-testid="export-area"]', { label: 'Frame: Two' });
     const framePdf = new TextDecoder('latin1').decode((await save('export-pdf')).bytes);
     expect(framePdf.match(/\/Type \/Page\b(?!s)/g)).toHaveLength(1);
-    // copy PNG puts an image on the clipboard
+    // copy PNG puts an image on the clipboard (the clipboard needs the page focused)
+    await page.bringToFront();
     await page.click('[data-testid="copy-png"]');
-    await expect.poll(() => page.textContent('[data-testid="export-status"]')).toMatch(/Copy PNG: done/);
+    await expect.poll(() => page.textContent('[data-testid="export-status"]'), { timeout: 30_000 }).toMatch(/Copy PNG: (done|failed.*)/);
+    expect(await page.textContent('[data-testid="export-status"]')).toBe('Copy PNG: done');
     const types = await page.evaluate(async () => (await navigator.clipboard.read()).flatMap((item) => item.types));
     expect(types).toContain('image/png');
   });
