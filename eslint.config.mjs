@@ -1,7 +1,7 @@
 // One lint configuration for every workspace (each runs `eslint .` from its own folder).
 import tseslint from 'typescript-eslint';
 
-const workspaces = ['protocol', 'board', 'tokens', 'service-kit', 'canvas', 'sync', 'tsconfig'];
+const workspaces = ['protocol', 'board', 'tokens', 'service-kit', 'canvas', 'sync', 'interop', 'tsconfig'];
 const frameworks = ['react', 'react-dom', 'next', 'next/*'];
 
 /** The import rule for one workspace's source: which of our packages it may use, and nothing by relative path. */
@@ -49,9 +49,11 @@ export default tseslint.config(
   ...layer('packages/service-kit', ['protocol']),
   ...layer('packages/canvas', ['board']),
   ...layer('packages/sync', ['protocol', 'board']),
+  ...layer('packages/interop', ['board']),
   ...layer('apps/signaling', ['protocol', 'tokens', 'service-kit']),
   ...layer('apps/persistence', ['protocol', 'tokens', 'service-kit', 'board']),
-  ...layer('apps/web', ['protocol', 'board', 'canvas', 'sync']),
+  ...layer('apps/web', ['protocol', 'board', 'canvas', 'sync', 'interop']),
+  ...layer('apps/cli', ['protocol', 'board', 'sync', 'interop']),
   {
     // Scripts and benchmarks print their results.
     files: ['**/scripts/**', '**/bench/**', '**/test/**'],

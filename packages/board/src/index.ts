@@ -6,3 +6,4 @@ export * from './geometry.js';
 export * from './zorder.js';
 export * from './board.js';
 export * from './assets.js';
+export * from './file.js';

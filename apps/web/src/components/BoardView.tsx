@@ -16,6 +16,8 @@ import { loadTheme, type Theme } from '../lib/theme';
 import { ErrorScreen } from './ErrorScreen';
 import { HelpDialog, ShareDialog } from './dialogs';
 import { HistoryDialog, HistoryIcon } from './HistoryDialog';
+import { BoardImport } from './BoardImport';
+import { ExportDialog } from './ExportDialog';
 import { RevokeLinks } from './RevokeLinks';
 import featureStyles from './features.module.css';
 import { ContextMenu, type MenuAt } from './ContextMenu';
@@ -64,7 +66,7 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
   const [title, setTitle] = useState('');
   const [titleDraft, setTitleDraft] = useState<string | null>(null);
   const [user, setUser] = useState<LocalUser | null>(null);
-  const [dialog, setDialog] = useState<'share' | 'help' | 'history' | null>(null);
+  const [dialog, setDialog] = useState<'share' | 'help' | 'history' | 'export' | null>(null);
   const [menu, setMenu] = useState<MenuAt | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
   const [rotatedAt, setRotatedAt] = useState<number | null>(null);
@@ -396,6 +398,11 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
             <HistoryIcon />
             <span className="hide-narrow">History</span>
           </button>
+          {session ? <BoardImport board={session.board} engine={session.engine} readOnly={session.role === 'view'} onNotice={setNotice} /> : null}
+          <button type="button" className="btn" data-testid="export-button" onClick={() => setDialog('export')} disabled={!session}>
+            <Icon name="share" />
+            <span className="hide-narrow">Export</span>
+          </button>
           <button type="button" className="btn" data-testid="share" onClick={() => setDialog('share')} disabled={!session}>
             <Icon name="share" />
             <span className="hide-narrow">Share</span>
@@ -445,6 +452,9 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
       ) : null}
       {dialog === 'history' && session ? (
         <HistoryDialog storeUrl={config.storeUrl} boardId={boardId} token={session.token} role={session.role} onRestore={restoreVersion} onClose={() => setDialog(null)} blobs={session.conn.blobs} />
+      ) : null}
+      {dialog === 'export' && session ? (
+        <ExportDialog board={session.board} title={title} selection={engineState?.selection ?? []} theme={engineState?.theme ?? 'light'} onClose={() => setDialog(null)} />
       ) : null}
       {dialog === 'help' && session ? <HelpDialog shortcuts={session.engine.shortcuts} onClose={() => setDialog(null)} /> : null}
     </div>

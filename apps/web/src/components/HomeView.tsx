@@ -1,9 +1,10 @@
 'use client';
 
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
 import type { RuntimeConfig } from '../lib/runtime-config';
 import { createBoard, describeError, needsCreatePassword } from '../lib/store-api';
+import { createBoardFromFile } from '../lib/import-files';
 import { forgetBoard, listRecentBoards, rememberBoard, type RecentBoard } from '../lib/recent-boards';
 import { ThemeToggle } from './ThemeToggle';
 import { UserBadge } from './UserBadge';
@@ -32,6 +33,23 @@ export function HomeView({ config }: { config: RuntimeConfig }) {
   const [recent, setRecent] = useState<RecentBoard[] | null>(null);
 
   useEffect(() => setRecent(listRecentBoards()), []);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const [dragging, setDragging] = useState(false);
+
+  /** A dropped or chosen file becomes a new board (nothing is created when the file is refused). */
+  async function onFile(file: File | undefined) {
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await createBoardFromFile(config.storeUrl, file);
+      rememberBoard({ id: created.id, title: created.title, editToken: created.editToken, viewToken: created.viewToken });
+      router.push(`/b/${created.id}#${created.editToken}`);
+    } catch (e) {
+      setError(`Could not open ${file.name}: ${(e as Error).message}`);
+      setBusy(false);
+    }
+  }
 
   async function onCreate(event: FormEvent) {
     event.preventDefault();
@@ -58,7 +76,21 @@ export function HomeView({ config }: { config: RuntimeConfig }) {
   }
 
   return (
-    <main className="home">
+    <main
+      className="home"
+      data-dragging={dragging ? 'true' : undefined}
+      onDragOver={(e) => {
+        if (![...e.dataTransfer.types].includes('Files')) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setDragging(false);
+        void onFile(e.dataTransfer.files[0]);
+      }}
+    >
       <header className="home-header">
         <div className="brand">
           <span className="logo" aria-hidden>
@@ -103,6 +135,25 @@ export function HomeView({ config }: { config: RuntimeConfig }) {
             {busy ? 'Creating…' : 'Create a board'}
           </button>
         </form>
+        <p className="muted small">
+          Or{' '}
+          <button type="button" className="btn ghost small" data-testid="open-file" disabled={busy} onClick={() => fileRef.current?.click()}>
+            open a file
+          </button>{' '}
+          (drop it here): Excalidraw, tldraw, Meshboard JSON, or a PNG/SVG exported with its board.
+        </p>
+        <input
+          ref={fileRef}
+          type="file"
+          hidden
+          data-testid="open-file-input"
+          accept=".json,.excalidraw,.excalidrawlib,.tldr,.svg,.png,application/json,image/png,image/svg+xml"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            void onFile(file);
+          }}
+        />
         {error ? (
           <p className="error" role="alert" data-testid="home-error">
             {error}
