@@ -16,14 +16,21 @@ export function createGuard(logger: Logger, metrics: SignalingMetrics, connectio
     const err = error as Error;
     logger.error({ connection, event, err: { name: err?.name, message: String(err?.message ?? error).slice(0, 300) } }, 'a message handler threw; message dropped');
   };
-  return function guard<A extends unknown[]>(event: string, handler: (...args: A) => unknown): (...args: A) => void {
+  /** The guarded handler; for an async handler it returns a promise that settles (never rejects) when it is done. */
+  return function guard<A extends unknown[]>(event: string, handler: (...args: A) => unknown): (...args: A) => Promise<void> | undefined {
     return (...args: A) => {
       try {
         const result = handler(...args);
-        if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).catch((error: unknown) => report(event, error));
+        if (result && typeof (result as Promise<unknown>).then === 'function') {
+          return (result as Promise<unknown>).then(
+            () => undefined,
+            (error: unknown) => report(event, error),
+          );
+        }
       } catch (error) {
         report(event, error);
       }
+      return undefined;
     };
   };
 }

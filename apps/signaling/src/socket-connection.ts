@@ -85,34 +85,38 @@ export function onSocketConnection(hub: Hub, socket: IoSocket): void {
   }, config.handshakeTimeoutMs);
 
   // Every incoming packet, known or not, counts against the connection's budget first.
-  socket.use(
-    guard('budget', async (packet: unknown[], next: (error?: Error) => void) => {
-      if (cutReason) return;
-      const [rawEvent, ...args] = packet as [unknown, ...unknown[]];
-      const event = String(rawEvent).slice(0, 40);
-      if (event === SocketEvent.awareness) {
-        // volatile by contract: over the cursor rate, frames are dropped (never edits); persistent excess is a flood
-        if (!(await budget.awarenessPass(key))) {
-          hub.rejected('awareness_rate_dropped');
-          if (await budget.strike(key)) cut('flood');
-          return;
-        }
-      } else if (!(await budget.take(key, approxSize(args, config.maxFrameBytes * 2)))) {
-        if (cutReason) return;
-        const ref = event === SocketEvent.relay ? (args[0] as { ref?: unknown } | undefined)?.ref : undefined;
-        fail('rate_limited', 'too many messages or bytes on this connection; slow down and resync', event, typeof ref === 'string' ? ref.slice(0, 64) : undefined);
+  // Packets pass the gate one at a time, in arrival order: the limiter is asynchronous, and letting packets
+  // overtake each other would reorder relay frames and let hundreds of answers out before a cut lands.
+  let gateQueue: Promise<void> = Promise.resolve();
+  const gate = guard('budget', async (packet: unknown[], next: (error?: Error) => void) => {
+    if (cutReason) return;
+    const [rawEvent, ...args] = packet as [unknown, ...unknown[]];
+    const event = String(rawEvent).slice(0, 40);
+    if (event === SocketEvent.awareness) {
+      // volatile by contract: over the cursor rate, frames are dropped (never edits); persistent excess is a flood
+      if (!(await budget.awarenessPass(key))) {
+        hub.rejected('awareness_rate_dropped');
         if (await budget.strike(key)) cut('flood');
         return;
       }
+    } else if (!(await budget.take(key, approxSize(args, config.maxFrameBytes * 2)))) {
       if (cutReason) return;
-      if (!KNOWN_EVENTS.has(event)) {
-        fail('bad_request', `unknown event "${event}"`, event);
-        if (await budget.strike(key)) cut('flood');
-        return;
-      }
-      next();
-    }),
-  );
+      const ref = event === SocketEvent.relay ? (args[0] as { ref?: unknown } | undefined)?.ref : undefined;
+      fail('rate_limited', 'too many messages or bytes on this connection; slow down and resync', event, typeof ref === 'string' ? ref.slice(0, 64) : undefined);
+      if (await budget.strike(key)) cut('flood');
+      return;
+    }
+    if (cutReason) return;
+    if (!KNOWN_EVENTS.has(event)) {
+      fail('bad_request', `unknown event "${event}"`, event);
+      if (await budget.strike(key)) cut('flood');
+      return;
+    }
+    next();
+  });
+  socket.use((packet, next) => {
+    gateQueue = gateQueue.then(() => gate(packet as unknown[], next));
+  });
 
   socket.on(
     SocketEvent.join,

@@ -75,60 +75,62 @@ export function createStockEndpoint(hub: Hub) {
         ws.close(4429, 'rate limited');
       }
     };
-    ws.on(
-      'message',
-      guard('message', async (raw: RawData, isBinary: boolean) => {
+    // one message at a time, in order (the limiter is asynchronous; see socket-connection.ts)
+    let queue: Promise<void> = Promise.resolve();
+    const onMessage = guard('message', async (raw: RawData, isBinary: boolean) => {
+      if (cut) return;
+      peer.lastMessage = Date.now();
+      const bytes = Array.isArray(raw) ? Buffer.concat(raw) : raw instanceof ArrayBuffer ? Buffer.from(raw) : raw;
+      const size = bytes.byteLength;
+      if (!(await budget.take(peer.key, size))) {
         if (cut) return;
-        peer.lastMessage = Date.now();
-        const bytes = Array.isArray(raw) ? Buffer.concat(raw) : raw instanceof ArrayBuffer ? Buffer.from(raw) : raw;
-        const size = bytes.byteLength;
-        if (!(await budget.take(peer.key, size))) {
-          if (cut) return;
-          reject('rate_limited', 'too many messages');
-          return strike();
-        }
-        if (isBinary) return reject('bad_request', 'y-webrtc signaling is JSON text');
-        let json: unknown;
-        try {
-          json = JSON.parse(bytes.toString('utf8')); // V8's JSON.parse is not recursive: deep text parses, then is bounded
-        } catch {
-          return reject('bad_request', 'malformed JSON');
-        }
-        const parsed = parseSignalMessage(json);
-        if (!parsed.success) return reject('bad_request', `not a y-webrtc signaling message: ${parsed.error}`);
-        const message = parsed.data;
-        hub.count(message.type, 'signaling', size);
-        switch (message.type) {
-          case 'ping':
-            return send({ type: 'pong' });
-          case 'subscribe':
-            for (const topic of message.topics) {
-              if (topic !== claims.b) {
-                reject('forbidden', 'this token is for another board');
-                continue;
-              }
-              peer.topics.add(topic);
-              let set = topics.get(topic);
-              if (!set) topics.set(topic, (set = new Set()));
-              set.add(peer);
+        reject('rate_limited', 'too many messages');
+        return strike();
+      }
+      if (isBinary) return reject('bad_request', 'y-webrtc signaling is JSON text');
+      let json: unknown;
+      try {
+        json = JSON.parse(bytes.toString('utf8')); // V8's JSON.parse is not recursive: deep text parses, then is bounded
+      } catch {
+        return reject('bad_request', 'malformed JSON');
+      }
+      const parsed = parseSignalMessage(json);
+      if (!parsed.success) return reject('bad_request', `not a y-webrtc signaling message: ${parsed.error}`);
+      const message = parsed.data;
+      hub.count(message.type, 'signaling', size);
+      switch (message.type) {
+        case 'ping':
+          return send({ type: 'pong' });
+        case 'subscribe':
+          for (const topic of message.topics) {
+            if (topic !== claims.b) {
+              reject('forbidden', 'this token is for another board');
+              continue;
             }
-            return;
-          case 'unsubscribe':
-            for (const topic of message.topics) {
-              peer.topics.delete(topic);
-              topics.get(topic)?.delete(peer);
-            }
-            return;
-          case 'publish': {
-            if (message.topic !== claims.b || !peer.topics.has(message.topic)) return reject('forbidden', 'publish only to your own, subscribed board');
-            const refused = bindPeerId(peer, message.data, peerIds, claims.b, peer);
-            if (refused) return reject('forbidden', refused);
-            hub.publish(message.topic, message.data);
-            return;
+            peer.topics.add(topic);
+            let set = topics.get(topic);
+            if (!set) topics.set(topic, (set = new Set()));
+            set.add(peer);
           }
+          return;
+        case 'unsubscribe':
+          for (const topic of message.topics) {
+            peer.topics.delete(topic);
+            topics.get(topic)?.delete(peer);
+          }
+          return;
+        case 'publish': {
+          if (message.topic !== claims.b || !peer.topics.has(message.topic)) return reject('forbidden', 'publish only to your own, subscribed board');
+          const refused = bindPeerId(peer, message.data, peerIds, claims.b, peer);
+          if (refused) return reject('forbidden', refused);
+          hub.publish(message.topic, message.data);
+          return;
         }
-      }),
-    );
+      }
+    });
+    ws.on('message', (raw: RawData, isBinary: boolean) => {
+      queue = queue.then(() => onMessage(raw, isBinary));
+    });
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
       peers.delete(peer);
