@@ -11,5 +11,6 @@ export const resvgRasterizer: Rasterizer = async (svg, width) => {
     fitTo: { mode: 'width', value: width },
     font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
   });
-  return new Uint8Array(resvg.render().asPng());
+  const rendered = resvg.render();
+  return { width: rendered.width, height: rendered.height, data: new Uint8Array(rendered.pixels) };
 };

@@ -16,9 +16,13 @@ export const canvasRasterizer: Rasterizer = async (svg, width, height) => {
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('this browser cannot draw to a canvas');
     ctx.drawImage(image, 0, 0, width, height);
-    const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
-    if (!blob) throw new Error('the image is too large for this browser to draw');
-    return new Uint8Array(await blob.arrayBuffer());
+    let pixels: ImageData;
+    try {
+      pixels = ctx.getImageData(0, 0, width, height);
+    } catch {
+      throw new Error('the image is too large for this browser to draw');
+    }
+    return { width, height, data: pixels.data };
   } finally {
     URL.revokeObjectURL(url);
   }
