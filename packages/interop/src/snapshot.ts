@@ -23,7 +23,10 @@ export function snapshotOf(board: Board, ids?: readonly string[]): BoardSnapshot
   for (const shape of shapes) {
     if (shape.type !== 'image' || assets.has(shape.assetId)) continue;
     const asset = board.getAsset(shape.assetId);
-    if (asset) assets.set(shape.assetId, asset);
+    if (!asset) continue;
+    // the doc holds only metadata; the bytes come from the board's blob storage (or an old inline entry)
+    const data = board.getAssetBytes(shape.assetId);
+    assets.set(shape.assetId, { mimeType: asset.mimeType, width: asset.width, height: asset.height, ...(data ? { data } : {}) });
   }
   return { title: board.title, shapes, assets };
 }
