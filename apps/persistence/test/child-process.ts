@@ -25,7 +25,7 @@ export async function startChild(env: Record<string, string>): Promise<{ child: 
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     let buffered = '';
-    const timer = setTimeout(() => reject(new Error(`child did not start in time: ${stderr}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`child did not start in time: ${stderr}`)), 150_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
       const match = /"address":"(http:\/\/[^"]+)"/.exec(buffered);

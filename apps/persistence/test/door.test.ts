@@ -183,7 +183,7 @@ describe('the store refuses before it reads (defect 4)', () => {
     expect(Math.max(...closedAt)).toBeLessThan(10_000);
     // a request that is merely slow to start but arrives in time still works
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
-  }, 60_000);
+  }, 180_000);
 
   it('reads at most maxLargeBodies large bodies at once; the next one gets 503 with Retry-After', async () => {
     const { url } = await startServer('postgres', { maxLargeBodies: 1, requestTimeoutMs: 20_000 });
@@ -203,7 +203,7 @@ describe('the store refuses before it reads (defect 4)', () => {
     const doc = new Y.Doc();
     const ok = await fetch(`${url}${apiPaths.updates(board.id)}`, { method: 'POST', headers: { authorization: `Bearer ${board.editToken}`, 'content-type': 'application/octet-stream' }, body: shapeUpdate(doc, 'big', 2 * 1024 * 1024) });
     expect(ok.status).toBe(200);
-  }, 60_000);
+  }, 180_000);
 });
 
 describe.each(engines)('input the database cannot keep is a 4xx on %s (defect 9)', (engine) => {
@@ -219,7 +219,7 @@ describe.each(engines)('input the database cannot keep is a 4xx on %s (defect 9)
     await expectContractError(await fetch(`${url}${apiPaths.restore(board.id, 'abc\u0000def')}`, { method: 'POST', headers: { authorization: `Bearer ${board.editToken}` } }), 404, 'not_found');
     const meta = await fetch(`${url}${apiPaths.board(board.id)}`, { headers: { authorization: `Bearer ${board.viewToken}` } });
     expect(((await meta.json()) as { title: string }).title).toBe('Untitled board');
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('every error is in the contract and echoes nothing (defect 10)', () => {
@@ -246,7 +246,7 @@ describe('every error is in the contract and echoes nothing (defect 10)', () => 
     expect(raw).toMatch(/^HTTP\/1\.1 400/);
     ErrorBody.parse(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)));
     for (const secret of secrets) expect(raw).not.toContain(secret);
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('limits (issue 11, "Limits on every door")', () => {
@@ -267,7 +267,7 @@ describe('limits (issue 11, "Limits on every door")', () => {
     expect(last).toBe(429);
     // health checks are never limited
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
-  }, 60_000);
+  }, 180_000);
 
   it('addresses in MESHBOARD_RATE_LIMIT_EXEMPT (e.g. the signaling service) skip the per-IP budgets', async () => {
     const { url } = await startServer('pglite', { perIpPerMinute: 5, createsPerIpPerHour: 2, rateLimitExempt: ['10.0.0.0/8', '127.0.0.1'] });
@@ -275,7 +275,7 @@ describe('limits (issue 11, "Limits on every door")', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 10; i++) statuses.push((await fetch(`${url}/v1/boards/AAAAAAAAAAAAAAAAAAAAAA`)).status);
     expect(statuses.every((status) => status === 401)).toBe(true);
-  }, 60_000);
+  }, 180_000);
 
   it('board creation: per-IP budget, and the instance creation password when set', async () => {
     const open = await startServer('pglite', { createsPerIpPerHour: 3 });
@@ -286,7 +286,7 @@ describe('limits (issue 11, "Limits on every door")', () => {
     await expectContractError(await fetch(`${closed.url}${apiPaths.boards}`, { method: 'POST' }), 403, 'forbidden', ['let-me-in']);
     await expectContractError(await fetch(`${closed.url}${apiPaths.boards}`, { method: 'POST', headers: { 'x-meshboard-create-secret': 'wrong' } }), 403, 'forbidden');
     await createBoard(closed.url, { 'x-meshboard-create-secret': 'let-me-in-please' });
-  }, 60_000);
+  }, 180_000);
 
   it('counters are shared through Redis by several store processes', async () => {
     const redisUrl = 'redis://127.0.0.1:6379';
@@ -301,7 +301,7 @@ describe('limits (issue 11, "Limits on every door")', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await fetch(`${(i % 2 === 0 ? a : b).url}${apiPaths.boards}`, { method: 'POST' })).status);
     expect(statuses).toEqual([201, 201, 201, 201, 429, 429]);
-  }, 60_000);
+  }, 180_000);
 
   it.each(engines)('a board\'s stored size is capped with a clear 413, and nothing of the refused update is kept (%s)', async (engine) => {
     const { url } = await startServer(engine, {}, { maxBoardBytes: 64 * 1024 });
@@ -319,5 +319,5 @@ describe('limits (issue 11, "Limits on every door")', () => {
     // small edits still fit
     const small = new Y.Doc();
     expect((await post(shapeUpdate(small, 'c'))).status).toBe(200);
-  }, 60_000);
+  }, 180_000);
 });

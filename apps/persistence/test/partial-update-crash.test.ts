@@ -73,11 +73,11 @@ describe('a partly applicable acknowledged update survives kill -9 whole', () =>
     const pg = await createPgDatabase();
     cleanups.push(pg.drop);
     await repro({ DATABASE_URL: pg.url });
-  }, 120_000);
+  }, 240_000);
 
   it('on embedded PGlite', async () => {
     const tmp = await makeTempDir();
     cleanups.push(tmp.remove);
     await repro({ MESHBOARD_DATA_DIR: tmp.dir });
-  }, 180_000);
+  }, 360_000);
 });

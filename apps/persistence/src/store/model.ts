@@ -41,7 +41,7 @@ export interface CompactionResult {
 /** A board held in memory: its doc and what this process knows of its log. */
 export interface LoadedBoard {
   doc: Y.Doc;
-  /** boards.last_seq as of the last load or write by this process */
+  /** the highest log sequence this doc includes (everything committed up to it, by any process) */
   seq: number;
   /** size of the stored snapshot (with the log: what counts against `maxBoardBytes`) */
   snapshotBytes: number;

@@ -48,6 +48,8 @@ export async function startPersistence(secret: string, options: { startTimeoutMs
       MESHBOARD_TOKEN_SECRET: secret,
       PERSISTENCE_PORT: String(port),
       PERSISTENCE_HOST: '127.0.0.1',
+      // every suite drives the store from loopback; the store's own rate limits are tested in apps/persistence
+      MESHBOARD_RATE_LIMIT_EXEMPT: '127.0.0.1,::1',
     };
     delete env.DATABASE_URL; // embedded PGlite, never a shared PostgreSQL, unless the caller names a database
     Object.assign(env, options.env);
