@@ -1,6 +1,6 @@
 // Big-board benchmark (not a test): 50,000 mixed shapes in headless Debian Chromium, the engine against a
 // naive "draw everything every frame, no culling, no caching, no level of detail" renderer of the same shapes.
-// Usage: npm run bench -w @meshboard/canvas [-- --shapes 50000 --frames 60 --naive-frames 10 --only optimized|naive]
+// Usage: npm run bench -w @meshboard/canvas [-- --shapes 50000 --frames 60 --naive-frames 10 --only optimized|naive --styled]
 import { createServer } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -21,6 +21,8 @@ const NAIVE_FRAMES = arg('naive-frames', 10);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
 const MODES = only ? [only] : ['optimized', 'naive'];
 const PROFILE = args.includes('--profile');
+// --styled: labels and drawing styles on a share of the shapes (see styleShape in page.ts)
+const STYLED = args.includes('--styled');
 // --breakdown: per zoom level, the engine's JS time and the raster time of one frame (medians)
 const BREAKDOWN = args.includes('--breakdown');
 // --screenshots <dir>: PNGs of each mode at a few zoom levels, to judge what the level of detail looks like
@@ -93,7 +95,7 @@ try {
       const { metrics } = await cdp.send('Performance.getMetrics');
       return metrics.find((m) => m.name === 'JSHeapUsedSize').value / 1024 / 1024;
     };
-    const generated = await page.evaluate((n) => window.meshboardBench.generate(n), SHAPES);
+    const generated = await page.evaluate(([n, styled]) => window.meshboardBench.generate(n, styled), [SHAPES, STYLED]);
     const baseHeap = await heap();
     const loaded = await page.evaluate(() => window.meshboardBench.loadBoard());
     const boardHeap = await heap();
@@ -104,7 +106,7 @@ try {
     const arrivePage = await browser.newPage({ viewport: VIEWPORT, deviceScaleFactor: 1 });
     await arrivePage.goto(url);
     await arrivePage.waitForFunction(() => 'meshboardBench' in window);
-    await arrivePage.evaluate((n) => window.meshboardBench.generate(n), SHAPES);
+    await arrivePage.evaluate(([n, styled]) => window.meshboardBench.generate(n, styled), [SHAPES, STYLED]);
     opened.arrive = await arrivePage.evaluate((m) => window.meshboardBench.arriveIntoOpenEngine(m), mode);
     await arrivePage.close();
     if (BREAKDOWN) {
@@ -147,7 +149,7 @@ try {
   await rm(out, { recursive: true, force: true });
 }
 
-console.log(`\nMeshboard canvas benchmark: ${SHAPES.toLocaleString('en')} mixed shapes, ${VIEWPORT.width}x${VIEWPORT.height} CSS px, DPR 1, headless Chromium (--disable-gpu, software raster)`);
+console.log(`\nMeshboard canvas benchmark: ${SHAPES.toLocaleString('en')} mixed shapes${STYLED ? ' (labels and styles on a share)' : ''}, ${VIEWPORT.width}x${VIEWPORT.height} CSS px, DPR 1, headless Chromium (--disable-gpu, software raster)`);
 console.log(`${new Date().toISOString()}, ${cpus().length} cores, load average at the end ${loadavg().map((n) => n.toFixed(1)).join(' / ')} (1 / 5 / 15 min)`);
 console.log(`Board state ${(results[0].generated.bytes / 1024 / 1024).toFixed(1)} MB. Targets: first render <= 1500 ms, pan/zoom p95 <= 16 ms.\n`);
 const rows = [

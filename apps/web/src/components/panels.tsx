@@ -124,7 +124,7 @@ export function StylePanel({ engine, state }: { engine: CanvasEngine; state: Eng
       <Segmented legend="Stroke style" testid="stroke-style" value={style.strokeStyle} onPick={(v) => set({ strokeStyle: v })} options={[['solid', 'Solid', '—'], ['dashed', 'Dashed', '- -'], ['dotted', 'Dotted', '···']]} />
       <Segmented legend="Sloppiness" testid="roughness" value={style.roughness} onPick={(v) => set({ roughness: v })} options={[[0, 'Clean', '▭'], [1, 'Hand-drawn', '✎'], [2, 'Very sloppy', '✎✎']]} />
       <Segmented legend="Edges" testid="edges" value={style.cornerRadius > 0 ? 16 : 0} onPick={(v) => set({ cornerRadius: v })} options={[[0, 'Sharp', '┌'], [16, 'Round', '╭']]} />
-      <Segmented legend="Arrow" testid="arrow-type" value={style.arrowType} onPick={(v) => set({ arrowType: v })} options={[['straight', 'Straight', '↗'], ['curved', 'Curved', '⤴'], ['elbow', 'Elbow', '⮥']]} />
+      <Segmented legend="Arrow" testid="arrow-type" value={style.arrowType} onPick={(v) => set({ arrowType: v })} options={[['straight', 'Straight', '↗'], ['curved', 'Curved', '⤴'], ['elbow', 'Elbow', '┐']]} />
       <Segmented legend="Start" testid="start-arrowhead" value={style.startArrowhead} onPick={(v) => set({ startArrowhead: v })} options={ARROWHEAD_OPTIONS} />
       <Segmented legend="End" testid="end-arrowhead" value={style.endArrowhead} onPick={(v) => set({ endArrowhead: v })} options={ARROWHEAD_OPTIONS} />
       <Segmented legend="Font" testid="font-family" value={style.fontFamily} onPick={(v) => set({ fontFamily: v })} options={[['hand', 'Hand-drawn', 'Aa'], ['sans', 'Sans', 'Aa'], ['serif', 'Serif', 'Aa'], ['mono', 'Mono', 'Aa']]} />

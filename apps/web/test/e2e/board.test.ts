@@ -193,11 +193,19 @@ describe('web app', () => {
     await pa.click('[data-testid="tool-ellipse"]');
     await pa.click('[aria-label="Stroke #1971c2"]');
     await pa.click('[aria-label="Fill #a5d8ff"]');
+    // the hand-drawn style and font, so the screenshot shows them
+    await pa.click('[data-testid="roughness-1"]');
+    await pa.click('[data-testid="font-family-hand"]');
     await drag(pa, [[960, 420], [1160, 560]]);
     await pa.click('[data-testid="tool-arrow"]');
     await pa.click('[aria-label="Stroke #1e1e1e"]');
+    await pa.click('[data-testid="arrow-type-curved"]');
     await drag(pa, [[860, 300], [1000, 420]]);
     await pa.click('[data-testid="tool-select"]');
+    // a label in the ellipse (double-click, type)
+    await pa.mouse.dblclick(1060, 490);
+    await pa.keyboard.type('Ship it');
+    await pa.keyboard.press('Escape');
     await pa.mouse.click(1100, 700);
     await waitForShapeCount(b.page, 6, 20_000);
     const shot = await save(pa, 'readme');
