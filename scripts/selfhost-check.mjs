@@ -208,7 +208,7 @@ async function main() {
     `--min-port=${relayMin}`, `--max-port=${relayMin + 99}`, '--use-auth-secret', `--static-auth-secret=${turnSecret}`,
     '--realm=meshboard', '--fingerprint', '--no-cli', '--no-tls', '--no-dtls', '--no-multicast-peers',
     '--allow-loopback-peers', `--userdb=${path.join(tmp, 'turndb')}`, `--pidfile=${path.join(tmp, 'turn.pid')}`,
-    '--log-file=stdout', '--simple-log',
+    '--log-file=stdout', '--simple-log', '--verbose', // verbose: it then logs the listener the readiness check waits for
   ]);
 
   log('starting containers: persistence, signaling x2, web');
