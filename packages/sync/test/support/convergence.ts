@@ -36,6 +36,8 @@ export interface World {
   store: StoreApi;
   slots: Slot[];
   storeUp: boolean;
+  /** replaces peer processes that died (a native @roamhq/wrtc crash is reported, then the run goes on) */
+  respawnDead(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -75,6 +77,17 @@ export async function createWorld(options: { databaseUrl?: string } = {}): Promi
     store: storeApi(persistence.url),
     slots,
     storeUp: true,
+    async respawnDead() {
+      const dead: string[] = [];
+      for (const [i, slot] of slots.entries()) {
+        if (slot.peer.child.connected) continue;
+        dead.push(`${slot.peer.name} ${slot.peer.exitInfo ?? 'disconnected'}`);
+        slot.peer = await startPeerProcess(`c${i}`);
+        slot.online = false;
+        slot.p2pCut = false;
+      }
+      return dead;
+    },
     async close() {
       await Promise.all(slots.map((s) => s.peer.stop()));
       await Promise.all(slots.flatMap((s) => [s.signalingProxy.close(), s.storeProxy.close()]));
@@ -120,6 +133,17 @@ export interface SeedResult {
 }
 
 export class ConvergenceFailure extends Error {
+  constructor(
+    readonly seed: number,
+    message: string,
+    readonly steps: string[],
+  ) {
+    super(`seed ${seed}: ${message}\nsteps: ${steps.join(', ')}`);
+  }
+}
+
+/** a peer process died during the seed (not a convergence verdict: Node's WebRTC binding crashed) */
+export class PeerCrash extends Error {
   constructor(
     readonly seed: number,
     message: string,
@@ -308,6 +332,10 @@ export async function runSeed(world: World, seed: number, options: SeedOptions =
       if (Date.now() > deadline) fail(`no convergence: ${last}`);
       await sleep(200);
     }
+  } catch (error) {
+    const dead = await world.respawnDead();
+    if (dead.length > 0) throw new PeerCrash(seed, `peer process died: ${dead.join(', ')} (${(error as Error).message.split('\n')[0]})`, steps);
+    throw error;
   } finally {
     // leave the world clean for the next seed
     await storeUp(world).catch(() => undefined);
