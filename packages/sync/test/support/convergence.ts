@@ -113,7 +113,8 @@ export async function storedView(world: World, board: { id: string; editToken: s
   const view = {
     shapeCount: shapes.length,
     digest: createHash('sha256').update(JSON.stringify(shapes.map((s) => ({ ...s })).sort((x, y) => (x.id < y.id ? -1 : 1)))).digest('hex'),
-    keys: Object.fromEntries([...doc.getMap('m').entries()].map(([k, v]) => [k, typeof v === 'string' ? v.length : v])),
+    // sorted: a Y.Map iterates in local insertion order, which differs with arrival order
+    keys: Object.fromEntries([...doc.getMap('m').entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, typeof v === 'string' ? v.length : v])),
     stateVector: Buffer.from(Y.encodeStateVector(doc)).toString('base64'),
     sv: Y.decodeStateVector(Y.encodeStateVector(doc)),
   };
@@ -326,8 +327,8 @@ export async function runSeed(world: World, seed: number, options: SeedOptions =
         steps.push(`converged in ${Date.now() - convergeStart} ms`);
         return { seed, peers: n, steps, ms: Date.now() - started };
       }
-      last = `store ${stored?.shapeCount ?? '?'} shapes sv ${stored?.stateVector ?? '?'}; peers ${views
-        .map((v, k) => `${online[k]!.peer.name}: ${v.shapeCount} shapes sv ${v.stateVector} ${v.status?.signaling}/${v.status?.store} pending ${v.status?.pendingUploadBytes} modes ${v.status?.peers.map((p) => p.mode).join('/')}`)
+      last = `store ${stored?.shapeCount ?? '?'} shapes sv ${stored?.stateVector ?? '?'} digest ${stored?.digest.slice(0, 8)} keys ${JSON.stringify(stored?.keys)}; peers ${views
+        .map((v, k) => `${online[k]!.peer.name}: ${v.shapeCount} shapes sv ${v.stateVector} digest ${v.digest.slice(0, 8)} keys ${JSON.stringify(v.keys)} ${v.status?.signaling}/${v.status?.store} pending ${v.status?.pendingUploadBytes} modes ${v.status?.peers.map((p) => p.mode).join('/')}`)
         .join(' | ')}`;
       if (Date.now() > deadline) fail(`no convergence: ${last}`);
       await sleep(200);
