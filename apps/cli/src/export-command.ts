@@ -3,6 +3,7 @@ import { exportExcalidraw, exportPdf, exportPng, exportSvg, serializeBoardFile, 
 import { resvgRasterizer } from './resvg-rasterizer.js';
 import { parseBoardLink, resolveServices } from './board-link.js';
 import { loadBoard } from './load-board.js';
+import { fetchBlobs } from './blob-files.js';
 
 export const EXPORT_FORMATS = ['png', 'svg', 'pdf', 'json', 'excalidraw'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -24,6 +25,8 @@ export async function runExport(args: ExportArgs, log: (line: string) => void): 
   const link = parseBoardLink(args.link);
   const { storeUrl } = await resolveServices(link.origin, { storeUrl: args.store, signalingUrl: args.signaling ?? 'unused' });
   const board = await loadBoard(storeUrl, link.boardId, link.token);
+  const missingImages = await fetchBlobs(storeUrl, link.boardId, link.token, board);
+  for (const hash of missingImages) log(`note: image ${hash.slice(0, 12)} is not in the store; drawn as a placeholder`);
   const snapshot = snapshotOf(board);
   const options = { theme: args.theme, scale: args.scale, padding: args.padding, background: args.background };
   let bytes: Uint8Array | string;

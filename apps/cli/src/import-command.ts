@@ -5,6 +5,7 @@ import { Board } from '@meshboard/board';
 import { applyImport, importFile } from '@meshboard/interop';
 import { StoreClient } from '@meshboard/sync';
 import { resolveServices } from './board-link.js';
+import { MemoryBlobStorage, uploadBlobs } from './blob-files.js';
 
 export interface ImportArgs {
   file: string;
@@ -23,7 +24,7 @@ export interface ImportResult {
 
 /**
  * `meshboard import FILE --server URL`: reads the file (refused whole when it is bad: nothing is created),
- * creates a board on the server, and uploads the imported shapes as its first update.
+ * creates a board on the server, uploads the images to its blob store and the imported shapes as its first update.
  */
 export async function runImport(args: ImportArgs): Promise<ImportResult> {
   const bytes = new Uint8Array(await readFile(args.file));
@@ -35,8 +36,12 @@ export async function runImport(args: ImportArgs): Promise<ImportResult> {
   const created = await store.createBoard({ title });
   const doc = new Y.Doc();
   const board = new Board(doc, { userId: 'meshboard-cli' });
+  const images = new MemoryBlobStorage();
+  board.attachBlobStorage(images);
   board.setTitle(title);
   await applyImport(board, imported);
+  // the images first, so no one ever sees a shape whose bytes the store does not have
+  await uploadBlobs(storeUrl, created.id, created.editToken, images);
   await store.appendUpdate(created.id, created.editToken, Y.encodeStateAsUpdate(doc));
   return {
     boardId: created.id,

@@ -6,7 +6,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectBoard } from '@meshboard/sync';
 import { Board } from '@meshboard/board';
-import { importFile } from '@meshboard/interop';
+import { importFile, serializeBoardFile, snapshotOf } from '@meshboard/interop';
+import { encode as encodePng } from 'fast-png';
+import * as Y from 'yjs';
 import { startStack, type Stack } from '../../web/test/e2e/harness.js';
 
 const cliDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -82,6 +84,34 @@ describe('meshboard CLI against the running stack', () => {
     const svg = readFileSync(path.join(dir, 'board.svg'), 'utf8');
     expect(svg).not.toMatch(/<script/i);
     expect(readFileSync(path.join(dir, 'board.png')).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it("an imported image goes to the board's blob store, and export brings its bytes back", async () => {
+    // a board file holding one image, made the way the web app's export makes it
+    const source = new Board(new Y.Doc(), { userId: 'test' });
+    const pixels = encodePng({ width: 2, height: 2, data: new Uint8Array([255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 255, 255, 255, 255]), channels: 4 });
+    const assetId = await source.addAsset({ mimeType: 'image/png', data: new Uint8Array(pixels), width: 2, height: 2 });
+    source.addShape({ type: 'image', x: 0, y: 0, w: 20, h: 20, assetId });
+    const file = path.join(dir, 'with-image.json');
+    writeFileSync(file, serializeBoardFile(snapshotOf(source)));
+
+    const run = await meshboard(['import', file, '--server', stack.webUrl]);
+    expect(run.code, run.stderr).toBe(0);
+    const link = /^edit: (\S+)$/m.exec(run.stdout)![1]!;
+    const [page, token] = link.split('#') as [string, string];
+    const boardId = page.split('/b/')[1]!;
+    // the document holds only the image's metadata; its bytes are in the store, byte for byte
+    const blob = await fetch(`${stack.storeUrl}/v1/boards/${boardId}/blobs/${assetId}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(blob.status).toBe(200);
+    expect(new Uint8Array(await blob.arrayBuffer())).toEqual(pixels);
+
+    const out = path.join(dir, 'with-image.out.json');
+    const exported = await meshboard(['export', link, '--format', 'json', '-o', out]);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stderr + exported.stdout).not.toMatch(/placeholder/);
+    const back = await importFile(new Uint8Array(readFileSync(out)), out);
+    expect(back.shapes.filter((s) => s.type === 'image')).toHaveLength(1);
+    expect(JSON.parse(readFileSync(out, 'utf8')).assets[assetId].data).toBe(Buffer.from(pixels).toString('base64'));
   });
 
   it('export --format pdf writes a one-page PDF for a board without frames', async () => {
