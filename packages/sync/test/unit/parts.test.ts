@@ -84,9 +84,14 @@ describe('PeerTable', () => {
     open.add('p2');
     table.refresh(2002);
     expect(table.snapshot().map((p) => p.mode)).toEqual(['p2p', 'relay']);
-    // a tab that reconnected under a new sid with the same doc client replaces its old entry
+    // a tab that reconnected under a new sid with the same doc client: a clientId is a claim, not an identity
+    // (issue 11, defect 6), so the old entry stays until the server's presence:leave for it (the server closes
+    // the same tab's stale connection itself)
     table.upsert(presence('s2b', 2, { peerId: 'p2' }), 3000);
+    expect([...table.peers.keys()]).toEqual(['s2', 's3', 's2b']);
+    table.remove('s2');
     expect([...table.peers.keys()]).toEqual(['s3', 's2b']);
+    expect(table.holdsClientId(2)).toBe(true);
   });
 });
 
