@@ -1,5 +1,5 @@
 import { MeshboardError, apiPaths, type BoardId, type TokenClaims } from '@meshboard/protocol';
-import { checkGeneration, verifyToken } from '@meshboard/tokens';
+import { checkGeneration, grantKey, verifyToken } from '@meshboard/tokens';
 import type { Logger } from '@meshboard/service-kit';
 import type { SignalingMetrics } from './metrics.js';
 
@@ -12,8 +12,8 @@ type Verdict = 'ok' | 'revoked' | 'not_found';
  *
  * 1. The HMAC, shape and board are verified locally (`@meshboard/tokens`): no network, constant time.
  * 2. The token generation is checked against persistence, which owns it: `GET /v1/boards/:id` with the token
- *    answers 200 (current), 401 `token_revoked` (rotated) or 404 (deleted). The verdict is cached per
- *    (board, generation) for `cacheMs`, so a join storm costs one request per board, and a rotation takes
+ *    answers 200 (current), 401 `token_revoked` (rotated or expired) or 404 (deleted). The verdict is cached per
+ *    grant (board, link role, generation, expiry claim) for `cacheMs`, so a join storm costs one request per board, and a rotation takes
  *    effect within `cacheMs` for new joins and within the revalidation interval for live connections.
  * 3. Persistence unreachable (down, timeout, 5xx): FAIL OPEN on a valid signature. The realtime path must keep
  *    working while the store is down (P2P never depends on it), and a valid HMAC proves the token was issued
@@ -52,7 +52,8 @@ export class TokenAuthority {
   }
 
   private async verdict(token: string, claims: TokenClaims): Promise<Verdict | 'unreachable'> {
-    const key = `${claims.b}:${claims.g}`;
+    // per grant, not per board: owner, edit and view links have their own generations and expiries (issue 13)
+    const key = grantKey(claims);
     const cached = this.cache.get(key);
     if (cached && Date.now() - cached.at < this.cacheMs) {
       this.metrics.authChecks.inc({ result: 'cached' });
