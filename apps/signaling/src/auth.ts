@@ -5,7 +5,7 @@ import type { SignalingMetrics } from './metrics.js';
 
 export type AuthResult = { ok: true; claims: TokenClaims } | { ok: false; error: MeshboardError };
 
-type Verdict = 'ok' | 'revoked' | 'not_found';
+type Verdict = 'ok' | 'revoked' | 'expired' | 'not_found';
 
 /**
  * Token checks for every path into the service.
@@ -43,6 +43,8 @@ export class TokenAuthority {
     if (!local.ok) return local;
     const verdict = await this.verdict(token as string, local.claims);
     if (verdict === 'revoked') return { ok: false, error: checkGeneration(local.claims, local.claims.g + 1)! };
+    // same code as a rotation (clients treat both as final); the message says which (issue 13 expiries)
+    if (verdict === 'expired') return { ok: false, error: new MeshboardError('token_revoked', 'this link expired; ask the board owner for a new one') };
     if (verdict === 'not_found') return { ok: false, error: new MeshboardError('board_not_found', 'this board does not exist') };
     if (verdict === 'unreachable' && Date.now() - this.lastAnsweredAt > this.failOpenMs) {
       this.metrics.authChecks.inc({ result: 'fail_open_expired' });
@@ -83,11 +85,11 @@ export class TokenAuthority {
         headers: { authorization: `Bearer ${token}` },
         signal: AbortSignal.timeout(2000),
       });
-      await response.arrayBuffer().catch(() => undefined);
+      const body = await response.text().catch(() => '');
       if (response.ok || response.status === 404 || response.status === 401 || response.status === 403) this.lastAnsweredAt = Date.now();
       if (response.ok) return this.count('ok');
       if (response.status === 404) return this.count('not_found');
-      if (response.status === 401 || response.status === 403) return this.count('revoked');
+      if (response.status === 401 || response.status === 403) return this.count(/expired/.test(body) ? 'expired' : 'revoked');
       this.logger.warn({ status: response.status, board: claims.b }, 'persistence answered the generation check with an error; failing open');
       return this.count('unreachable');
     } catch (error) {

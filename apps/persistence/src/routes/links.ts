@@ -1,4 +1,5 @@
-import { BoardLinks, LinkRole, MeshboardError, SetLinkRequest, type BoardLink } from '@meshboard/protocol';
+import type { BoardLinks} from '@meshboard/protocol';
+import { LinkRole, MeshboardError, SetLinkRequest, type BoardLink } from '@meshboard/protocol';
 import { issueToken, visibleLinks } from '@meshboard/tokens';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Grant } from '../http/access.js';
