@@ -6,6 +6,7 @@ import {
   CreateBoardRequest,
   MeshboardError,
   RenameBoardRequest,
+  SaveVersionRequest,
   STATE_VECTOR_HEADER,
   bytesToBase64,
   errorBody,
@@ -13,6 +14,7 @@ import {
   type AppendAck,
   type BoardMeta,
   type CreateBoardResponse,
+  type HistoryEntry,
   type HistoryList,
   type Role,
   type RotateTokensResponse,
@@ -26,7 +28,7 @@ import { openDatabase, type Database, type DatabaseTarget } from './db/database.
 import { CREATE_SECRET_HEADER, authorizeBoard, checkCreateSecret, tokenKey, tokenOf, type Grant } from './http/access.js';
 import { clientErrorResponse, errorHeaders, toMeshboardError } from './http/errors.js';
 import { installLimits, type StoreLimits } from './http/limits.js';
-import { BoardStore, type BoardRecord } from './store.js';
+import { BoardStore, type BoardRecord, type HistoryItem } from './store.js';
 import type { BlobStore } from './BlobStore.js';
 import { registerBlobRoutes } from './routes/blobs.js';
 import { registerLinkRoutes } from './routes/links.js';
@@ -239,6 +241,10 @@ export async function createPersistenceServer(config: PersistenceConfig, overrid
     return { id: board.id, title: board.title, createdAt: board.createdAt.toISOString(), updatedAt: board.updatedAt.toISOString(), role, link };
   }
 
+  function historyEntryOf(entry: HistoryItem): HistoryEntry {
+    return { id: entry.id, createdAt: entry.createdAt.toISOString(), bytes: entry.bytes, shapeCount: entry.shapeCount, ...(entry.name ? { name: entry.name } : {}) };
+  }
+
   function sendBinary(reply: FastifyReply, update: Uint8Array, stateVector: Uint8Array): FastifyReply {
     return reply
       .header('content-type', BINARY_CONTENT_TYPE)
@@ -321,9 +327,18 @@ export async function createPersistenceServer(config: PersistenceConfig, overrid
     const { board } = granted(request);
     const entries = await store.listHistory(board.id);
     const body: HistoryList = {
-      entries: entries.map((entry) => ({ id: entry.id, createdAt: entry.createdAt.toISOString(), bytes: entry.bytes, shapeCount: entry.shapeCount })),
+      entries: entries.map(historyEntryOf),
     };
     return reply.header('cache-control', 'no-store').send(body);
+  });
+
+  // "save this version" (issue 13 item 7): a named restore point, never pruned
+  app.post('/v1/boards/:id/history', { bodyLimit: 4096, config: { access: 'edit' } }, async (request, reply) => {
+    const { board } = granted(request);
+    const body = parseWith(SaveVersionRequest, jsonBody(request));
+    assertPrintableTitle(body.name);
+    const saved = await store.saveVersion(board.id, body.name);
+    return reply.code(201).header('cache-control', 'no-store').send(historyEntryOf(saved));
   });
 
   app.get('/v1/boards/:id/history/:entryId', { config: { access: 'view' } }, async (request, reply) => {

@@ -23,6 +23,7 @@ import { LinkRole, Role } from './token.js';
  *   POST   /v1/boards/:id/diff      body: state vector -> octet-stream: update with what it lacks  (view)
  *   POST   /v1/boards/:id/updates   body: one update   -> AppendAck, after it is durable           (edit)
  *   GET    /v1/boards/:id/history                      -> HistoryList                       (view)
+ *   POST   /v1/boards/:id/history   SaveVersionRequest -> 201 HistoryEntry: a named version (edit)
  *   GET    /v1/boards/:id/history/:entryId             -> octet-stream: that restore point's state (view)
  *   POST   /v1/boards/:id/history/:entryId/restore     -> octet-stream: the forward update appended (edit)
  *   GET    /healthz                                    -> Health
@@ -105,10 +106,16 @@ export const HistoryEntry = z.object({
   createdAt: z.string(),
   bytes: z.number().int().nonnegative(),
   shapeCount: z.number().int().nonnegative(),
+  /** a version saved by name (issue 13): kept past retention; absent on automatic restore points */
+  name: z.string().optional(),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
 export const HistoryList = z.object({ entries: z.array(HistoryEntry) });
+
+/** `POST /v1/boards/:id/history` (edit): keep the current state as a named version. Answers its HistoryEntry. */
+export const SaveVersionRequest = z.object({ name: z.string().trim().min(1).max(200) }).strict();
+export type SaveVersionRequest = z.infer<typeof SaveVersionRequest>;
 export type HistoryList = z.infer<typeof HistoryList>;
 
 export const Health = z.object({

@@ -172,6 +172,11 @@ export class BoardStore {
     return this.history.listHistory(boardId);
   }
 
+  /** Keeps the current state as a named version (never pruned). */
+  saveVersion(boardId: string, name: string): Promise<HistoryItem> {
+    return this.history.saveVersion(boardId, name);
+  }
+
   getHistoryEntry(boardId: string, entryId: string): Promise<Uint8Array> {
     return this.history.getHistoryEntry(boardId, entryId);
   }

@@ -161,10 +161,11 @@ export class Compactor {
 
   private async pruneHistory(tx: Pick<PrismaClient, 'snapshotHistory'>, boardId: string, now: Date): Promise<void> {
     await tx.snapshotHistory.deleteMany({
-      where: { boardId, createdAt: { lt: new Date(now.getTime() - this.options.historyRetentionMs) } },
+      // named versions ("save this version") are kept past retention and the cap
+      where: { boardId, name: null, createdAt: { lt: new Date(now.getTime() - this.options.historyRetentionMs) } },
     });
     const overflow = await tx.snapshotHistory.findMany({
-      where: { boardId },
+      where: { boardId, name: null },
       orderBy: { createdAt: 'desc' },
       skip: this.options.historyMaxEntries,
       select: { id: true },

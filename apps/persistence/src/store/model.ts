@@ -69,6 +69,8 @@ export interface HistoryItem {
   bytes: number;
   shapeCount: number;
   reason: string;
+  /** set on versions saved by name (kept past retention) */
+  name: string | null;
 }
 
 export interface CompactionResult {
