@@ -3,7 +3,7 @@ import {
   BoardMeta,
   type LinkRole,
   CreateBoardResponse,
-  type HistoryEntry,
+  HistoryEntry,
   type RotateTokensResponse,
   ErrorBody,
   MeshboardError,
@@ -71,6 +71,11 @@ export async function renameBoard(storeUrl: string, boardId: string, token: stri
 export async function listHistory(storeUrl: string, boardId: string, token: string): Promise<HistoryEntry[]> {
   const { entries } = await new StoreClient(storeUrl).listHistory(boardId, token);
   return [...entries].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+}
+
+/** "Save this version": keeps the current state under a name (edit link; never pruned). */
+export async function saveVersion(storeUrl: string, boardId: string, token: string, name: string): Promise<HistoryEntry> {
+  return HistoryEntry.parse(await call(storeUrl, apiPaths.history(boardId), { method: 'POST', token, body: JSON.stringify({ name }) }));
 }
 
 /** The full Yjs state of one restore point (to preview it, or to restore it with `Board.restoreFrom`). */

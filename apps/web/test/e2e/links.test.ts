@@ -172,3 +172,27 @@ describe('owner, editor and viewer links', () => {
     await editor.page.waitForSelector('[data-testid="error-screen"]', { timeout: 45_000 });
   }, 240_000);
 });
+
+describe('named versions', () => {
+  it('an editor saves this version with a name; it is listed for everyone (view links too) and named in the store', async () => {
+    const created = (await (await fetch(`${stack.storeUrl}/v1/boards`, { method: 'POST' })).json()) as { id: string; editToken: string; viewToken: string };
+    const editor = await peer();
+    const viewer = await peer();
+    await openBoard(editor.page, `${stack.webUrl}/b/${created.id}#${created.editToken}`);
+    await drawRect(editor.page, 400, 300, 1);
+    await editor.page.click('[data-testid="history-button"]');
+    await editor.page.waitForSelector('[data-testid="history-dialog"]');
+    await editor.page.fill('[data-testid="save-version-name"]', 'Workshop start');
+    await editor.page.click('[data-testid="save-version"]');
+    await editor.page.waitForSelector('[data-testid="history-entry"][data-named="true"]', { timeout: 20_000 });
+    expect(await editor.page.textContent('[data-testid="history-entry-name"]')).toBe('Workshop start');
+    await save(editor.page, 'history-named-version');
+    const listed = (await (await fetch(`${stack.storeUrl}/v1/boards/${created.id}/history`, { headers: { authorization: `Bearer ${created.viewToken}` } })).json()) as { entries: Array<{ name?: string; shapeCount: number }> };
+    expect(listed.entries.find((e) => e.name === 'Workshop start')).toMatchObject({ shapeCount: 1 });
+
+    await openBoard(viewer.page, `${stack.webUrl}/b/${created.id}#${created.viewToken}`);
+    await viewer.page.click('[data-testid="history-button"]');
+    await viewer.page.waitForSelector('[data-testid="history-entry"][data-named="true"]', { timeout: 20_000 });
+    expect(await viewer.page.$('[data-testid="save-version"]')).toBeNull();
+  }, 120_000);
+});
