@@ -88,3 +88,37 @@ describe('named versions', () => {
     expect([...state.getMap('shapes').keys()]).toEqual(['one']);
   }, 60_000);
 });
+
+describe('restore points while editing without pause', () => {
+  it('the idle trigger alone never fires during steady editing; compactMaxWaitMs compacts anyway, so a restore point appears', async () => {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { openDatabase } = await import('../src/db/database.js');
+    const { BoardStore } = await import('../src/store.js');
+    const run = async (compactMaxWaitMs: number) => {
+      const pglite = await PGlite.create();
+      const db = await openDatabase({ kind: 'pglite-instance', pglite }, migrationsDir);
+      // idle 1.5 s, but a write every 200 ms: the idle timer keeps being pushed back
+      const store = new BoardStore(db.prisma, { ...defaultStoreOptions, compactIdleMs: 1500, compactMaxWaitMs, historyIntervalMs: 0, compactAfterUpdates: 1_000_000 });
+      try {
+        const board = await store.createBoard('steady');
+        const doc = new Y.Doc();
+        const until = Date.now() + 3500;
+        for (let i = 0; Date.now() < until; i++) {
+          const before = Y.encodeStateVector(doc);
+          doc.getMap('shapes').set(`s${i}`, i);
+          await store.append(board.id, Y.encodeStateAsUpdate(doc, before));
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        return { compactions: store.stats.compactions, history: (await store.listHistory(board.id)).length };
+      } finally {
+        await store.close();
+        await db.close();
+      }
+    };
+    const without = await run(0);
+    const withMaxWait = await run(700);
+    expect(without).toEqual({ compactions: 0, history: 0 });
+    expect(withMaxWait.compactions).toBeGreaterThanOrEqual(2);
+    expect(withMaxWait.history).toBeGreaterThanOrEqual(1);
+  }, 60_000);
+});
