@@ -173,6 +173,29 @@ describe('owner, editor and viewer links', () => {
   }, 240_000);
 });
 
+describe('link expiry', () => {
+  it('an expiry the owner sets cuts an open view tab off with a clear "expired" screen; editors keep working', async () => {
+    const created = (await (await fetch(`${stack.storeUrl}/v1/boards`, { method: 'POST' })).json()) as { id: string; ownerToken: string; editToken: string; viewToken: string };
+    const viewer = await peer();
+    const editor = await peer();
+    await openBoard(viewer.page, `${stack.webUrl}/b/${created.id}#${created.viewToken}`);
+    await openBoard(editor.page, `${stack.webUrl}/b/${created.id}#${created.editToken}`);
+    const expiresAt = new Date(Date.now() + 3000).toISOString();
+    const set = await fetch(`${stack.storeUrl}/v1/boards/${created.id}/links/view`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${created.ownerToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ expiresAt }),
+    });
+    expect(set.status).toBe(200);
+    await viewer.page.waitForSelector('[data-testid="error-screen"]', { timeout: 45_000 });
+    expect(await viewer.page.textContent('[data-testid="error-screen"]')).toContain('This link expired');
+    await save(viewer.page, 'links-expired');
+    expect(await editor.page.$('[data-testid="error-screen"]')).toBeNull();
+    await drawRect(editor.page, 400, 300, 1);
+    await editor.page.waitForSelector('[data-testid="connection-status"][data-store="synced"][data-pending-bytes="0"]', { timeout: 30_000 });
+  }, 120_000);
+});
+
 describe('named versions', () => {
   it('an editor saves this version with a name; it is listed for everyone (view links too) and named in the store', async () => {
     const created = (await (await fetch(`${stack.storeUrl}/v1/boards`, { method: 'POST' })).json()) as { id: string; editToken: string; viewToken: string };
