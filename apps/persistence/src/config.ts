@@ -12,6 +12,12 @@ export interface StoreOptions {
   compactAfterBytes: number;
   /** …or after this long without writes (ms; 0 disables the idle trigger) */
   compactIdleMs: number;
+  /**
+   * …and at the latest this long after its first uncompacted write, even while edits keep coming (the idle
+   * timer alone never fires during a long session, so no restore point was taken: issue 13 item 7). 0 = off;
+   * only applies while the idle trigger is on.
+   */
+  compactMaxWaitMs: number;
   /** keep at most one compaction restore point per this many ms of activity */
   historyIntervalMs: number;
   /** drop restore points older than this (ms) */
@@ -70,6 +76,7 @@ export const defaultStoreOptions: StoreOptions = {
   compactAfterUpdates: 500,
   compactAfterBytes: 4 * 1024 * 1024,
   compactIdleMs: 30_000,
+  compactMaxWaitMs: 60_000,
   historyIntervalMs: 10 * 60_000,
   historyRetentionMs: 30 * 24 * 3_600_000,
   historyMaxEntries: 200,
@@ -124,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       compactAfterUpdates: envInt(env, 'MESHBOARD_COMPACT_AFTER_UPDATES', defaultStoreOptions.compactAfterUpdates, { min: 1 }),
       compactAfterBytes: envInt(env, 'MESHBOARD_COMPACT_AFTER_BYTES', defaultStoreOptions.compactAfterBytes, { min: 1 }),
       compactIdleMs: envInt(env, 'MESHBOARD_COMPACT_IDLE_SECONDS', defaultStoreOptions.compactIdleMs / 1000, { min: 0 }) * 1000,
+      compactMaxWaitMs: envInt(env, 'MESHBOARD_COMPACT_MAX_WAIT_SECONDS', defaultStoreOptions.compactMaxWaitMs / 1000, { min: 0 }) * 1000,
       historyIntervalMs: envInt(env, 'MESHBOARD_HISTORY_INTERVAL_SECONDS', defaultStoreOptions.historyIntervalMs / 1000, { min: 0 }) * 1000,
       historyRetentionMs: envInt(env, 'MESHBOARD_HISTORY_RETENTION_DAYS', defaultStoreOptions.historyRetentionMs / 86_400_000, { min: 1 }) * 86_400_000,
       historyMaxEntries: envInt(env, 'MESHBOARD_HISTORY_MAX_ENTRIES', defaultStoreOptions.historyMaxEntries, { min: 1 }),

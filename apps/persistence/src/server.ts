@@ -6,6 +6,7 @@ import {
   CreateBoardRequest,
   MeshboardError,
   RenameBoardRequest,
+  SaveVersionRequest,
   STATE_VECTOR_HEADER,
   bytesToBase64,
   errorBody,
@@ -13,6 +14,7 @@ import {
   type AppendAck,
   type BoardMeta,
   type CreateBoardResponse,
+  type HistoryEntry,
   type HistoryList,
   type Role,
   type RotateTokensResponse,
@@ -23,12 +25,13 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { defaultHttpLimits, type HttpLimits, type PersistenceConfig } from './config.js';
 import { openDatabase, type Database, type DatabaseTarget } from './db/database.js';
-import { CREATE_SECRET_HEADER, authorizeBoard, checkCreateSecret, tokenKey, tokenOf } from './http/access.js';
+import { CREATE_SECRET_HEADER, authorizeBoard, checkCreateSecret, tokenKey, tokenOf, type Grant } from './http/access.js';
 import { clientErrorResponse, errorHeaders, toMeshboardError } from './http/errors.js';
 import { installLimits, type StoreLimits } from './http/limits.js';
-import { BoardStore, type BoardRecord } from './store.js';
+import { BoardStore, type BoardRecord, type HistoryItem } from './store.js';
 import type { BlobStore } from './BlobStore.js';
 import { registerBlobRoutes } from './routes/blobs.js';
+import { registerLinkRoutes } from './routes/links.js';
 
 export const SERVICE_NAME = 'persistence';
 export const SERVICE_VERSION = '0.1.0';
@@ -229,13 +232,17 @@ export async function createPersistenceServer(config: PersistenceConfig, overrid
     guards.admitBody(request, reply);
   });
 
-  function granted(request: FastifyRequest): { board: BoardRecord; role: Role } {
+  function granted(request: FastifyRequest): Grant {
     if (!request.grant) throw new MeshboardError('internal', 'route without an access rule');
     return request.grant;
   }
 
-  function meta(board: BoardRecord, role: Role): BoardMeta {
-    return { id: board.id, title: board.title, createdAt: board.createdAt.toISOString(), updatedAt: board.updatedAt.toISOString(), role };
+  function meta(board: BoardRecord, role: Role, link: Grant['link']): BoardMeta {
+    return { id: board.id, title: board.title, createdAt: board.createdAt.toISOString(), updatedAt: board.updatedAt.toISOString(), role, link };
+  }
+
+  function historyEntryOf(entry: HistoryItem): HistoryEntry {
+    return { id: entry.id, createdAt: entry.createdAt.toISOString(), bytes: entry.bytes, shapeCount: entry.shapeCount, ...(entry.name ? { name: entry.name } : {}) };
   }
 
   function sendBinary(reply: FastifyReply, update: Uint8Array, stateVector: Uint8Array): FastifyReply {
@@ -260,34 +267,38 @@ export async function createPersistenceServer(config: PersistenceConfig, overrid
     const body = parseWith(CreateBoardRequest, jsonBody(request, { optional: true }));
     assertPrintableTitle(body.title);
     const board = await store.createBoard(body.title ?? 'Untitled board');
-    const tokens = issueBoardTokens(config.tokenSecret, board.id, board.tokenGeneration);
+    const tokens = issueBoardTokens(config.tokenSecret, board.id, { owner: board.links.owner.generation, edit: board.links.edit.generation, view: board.links.view.generation });
     const response: CreateBoardResponse = { id: board.id, title: board.title, createdAt: board.createdAt.toISOString(), ...tokens };
     return reply.code(201).header('cache-control', 'no-store').send(response);
   });
 
   app.get('/v1/boards/:id', { config: { access: 'view' } }, async (request, reply) => {
-    const { board, role } = granted(request);
-    return reply.header('cache-control', 'no-store').send(meta(board, role));
+    const { board, role, link } = granted(request);
+    return reply.header('cache-control', 'no-store').send(meta(board, role, link));
   });
 
   app.patch('/v1/boards/:id', { config: { access: 'edit' } }, async (request, reply) => {
-    const { board, role } = granted(request);
+    const { board, role, link } = granted(request);
     const body = parseWith(RenameBoardRequest, jsonBody(request));
     assertPrintableTitle(body.title);
     const renamed = await store.renameBoard(board.id, body.title);
-    return reply.send(meta(renamed, role));
+    return reply.send(meta(renamed, role, link));
   });
 
-  app.delete('/v1/boards/:id', { config: { access: 'edit' } }, async (request, reply) => {
+  app.delete('/v1/boards/:id', { config: { access: 'owner' } }, async (request, reply) => {
     const { board } = granted(request);
     await store.deleteBoard(board.id);
     return reply.code(204).send();
   });
 
-  app.post('/v1/boards/:id/tokens/rotate', { config: { access: 'edit' } }, async (request, reply) => {
+  // rotates EVERY link (owner only since issue 13); one kind at a time: POST /v1/boards/:id/links/:role/rotate
+  app.post('/v1/boards/:id/tokens/rotate', { config: { access: 'owner' } }, async (request, reply) => {
     const { board } = granted(request);
-    const generation = await store.rotateTokens(board.id);
-    const response: RotateTokensResponse = { ...issueBoardTokens(config.tokenSecret, board.id, generation), generation };
+    await store.rotateTokens(board.id);
+    const rotated = await store.getBoard(board.id);
+    if (!rotated) throw new MeshboardError('board_not_found', 'no such board');
+    const generations = { owner: rotated.links.owner.generation, edit: rotated.links.edit.generation, view: rotated.links.view.generation };
+    const response: RotateTokensResponse = { ...issueBoardTokens(config.tokenSecret, board.id, generations), generation: generations.edit };
     return reply.header('cache-control', 'no-store').send(response);
   });
 
@@ -316,9 +327,18 @@ export async function createPersistenceServer(config: PersistenceConfig, overrid
     const { board } = granted(request);
     const entries = await store.listHistory(board.id);
     const body: HistoryList = {
-      entries: entries.map((entry) => ({ id: entry.id, createdAt: entry.createdAt.toISOString(), bytes: entry.bytes, shapeCount: entry.shapeCount })),
+      entries: entries.map(historyEntryOf),
     };
     return reply.header('cache-control', 'no-store').send(body);
+  });
+
+  // "save this version" (issue 13 item 7): a named restore point, never pruned
+  app.post('/v1/boards/:id/history', { bodyLimit: 4096, config: { access: 'edit' } }, async (request, reply) => {
+    const { board } = granted(request);
+    const body = parseWith(SaveVersionRequest, jsonBody(request));
+    assertPrintableTitle(body.name);
+    const saved = await store.saveVersion(board.id, body.name);
+    return reply.code(201).header('cache-control', 'no-store').send(historyEntryOf(saved));
   });
 
   app.get('/v1/boards/:id/history/:entryId', { config: { access: 'view' } }, async (request, reply) => {
@@ -334,6 +354,8 @@ export async function createPersistenceServer(config: PersistenceConfig, overrid
     const restored = await store.restore(board.id, entryId);
     return sendBinary(reply, restored.update, restored.stateVector);
   });
+
+  registerLinkRoutes(app, { store, tokenSecret: config.tokenSecret, granted, jsonBody, parseWith });
 
   const blobs = registerBlobRoutes(app, {
     prisma: db.prisma,

@@ -80,7 +80,7 @@ describe('seeded fuzz over every store route', () => {
     // the attacker's own board (edit rights there), and one whose links it then rotates (revoked tokens)
     const own = await create('attacker');
     const revokedBoard = await create('revoked');
-    await fetch(`${url}${apiPaths.rotateTokens(revokedBoard.id)}`, { method: 'POST', headers: { authorization: `Bearer ${revokedBoard.editToken}` } });
+    await fetch(`${url}${apiPaths.rotateTokens(revokedBoard.id)}`, { method: 'POST', headers: { authorization: `Bearer ${revokedBoard.ownerToken}` } });
     const forged = (boardId: string, role: 'edit' | 'view') =>
       issueToken('forged-secret-forged-secret-forged-secret-0000', { b: /^[A-Za-z0-9_-]{22}$/.test(boardId) ? boardId : own.id, r: role, g: 0 } as never);
     const crossSigned = issueToken(SECRET, { b: own.id, r: 'edit', g: 0 } as never); // valid, for another board

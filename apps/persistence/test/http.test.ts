@@ -268,7 +268,9 @@ describe.each(engines)('HTTP API on %s', (engine) => {
     expectError(await server.app.inject({ method: 'GET', url: apiPaths.state('AAAAAAAAAAAAAAAAAAAAAA'), headers: auth(board.viewToken) }), 403, 'forbidden');
     expectError(await server.app.inject({ method: 'GET', url: apiPaths.state('not-a-board') }), 404, 'board_not_found');
 
-    const rotated = await server.app.inject({ method: 'POST', url: apiPaths.rotateTokens(other.id), headers: auth(other.editToken) });
+    // issue 13: only the owner link rotates links or deletes the board; an edit link is refused
+    expectError(await server.app.inject({ method: 'POST', url: apiPaths.rotateTokens(other.id), headers: auth(other.editToken) }), 403, 'forbidden');
+    const rotated = await server.app.inject({ method: 'POST', url: apiPaths.rotateTokens(other.id), headers: auth(other.ownerToken!) });
     const fresh = RotateTokensResponse.parse(rotated.json());
     expect(fresh.generation).toBe(1);
     expectError(await server.app.inject({ method: 'GET', url: apiPaths.board(other.id), headers: auth(other.viewToken) }), 401, 'token_revoked');
@@ -277,7 +279,9 @@ describe.each(engines)('HTTP API on %s', (engine) => {
 
     const renamed = await server.app.inject({ method: 'PATCH', url: apiPaths.board(other.id), headers: { ...auth(fresh.editToken), 'content-type': 'application/json' }, payload: { title: '  Renamed ' } });
     expect(BoardMeta.parse(renamed.json()).title).toBe('Renamed');
-    expect((await server.app.inject({ method: 'DELETE', url: apiPaths.board(other.id), headers: auth(fresh.editToken) })).statusCode).toBe(204);
+    expectError(await server.app.inject({ method: 'DELETE', url: apiPaths.board(other.id), headers: auth(fresh.editToken) }), 403, 'forbidden');
+    expectError(await server.app.inject({ method: 'DELETE', url: apiPaths.board(other.id), headers: auth(other.ownerToken!) }), 401, 'token_revoked');
+    expect((await server.app.inject({ method: 'DELETE', url: apiPaths.board(other.id), headers: auth(fresh.ownerToken!) })).statusCode).toBe(204);
     expectError(await server.app.inject({ method: 'GET', url: apiPaths.board(other.id), headers: auth(fresh.viewToken) }), 404, 'board_not_found');
     expectError(await server.app.inject({ method: 'POST', url: apiPaths.updates(other.id), headers: { ...auth(fresh.editToken), ...octet }, payload: update }), 404, 'board_not_found');
   });

@@ -1,19 +1,19 @@
 import { MeshboardError, apiPaths, type BoardId, type TokenClaims } from '@meshboard/protocol';
-import { checkGeneration, verifyToken } from '@meshboard/tokens';
+import { checkGeneration, grantKey, verifyToken } from '@meshboard/tokens';
 import type { Logger } from '@meshboard/service-kit';
 import type { SignalingMetrics } from './metrics.js';
 
 export type AuthResult = { ok: true; claims: TokenClaims } | { ok: false; error: MeshboardError };
 
-type Verdict = 'ok' | 'revoked' | 'not_found';
+type Verdict = 'ok' | 'revoked' | 'expired' | 'not_found';
 
 /**
  * Token checks for every path into the service.
  *
  * 1. The HMAC, shape and board are verified locally (`@meshboard/tokens`): no network, constant time.
  * 2. The token generation is checked against persistence, which owns it: `GET /v1/boards/:id` with the token
- *    answers 200 (current), 401 `token_revoked` (rotated) or 404 (deleted). The verdict is cached per
- *    (board, generation) for `cacheMs`, so a join storm costs one request per board, and a rotation takes
+ *    answers 200 (current), 401 `token_revoked` (rotated or expired) or 404 (deleted). The verdict is cached per
+ *    grant (board, link role, generation, expiry claim) for `cacheMs`, so a join storm costs one request per board, and a rotation takes
  *    effect within `cacheMs` for new joins and within the revalidation interval for live connections.
  * 3. Persistence unreachable (down, timeout, 5xx): FAIL OPEN on a valid signature. The realtime path must keep
  *    working while the store is down (P2P never depends on it), and a valid HMAC proves the token was issued
@@ -43,6 +43,8 @@ export class TokenAuthority {
     if (!local.ok) return local;
     const verdict = await this.verdict(token as string, local.claims);
     if (verdict === 'revoked') return { ok: false, error: checkGeneration(local.claims, local.claims.g + 1)! };
+    // same code as a rotation (clients treat both as final); the message says which (issue 13 expiries)
+    if (verdict === 'expired') return { ok: false, error: new MeshboardError('token_revoked', 'this link expired; ask the board owner for a new one') };
     if (verdict === 'not_found') return { ok: false, error: new MeshboardError('board_not_found', 'this board does not exist') };
     if (verdict === 'unreachable' && Date.now() - this.lastAnsweredAt > this.failOpenMs) {
       this.metrics.authChecks.inc({ result: 'fail_open_expired' });
@@ -52,7 +54,8 @@ export class TokenAuthority {
   }
 
   private async verdict(token: string, claims: TokenClaims): Promise<Verdict | 'unreachable'> {
-    const key = `${claims.b}:${claims.g}`;
+    // per grant, not per board: owner, edit and view links have their own generations and expiries (issue 13)
+    const key = grantKey(claims);
     const cached = this.cache.get(key);
     if (cached && Date.now() - cached.at < this.cacheMs) {
       this.metrics.authChecks.inc({ result: 'cached' });
@@ -82,11 +85,11 @@ export class TokenAuthority {
         headers: { authorization: `Bearer ${token}` },
         signal: AbortSignal.timeout(2000),
       });
-      await response.arrayBuffer().catch(() => undefined);
+      const body = await response.text().catch(() => '');
       if (response.ok || response.status === 404 || response.status === 401 || response.status === 403) this.lastAnsweredAt = Date.now();
       if (response.ok) return this.count('ok');
       if (response.status === 404) return this.count('not_found');
-      if (response.status === 401 || response.status === 403) return this.count('revoked');
+      if (response.status === 401 || response.status === 403) return this.count(/expired/.test(body) ? 'expired' : 'revoked');
       this.logger.warn({ status: response.status, board: claims.b }, 'persistence answered the generation check with an error; failing open');
       return this.count('unreachable');
     } catch (error) {

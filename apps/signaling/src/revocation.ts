@@ -1,5 +1,6 @@
 import { SocketEvent, roomOf, type MeshboardError, type TokenClaims } from '@meshboard/protocol';
 import type { Logger } from '@meshboard/service-kit';
+import { grantKey } from '@meshboard/tokens';
 import type { TokenAuthority } from './auth.js';
 import type { IoServer } from './hub.js';
 import type { SignalingMetrics } from './metrics.js';
@@ -55,13 +56,13 @@ export class PeerRevocations {
     this.logger.info({ board: boardId, peers: ids.length }, 'revoked WebRTC peers announced');
   }
 
-  /** Re-check every given (and recently closed) connection once per (board, generation); act on revocations. */
+  /** Re-check every given (and recently closed) connection once per grant (board, link role, generation, expiry); act on revocations. */
   async revalidate(live: Checked[]): Promise<void> {
     const now = Date.now();
     this.recent = this.recent.filter((r) => r.until > now);
     const byKey = new Map<string, { token: string; boardId: string; entries: Checked[] }>();
     for (const entry of [...live, ...this.recent]) {
-      const key = `${entry.claims.b}:${entry.claims.g}`;
+      const key = grantKey(entry.claims); // each link role has its own generation (issue 13)
       const group = byKey.get(key) ?? { token: entry.token, boardId: entry.claims.b, entries: [] };
       group.entries.push(entry);
       byKey.set(key, group);

@@ -9,6 +9,7 @@ import {
   SocketEvent,
   YMessageType,
   YSyncType,
+  accessRoleOf,
   errorBody,
   limits,
   parseSignalMessage,
@@ -146,7 +147,7 @@ export function onSocketConnection(hub: Hub, socket: IoSocket): void {
         return refuse(auth.error.code, auth.error.message);
       }
       if (!socket.connected || cutReason) return;
-      const role = auth.claims.r;
+      const role = accessRoleOf(auth.claims.r); // an owner link is an editor for realtime purposes
       if (role === 'view' && request.peerId) {
         joining = false;
         return refuse('forbidden', 'view-only clients do not take part in WebRTC signaling');

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { MAX_SIGNAL_MESSAGE_BYTES, errorBody, parseSignalMessage, type ErrorCode, type SignalServerMessage, type TokenClaims } from '@meshboard/protocol';
+import { MAX_SIGNAL_MESSAGE_BYTES, accessRoleOf, errorBody, parseSignalMessage, type ErrorCode, type SignalServerMessage, type TokenClaims } from '@meshboard/protocol';
 import { createGuard } from './guard.js';
 import { clientIp, type Hub } from './hub.js';
 import type { Checked } from './revocation.js';
@@ -50,7 +50,7 @@ export function createStockEndpoint(hub: Hub) {
     const auth = await authority.check(token);
     if (socket.destroyed) return;
     if (!auth.ok) return refuseUpgrade(socket, auth.error.status, auth.error.code, auth.error.message);
-    if (auth.claims.r !== 'edit') return refuseUpgrade(socket, 403, 'forbidden', 'view-only links receive the board through the relay, not WebRTC');
+    if (accessRoleOf(auth.claims.r) !== 'edit') return refuseUpgrade(socket, 403, 'forbidden', 'view-only links receive the board through the relay, not WebRTC');
     wss.handleUpgrade(req, socket, head, (ws) => onClient(ws, auth.claims, token!, ip));
   };
 

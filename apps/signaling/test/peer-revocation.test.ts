@@ -42,7 +42,7 @@ describe('revocation reaches peer-to-peer links (defect 5)', () => {
     await stock!.call('stock', { boardId: board.id, url: `${server.url.replace('http', 'ws')}/y-webrtc?token=${board.editToken}` });
     await waitFor(async () => (await stock!.state()).webrtc.signaling, 10_000, 'stock client signaling up (token accepted)');
     // the owner rotates the links; the honest editor works on with the new edit link
-    const next = await store.rotate(board.id, board.editToken);
+    const next = await store.rotate(board.id, board.ownerToken);
     await editor!.call('connect', { boardId: board.id, token: next.editToken, signalingUrl: server.url, storeUrl: store.url, name: 'honest' });
     const stockPeerId = (await stock!.state()).webrtc.peerId;
     await waitFor(async () => linked(await editor!.state(), stockPeerId), 30_000, 'stock <-> editor P2P (before the revalidation)');

@@ -68,7 +68,7 @@ describe('access control', () => {
     await waitFor(() => socket.disconnected, 5000, 'cut after repeated failures');
 
     const old = await store.createBoard();
-    await store.rotate(old.id, old.editToken);
+    await store.rotate(old.id, old.ownerToken);
     const revoked = await joined(old.id, old.editToken);
     expect(revoked.ack).toMatchObject({ ok: false, error: { code: 'token_revoked' } });
   });
@@ -230,7 +230,7 @@ describe('y-webrtc signaling', () => {
     expect(await stock('?token=garbage')).toEqual({ status: 401 });
     expect(await stock(`?token=${board.viewToken}`)).toEqual({ status: 403 });
     const old = await store.createBoard();
-    await store.rotate(old.id, old.editToken);
+    await store.rotate(old.id, old.ownerToken);
     expect(await stock(`?token=${old.editToken}`)).toEqual({ status: 401 });
   });
 

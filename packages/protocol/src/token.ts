@@ -11,16 +11,36 @@ import { BoardId, base64UrlToBytes } from './ids.js';
  * generation is refused (`token_revoked`). Signing and verifying live in `@meshboard/tokens` (server-only);
  * this module only describes the shape, so clients can read the role and board out of a link.
  */
+/**
+ * What a connection may do with the board's content: edit or only view. This is the role on the wire
+ * (presence, join acks, `BoardMeta.role`): an owner link is an editor for realtime purposes.
+ */
 export const Role = z.enum(['edit', 'view']);
 export type Role = z.infer<typeof Role>;
+
+/**
+ * The kind of link a token is (issue 13): `owner` manages the board (sees and rotates every link, sets expiries,
+ * deletes the board) and edits; `edit` edits and may copy the edit and view links; `view` only sees the board.
+ * Each kind has its own generation on the board, so one kind can be revoked without touching the others.
+ */
+export const LinkRole = z.enum(['owner', 'edit', 'view']);
+export type LinkRole = z.infer<typeof LinkRole>;
+export const LINK_ROLES: readonly LinkRole[] = LinkRole.options;
+
+/** The content role a link grants: owner links edit. */
+export function accessRoleOf(link: LinkRole): Role {
+  return link === 'view' ? 'view' : 'edit';
+}
 
 export const TokenClaims = z.object({
   /** board id */
   b: BoardId,
-  /** role */
-  r: Role,
-  /** token generation of the board when the token was issued */
+  /** link role (tokens issued before issue 13 only carry 'edit' or 'view') */
+  r: LinkRole,
+  /** generation of this link role on the board when the token was issued (pre-issue-13 boards: one generation for all) */
   g: z.number().int().nonnegative(),
+  /** optional expiry, Unix seconds: refused from then on, by every service, without asking the store */
+  x: z.number().int().positive().optional(),
 });
 export type TokenClaims = z.infer<typeof TokenClaims>;
 

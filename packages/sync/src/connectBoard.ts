@@ -7,6 +7,7 @@ import {
   newJoinSession,
   limits,
   peekTokenClaims,
+  accessRoleOf,
   toBytes,
   type AwarenessFrameOut,
   type ClientToServerEvents,
@@ -51,7 +52,7 @@ let connectionCounter = 0;
  */
 export function connectBoard(boardId: string, token: string, options: ConnectBoardOptions): BoardConnection {
   const doc = options.doc ?? new Y.Doc();
-  let role: Role = peekTokenClaims(token)?.r ?? 'view';
+  let role: Role = accessRoleOf(peekTokenClaims(token)?.r ?? 'view'); // an owner link edits
   const deadline = options.p2pDeadlineMs ?? 3000;
   const store = new StoreClient(options.storeUrl);
   const awareness = new awarenessProtocol.Awareness(doc);

@@ -79,7 +79,7 @@ describe('StoreClient', () => {
     const diff = await client.getDiff(created.id, created.viewToken, Y.encodeStateVector(doc));
     expect(diff.stateVector).toEqual(Y.encodeStateVector(doc));
     await expect(client.appendUpdate(created.id, created.viewToken, new Uint8Array([0, 0]))).rejects.toMatchObject({ code: 'forbidden' });
-    await store.rotate(created.id, created.editToken);
+    await store.rotate(created.id, created.ownerToken);
     await expect(client.getState(created.id, created.editToken)).rejects.toMatchObject({ code: 'token_revoked' });
     await expect(new StoreClient('http://127.0.0.1:9').getState(created.id, created.editToken)).rejects.toBeInstanceOf(MeshboardError);
     await expect(new StoreClient('http://127.0.0.1:9').getState(created.id, created.editToken)).rejects.toMatchObject({ code: 'unavailable' });
@@ -135,10 +135,10 @@ describe('connectBoard durable path', () => {
 
   it('whenSeeded rejects with the store error for revoked links and unknown boards; view-only never uploads', async () => {
     const board = await store.createBoard();
-    await store.rotate(board.id, board.editToken);
+    await store.rotate(board.id, board.ownerToken);
     await expect(connect(board.id, board.editToken).whenSeeded()).rejects.toMatchObject({ code: 'token_revoked' });
     const other = await store.createBoard();
-    await store.remove(other.id, other.editToken);
+    await store.remove(other.id, other.ownerToken);
     await expect(connect(other.id, other.editToken).whenSeeded()).rejects.toMatchObject({ code: 'board_not_found' });
     const viewBoard = await store.createBoard();
     const viewer = connect(viewBoard.id, viewBoard.viewToken);

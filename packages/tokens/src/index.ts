@@ -5,7 +5,9 @@ import {
   TokenClaims,
   TokenString,
   bytesToBase64Url,
+  accessRoleOf,
   type BoardId,
+  type LinkRole,
   type Role,
 } from '@meshboard/protocol';
 
@@ -34,7 +36,9 @@ function sign(secret: string, signedPart: string): Buffer {
 
 export function issueToken(secret: string, claims: TokenClaims): string {
   const parsed = TokenClaims.parse(claims);
-  const body = bytesToBase64Url(new TextEncoder().encode(JSON.stringify({ b: parsed.b, r: parsed.r, g: parsed.g })));
+  // fixed key order; `x` only when set, so a token without expiry is byte-for-byte what older versions issued
+  const claimsJson = parsed.x === undefined ? { b: parsed.b, r: parsed.r, g: parsed.g } : { b: parsed.b, r: parsed.r, g: parsed.g, x: parsed.x };
+  const body = bytesToBase64Url(new TextEncoder().encode(JSON.stringify(claimsJson)));
   const signedPart = `${TOKEN_PREFIX}.${body}`;
   return `${signedPart}.${sign(secret, signedPart).toString('base64url')}`;
 }
@@ -44,10 +48,10 @@ export type TokenCheck =
   | { ok: false; error: MeshboardError };
 
 /**
- * Verifies signature and shape, and (when given) that the token is for `boardId`. Constant-time comparison.
- * Does not check the generation: see `checkGeneration`.
+ * Verifies signature and shape, expiry (claim `x`, against `now`), and (when given) that the token is for
+ * `boardId`. Constant-time comparison. Does not check the generation: see `checkGeneration`.
  */
-export function verifyToken(secret: string, token: unknown, boardId?: BoardId): TokenCheck {
+export function verifyToken(secret: string, token: unknown, boardId?: BoardId, now: number = Date.now()): TokenCheck {
   if (token === undefined || token === null || token === '') {
     return { ok: false, error: new MeshboardError('unauthorized', 'a board token is required') };
   }
@@ -70,6 +74,8 @@ export function verifyToken(secret: string, token: unknown, boardId?: BoardId): 
   if (boardId !== undefined && claims.b !== boardId) {
     return { ok: false, error: new MeshboardError('forbidden', 'this token is for another board') };
   }
+  const expired = checkExpiry(claims.x, now);
+  if (expired) return { ok: false, error: expired };
   return { ok: true, claims };
 }
 
@@ -80,14 +86,53 @@ export function checkGeneration(claims: TokenClaims, currentGeneration: number):
     : new MeshboardError('token_revoked', 'this link was revoked; ask the board owner for a new one');
 }
 
-export function canEdit(role: Role): boolean {
-  return role === 'edit';
+/**
+ * An expiry (Unix seconds, from a claim or the board's setting) that has passed. Same code as a rotation
+ * (`token_revoked`): every client already treats it as final, and the message says which it was.
+ */
+export function checkExpiry(expiresAtSeconds: number | null | undefined, now: number = Date.now()): MeshboardError | null {
+  if (expiresAtSeconds === undefined || expiresAtSeconds === null || now < expiresAtSeconds * 1000) return null;
+  return new MeshboardError('token_revoked', `this link expired at ${new Date(expiresAtSeconds * 1000).toISOString()}; ask the board owner for a new one`);
 }
 
-/** Both links of a board at one generation. */
-export function issueBoardTokens(secret: string, boardId: BoardId, generation: number): { editToken: string; viewToken: string } {
-  return {
-    editToken: issueToken(secret, { b: boardId, r: 'edit', g: generation }),
-    viewToken: issueToken(secret, { b: boardId, r: 'view', g: generation }),
+/** Whether a content role (or link role: owner edits) may change the board. */
+export function canEdit(role: Role | LinkRole): boolean {
+  return role === 'edit' || role === 'owner';
+}
+
+/** Whether a link role manages the board's links and may delete it. */
+export function canManage(role: LinkRole): boolean {
+  return role === 'owner';
+}
+
+/** Which links a holder of `role` may see (and copy): owner all; edit the edit and view links; view none. */
+export function visibleLinks(role: LinkRole): LinkRole[] {
+  if (role === 'owner') return ['owner', 'edit', 'view'];
+  if (role === 'edit') return ['edit', 'view'];
+  return [];
+}
+
+/**
+ * A stable key for "the same grant": tokens with equal keys are revoked or expired together, so a verdict about
+ * one holds for all (signaling caches per key). Includes the role, since each role has its own generation.
+ */
+export function grantKey(claims: TokenClaims): string {
+  return `${claims.b}:${claims.r}:${claims.g}:${claims.x ?? ''}`;
+}
+
+export { accessRoleOf };
+
+/** Every link of a board; `generations` per role (pre-issue-13 callers pass one number for all). */
+export function issueBoardTokens(
+  secret: string,
+  boardId: BoardId,
+  generations: number | Partial<Record<LinkRole, number>>,
+  expiries: Partial<Record<LinkRole, number | null>> = {},
+): { editToken: string; viewToken: string; ownerToken: string } {
+  const generationOf = (role: LinkRole) => (typeof generations === 'number' ? generations : (generations[role] ?? 0));
+  const tokenOf = (role: LinkRole) => {
+    const x = expiries[role];
+    return issueToken(secret, { b: boardId, r: role, g: generationOf(role), ...(x ? { x } : {}) });
   };
+  return { editToken: tokenOf('edit'), viewToken: tokenOf('view'), ownerToken: tokenOf('owner') };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newBoardId, peekTokenClaims } from '@meshboard/protocol';
-import { checkGeneration, generateSecret, issueBoardTokens, issueToken, verifyToken, assertUsableSecret } from '../src/index.js';
+import { canEdit, canManage, checkGeneration, generateSecret, grantKey, issueBoardTokens, issueToken, verifyToken, visibleLinks, assertUsableSecret } from '../src/index.js';
 
 const secret = generateSecret();
 const board = newBoardId();
@@ -38,6 +38,42 @@ describe('capability tokens', () => {
     if (!check.ok) throw check.error;
     expect(checkGeneration(check.claims, 1)).toBeNull();
     expect(checkGeneration(check.claims, 2)?.code).toBe('token_revoked');
+  });
+
+  it('carry an owner role and per-role generations; old tokens read unchanged', () => {
+    const { ownerToken, editToken, viewToken } = issueBoardTokens(secret, board, { owner: 3, edit: 1, view: 7 });
+    const claimsOf = (token: string) => {
+      const check = verifyToken(secret, token, board);
+      if (!check.ok) throw check.error;
+      return check.claims;
+    };
+    expect(claimsOf(ownerToken)).toEqual({ b: board, r: 'owner', g: 3 });
+    expect(claimsOf(editToken)).toEqual({ b: board, r: 'edit', g: 1 });
+    expect(claimsOf(viewToken)).toEqual({ b: board, r: 'view', g: 7 });
+    // a token without expiry is byte-for-byte the pre-owner format
+    expect(issueToken(secret, { b: board, r: 'edit', g: 0 })).toBe(issueBoardTokens(secret, board, 0).editToken);
+    expect(grantKey(claimsOf(editToken))).not.toBe(grantKey(claimsOf(viewToken)));
+    expect([canEdit('owner'), canEdit('edit'), canEdit('view')]).toEqual([true, true, false]);
+    expect([canManage('owner'), canManage('edit')]).toEqual([true, false]);
+    expect(visibleLinks('edit')).toEqual(['edit', 'view']);
+    expect(visibleLinks('view')).toEqual([]);
+    // an escalated role cannot be forged onto a signature
+    const [prefix, , signature] = editToken.split('.');
+    const forged = Buffer.from(JSON.stringify({ b: board, r: 'owner', g: 1 })).toString('base64url');
+    const refused = verifyToken(secret, `${prefix}.${forged}.${signature}`, board);
+    expect(!refused.ok && refused.error.code).toBe('unauthorized');
+  });
+
+  it('expire at their x claim, checked locally', () => {
+    const now = Date.now();
+    const x = Math.floor(now / 1000) + 60;
+    const token = issueToken(secret, { b: board, r: 'view', g: 0, x });
+    expect(verifyToken(secret, token, board, now).ok).toBe(true);
+    const late = verifyToken(secret, token, board, x * 1000 + 1);
+    expect(!late.ok && late.error.code).toBe('token_revoked');
+    expect(!late.ok && late.error.message).toMatch(/expired/);
+    const expiring = issueBoardTokens(secret, board, 0, { view: x }).viewToken;
+    expect(peekTokenClaims(expiring)?.x).toBe(x);
   });
 
   it('insist on a strong secret', () => {

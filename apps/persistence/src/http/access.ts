@@ -1,6 +1,6 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { BoardId, MeshboardError, type Role } from '@meshboard/protocol';
-import { checkGeneration, verifyToken } from '@meshboard/tokens';
+import { BoardId, MeshboardError, accessRoleOf, type LinkRole, type Role, type TokenClaims } from '@meshboard/protocol';
+import { canManage, checkExpiry, checkGeneration, verifyToken } from '@meshboard/tokens';
 import type { FastifyRequest } from 'fastify';
 import type { BoardRecord } from '../store.js';
 
@@ -9,7 +9,7 @@ import type { BoardRecord } from '../store.js';
  * revoked token costs the store one HMAC and (for a well-signed token) one primary-key read, never a 64 MiB
  * buffer. Routes declare what they need in `config.access`.
  */
-export type Access = 'view' | 'edit' | 'create' | 'open';
+export type Access = 'view' | 'edit' | 'owner' | 'create' | 'open';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -17,7 +17,7 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     /** the board and role the token grants, set by the access hook on board routes */
-    grant: { board: BoardRecord; role: Role } | null;
+    grant: Grant | null;
   }
 }
 
@@ -47,18 +47,48 @@ export interface AccessOptions {
   getBoard(id: string): Promise<BoardRecord | null>;
 }
 
-/** Verifies the token for this board, its generation, and the role the route needs. */
-export async function authorizeBoard(request: FastifyRequest, need: 'view' | 'edit', options: AccessOptions): Promise<{ board: BoardRecord; role: Role }> {
+/** What a request may do: `role` on the content (owner links edit), `link` the kind of link presented. */
+export interface Grant {
+  board: BoardRecord;
+  role: Role;
+  link: LinkRole;
+}
+
+/**
+ * The kind of link a verified token is on this board. Pre-issue-13 boards (`legacyOwner`) never had an owner link,
+ * so their edit links act as one until an owner rotates the edit link (see the owner_links migration).
+ */
+export function linkRoleOf(claims: TokenClaims, board: BoardRecord): LinkRole {
+  return claims.r === 'edit' && board.legacyOwner ? 'owner' : claims.r;
+}
+
+/**
+ * Whether a verified token is still current on this board: its kind's generation, the expiry in the token (`x`,
+ * already checked by verifyToken) and the board's expiry for that kind. Signaling asks this same question through
+ * `GET /v1/boards/:id`, so store and relay agree.
+ */
+export function checkCurrent(claims: TokenClaims, board: BoardRecord, now: number = Date.now()): MeshboardError | null {
+  const state = board.links[claims.r];
+  const revoked = checkGeneration(claims, state.generation);
+  if (revoked) return revoked;
+  return checkExpiry(state.expiresAt ? Math.ceil(state.expiresAt.getTime() / 1000) : null, now);
+}
+
+/** Verifies the token for this board, its generation and expiry, and the role the route needs. */
+export async function authorizeBoard(request: FastifyRequest, need: 'view' | 'edit' | 'owner', options: AccessOptions): Promise<Grant> {
   const { id } = request.params as { id: string };
   if (!BoardId.safeParse(id).success) throw new MeshboardError('board_not_found', 'no such board');
   const check = verifyToken(options.tokenSecret, tokenOf(request), id);
   if (!check.ok) throw check.error;
   const board = await options.getBoard(id);
   if (!board) throw new MeshboardError('board_not_found', 'no such board');
-  const revoked = checkGeneration(check.claims, board.tokenGeneration);
-  if (revoked) throw revoked;
-  if (need === 'edit' && check.claims.r !== 'edit') throw new MeshboardError('forbidden', 'this link is view-only');
-  return { board, role: check.claims.r };
+  const stale = checkCurrent(check.claims, board);
+  if (stale) throw stale;
+  const link = linkRoleOf(check.claims, board);
+  const role = accessRoleOf(link);
+  if (need === 'edit' && role !== 'edit') throw new MeshboardError('forbidden', 'this link is view-only');
+  if (need === 'owner' && !canManage(link)) throw new MeshboardError('forbidden', 'only the board owner link can do this');
+  return { board, role, link };
 }
 
 /** When the instance restricts board creation, the request must present its secret (compared in constant time). */

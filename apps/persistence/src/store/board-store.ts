@@ -1,11 +1,11 @@
-import { newBoardId } from '@meshboard/protocol';
+import { newBoardId, type LinkRole } from '@meshboard/protocol';
 import * as Y from 'yjs';
 import { defaultStoreOptions, type StoreOptions } from '../config.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { BoardCache } from './board-cache.js';
 import { Compactor } from './compactor.js';
 import { History } from './history.js';
-import { notFound, toRecord, type AppendResult, type BoardRecord, type CompactionResult, type HistoryItem, type StateResult, type StoreStats } from './model.js';
+import { BOARD_RECORD_SELECT, notFound, toRecord, type AppendResult, type BoardRecord, type CompactionResult, type HistoryItem, type StateResult, type StoreStats } from './model.js';
 import { WriteQueue } from './write-queue.js';
 import { decodeStateVectorOrThrow } from './yjs-input.js';
 
@@ -50,7 +50,7 @@ export class BoardStore {
   async getBoard(id: string): Promise<BoardRecord | null> {
     const row = await this.prisma.board.findUnique({
       where: { id },
-      select: { id: true, title: true, createdAt: true, updatedAt: true, tokenGeneration: true, deletedAt: true },
+      select: BOARD_RECORD_SELECT,
     });
     return row && row.deletedAt === null ? toRecord(row) : null;
   }
@@ -70,13 +70,44 @@ export class BoardStore {
     this.cache.evict(id);
   }
 
-  /** Bumps the token generation (revoking every older link) and returns the new one. */
+  /** Bumps every link's generation (revoking every older link) and returns the new edit generation. */
   async rotateTokens(id: string): Promise<number> {
-    const result = await this.prisma.board.updateMany({ where: { id, deletedAt: null }, data: { tokenGeneration: { increment: 1 } } });
+    const result = await this.prisma.board.updateMany({
+      where: { id, deletedAt: null },
+      data: { tokenGeneration: { increment: 1 }, viewGeneration: { increment: 1 }, ownerGeneration: { increment: 1 }, legacyOwner: false },
+    });
     if (result.count === 0) throw notFound();
     const board = await this.getBoard(id);
     if (!board) throw notFound();
     return board.tokenGeneration;
+  }
+
+  /**
+   * Revokes one kind of link: bumps its generation only. Rotating the edit link of a legacy board also ends its
+   * legacy mode (the new edit links are plain edit links; the owner link stays).
+   */
+  async rotateLink(id: string, role: LinkRole): Promise<BoardRecord> {
+    const data =
+      role === 'edit'
+        ? { tokenGeneration: { increment: 1 }, legacyOwner: false }
+        : role === 'view'
+          ? { viewGeneration: { increment: 1 } }
+          : { ownerGeneration: { increment: 1 } };
+    return this.updateBoard(id, data);
+  }
+
+  /** Sets (or clears, with null) one kind of link's expiry. */
+  async setLinkExpiry(id: string, role: LinkRole, expiresAt: Date | null): Promise<BoardRecord> {
+    const column = role === 'owner' ? 'ownerExpiresAt' : role === 'edit' ? 'editExpiresAt' : 'viewExpiresAt';
+    return this.updateBoard(id, { [column]: expiresAt });
+  }
+
+  private async updateBoard(id: string, data: Record<string, unknown>): Promise<BoardRecord> {
+    const result = await this.prisma.board.updateMany({ where: { id, deletedAt: null }, data });
+    if (result.count === 0) throw notFound();
+    const board = await this.getBoard(id);
+    if (!board) throw notFound();
+    return board;
   }
 
   // ---------------------------------------------------------------- reads
@@ -118,7 +149,7 @@ export class BoardStore {
   async warmUp(): Promise<void> {
     const missing = '0000000000000000000000';
     await Promise.all([
-      this.prisma.board.findUnique({ where: { id: missing }, select: { id: true, title: true, createdAt: true, updatedAt: true, tokenGeneration: true, deletedAt: true } }),
+      this.prisma.board.findUnique({ where: { id: missing }, select: BOARD_RECORD_SELECT }),
       this.prisma.board.findUnique({ where: { id: missing }, select: { lastSeq: true, deletedAt: true } }),
       this.prisma.snapshot.findUnique({ where: { boardId: missing }, select: { data: true, stateVector: true, upToSeq: true } }),
       this.prisma.boardUpdate.findMany({ where: { boardId: missing }, orderBy: { seq: 'asc' }, select: { seq: true, data: true, size: true } }),
@@ -139,6 +170,11 @@ export class BoardStore {
 
   listHistory(boardId: string): Promise<HistoryItem[]> {
     return this.history.listHistory(boardId);
+  }
+
+  /** Keeps the current state as a named version (never pruned). */
+  saveVersion(boardId: string, name: string): Promise<HistoryItem> {
+    return this.history.saveVersion(boardId, name);
   }
 
   getHistoryEntry(boardId: string, entryId: string): Promise<Uint8Array> {

@@ -16,6 +16,7 @@ class CompactionRaceError extends Error {}
 export class Compactor {
   private readonly compacting = new Map<string, Promise<CompactionResult | null>>();
   private readonly idleTimers = new Map<string, NodeJS.Timeout>();
+  private readonly maxWaitTimers = new Map<string, NodeJS.Timeout>();
   private closed = false;
   onBackgroundError: (error: unknown, boardId: string) => void = () => {};
 
@@ -39,6 +40,18 @@ export class Compactor {
       }, this.options.compactIdleMs);
       timer.unref();
       this.idleTimers.set(boardId, timer);
+    }
+    // A board edited without pause never goes idle: compact at least every compactMaxWaitMs anyway, so its
+    // first restore point exists after ~2 x this (the first compaction has no older snapshot to keep) and later
+    // ones follow every historyIntervalMs of activity.
+    // (a cap on the idle debounce: with the idle trigger off, there is no time-based compaction at all)
+    if (this.options.compactIdleMs > 0 && this.options.compactMaxWaitMs > 0 && !this.maxWaitTimers.has(boardId)) {
+      const timer = setTimeout(() => {
+        this.maxWaitTimers.delete(boardId);
+        this.scheduleCompaction(boardId);
+      }, this.options.compactMaxWaitMs);
+      timer.unref();
+      this.maxWaitTimers.set(boardId, timer);
     }
   }
 
@@ -161,10 +174,11 @@ export class Compactor {
 
   private async pruneHistory(tx: Pick<PrismaClient, 'snapshotHistory'>, boardId: string, now: Date): Promise<void> {
     await tx.snapshotHistory.deleteMany({
-      where: { boardId, createdAt: { lt: new Date(now.getTime() - this.options.historyRetentionMs) } },
+      // named versions ("save this version") are kept past retention and the cap
+      where: { boardId, name: null, createdAt: { lt: new Date(now.getTime() - this.options.historyRetentionMs) } },
     });
     const overflow = await tx.snapshotHistory.findMany({
-      where: { boardId },
+      where: { boardId, name: null },
       orderBy: { createdAt: 'desc' },
       skip: this.options.historyMaxEntries,
       select: { id: true },
@@ -177,6 +191,8 @@ export class Compactor {
     this.closed = true;
     for (const timer of this.idleTimers.values()) clearTimeout(timer);
     this.idleTimers.clear();
+    for (const timer of this.maxWaitTimers.values()) clearTimeout(timer);
+    this.maxWaitTimers.clear();
     for (let i = 0; i < 200 && this.compacting.size > 0; i++) {
       await Promise.allSettled([...this.compacting.values()]);
       await new Promise((resolve) => setTimeout(resolve, 10));

@@ -16,9 +16,38 @@ export class History {
     const rows = await this.prisma.snapshotHistory.findMany({
       where: { boardId },
       orderBy: { createdAt: 'desc' },
-      select: { id: true, createdAt: true, size: true, shapeCount: true, reason: true },
+      select: { id: true, createdAt: true, size: true, shapeCount: true, reason: true, name: true },
     });
-    return rows.map((row) => ({ id: row.id, createdAt: row.createdAt, bytes: row.size, shapeCount: row.shapeCount, reason: row.reason }));
+    return rows.map((row) => ({ id: row.id, createdAt: row.createdAt, bytes: row.size, shapeCount: row.shapeCount, reason: row.reason, name: row.name }));
+  }
+
+  /**
+   * "Save this version": keeps the board's current state as a named restore point. Named versions are never
+   * pruned by retention or the entry cap (Compactor.pruneHistory skips them); deleting the board removes them.
+   */
+  async saveVersion(boardId: string, name: string): Promise<HistoryItem> {
+    const current = await this.reads.getState(boardId);
+    const doc = new Y.Doc({ gc: true });
+    try {
+      Y.applyUpdate(doc, current.update);
+      const row = await this.prisma.snapshotHistory.create({
+        data: {
+          id: newEntryId(),
+          boardId,
+          data: bytes(current.update),
+          stateVector: bytes(current.stateVector),
+          size: current.update.length,
+          shapeCount: countShapes(doc),
+          createdAt: new Date(),
+          reason: 'named',
+          name,
+        },
+        select: { id: true, createdAt: true, size: true, shapeCount: true, reason: true, name: true },
+      });
+      return { id: row.id, createdAt: row.createdAt, bytes: row.size, shapeCount: row.shapeCount, reason: row.reason, name: row.name };
+    } finally {
+      doc.destroy();
+    }
   }
 
   async getHistoryEntry(boardId: string, entryId: string): Promise<Uint8Array> {

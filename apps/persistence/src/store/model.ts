@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { MeshboardError, type BoardId } from '@meshboard/protocol';
+import { MeshboardError, type BoardId, type LinkRole } from '@meshboard/protocol';
 import type * as Y from 'yjs';
 
 /** Shapes and small helpers the store's parts share. */
@@ -9,7 +9,47 @@ export interface BoardRecord {
   title: string;
   createdAt: Date;
   updatedAt: Date;
+  /** generation of the edit link (pre-issue-13 boards: of every link) */
   tokenGeneration: number;
+  /** per link kind: current generation and optional expiry (issue 13) */
+  links: Record<LinkRole, LinkState>;
+  /** a board from before owner links: its edit links act as owner links until the edit link is rotated */
+  legacyOwner: boolean;
+}
+
+export interface LinkState {
+  generation: number;
+  expiresAt: Date | null;
+}
+
+/** The columns a BoardRecord is read from (one primary-key read on every request). */
+export const BOARD_RECORD_SELECT = {
+  id: true,
+  title: true,
+  createdAt: true,
+  updatedAt: true,
+  tokenGeneration: true,
+  viewGeneration: true,
+  ownerGeneration: true,
+  legacyOwner: true,
+  ownerExpiresAt: true,
+  editExpiresAt: true,
+  viewExpiresAt: true,
+  deletedAt: true,
+} as const;
+
+export interface BoardRow {
+  id: string;
+  title: string;
+  createdAt: Date;
+  updatedAt: Date;
+  tokenGeneration: number;
+  viewGeneration: number;
+  ownerGeneration: number;
+  legacyOwner: boolean;
+  ownerExpiresAt: Date | null;
+  editExpiresAt: Date | null;
+  viewExpiresAt: Date | null;
 }
 
 export interface AppendResult {
@@ -29,6 +69,8 @@ export interface HistoryItem {
   bytes: number;
   shapeCount: number;
   reason: string;
+  /** set on versions saved by name (kept past retention) */
+  name: string | null;
 }
 
 export interface CompactionResult {
@@ -85,6 +127,18 @@ export function newEntryId(): string {
   return randomBytes(12).toString('base64url');
 }
 
-export function toRecord(row: { id: string; title: string; createdAt: Date; updatedAt: Date; tokenGeneration: number }): BoardRecord {
-  return { id: row.id, title: row.title, createdAt: row.createdAt, updatedAt: row.updatedAt, tokenGeneration: row.tokenGeneration };
+export function toRecord(row: BoardRow): BoardRecord {
+  return {
+    id: row.id,
+    title: row.title,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    tokenGeneration: row.tokenGeneration,
+    links: {
+      owner: { generation: row.ownerGeneration, expiresAt: row.ownerExpiresAt },
+      edit: { generation: row.tokenGeneration, expiresAt: row.editExpiresAt },
+      view: { generation: row.viewGeneration, expiresAt: row.viewExpiresAt },
+    },
+    legacyOwner: row.legacyOwner,
+  };
 }

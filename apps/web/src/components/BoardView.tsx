@@ -9,12 +9,13 @@ import { connectBoard, type BoardConnection, type ConnectionStatus } from '@mesh
 import type { RuntimeConfig } from '../lib/runtime-config';
 import { liveIceServers } from '../lib/ice-servers';
 import { loadUser, type LocalUser } from '../lib/identity';
-import { getRecentBoard, rememberBoard } from '../lib/recent-boards';
+import { forgetBoard, getRecentBoard, rememberBoard } from '../lib/recent-boards';
 import { describeError, getBoardMeta, renameBoard, rotateLinks, StoreUnreachableError } from '../lib/store-api';
 import { errorScreenTitle, isRetryable, newerKnownToken, SWITCH_TO_NEWER_LINK } from '../lib/board-errors';
 import { loadTheme, type Theme } from '../lib/theme';
 import { ErrorScreen } from './ErrorScreen';
-import { HelpDialog, ShareDialog } from './dialogs';
+import { HelpDialog } from './dialogs';
+import { ShareLinksDialog } from './ShareLinksDialog';
 import { HistoryDialog, HistoryIcon } from './HistoryDialog';
 import { BoardImport } from './BoardImport';
 import { ExportDialog } from './ExportDialog';
@@ -119,10 +120,12 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
           setPhase({ kind: 'error', title: 'This link was revoked', message: `This link no longer works: the board’s links were changed. ${SWITCH_TO_NEWER_LINK}`, retry: true, switchTo: newer });
           return;
         }
-        if (unreachable && claims.r === 'edit' && known) {
+        if (unreachable && claims.r !== 'view' && known) {
           metaTitle = known.title;
           openedOffline = true;
         }
+        // the home page shows this browser's link for the board as revoked (or expired) from now on
+        if (error instanceof MeshboardError && error.code === 'token_revoked' && getRecentBoard(boardId)) rememberBoard({ id: boardId, revoked: [claims.r] });
         if (!openedOffline) {
           const title = unreachable
             ? 'Cannot reach the board store'
@@ -140,7 +143,7 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
 
       const me = loadUser();
       setUser(me);
-      rememberBoard({ id: boardId, title: metaTitle || undefined, ...(claims.r === 'edit' ? { editToken: token } : { viewToken: token }) });
+      rememberBoard({ id: boardId, title: metaTitle || undefined, [`${claims.r}Token`]: token });
 
       const ice = await liveIceServers(config.signalingUrl, token, config.iceServers);
       if (cancelled) return ice.stop();
@@ -151,7 +154,7 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
         iceServers: ice.servers,
         ...(config.iceTransportPolicy ? { rtcConfiguration: { iceTransportPolicy: config.iceTransportPolicy } } : {}),
         // editors keep a local copy (y-indexeddb): edits made offline survive a closed tab and are uploaded later
-        offline: claims.r === 'edit',
+        offline: claims.r !== 'view',
       });
       const role = conn.role;
       const board = new Board(conn.doc, { userId: me.id });
@@ -290,7 +293,6 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
     }
   }, [titleDraft, session, title, config.storeUrl, boardId]);
 
-  const known = dialog === 'share' ? getRecentBoard(boardId) : undefined;
 
   /**
    * Revokes every link and switches this tab to the new edit link: flush what is pending with the old token,
@@ -302,8 +304,9 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
     try {
       await Promise.race([session.conn.flush().catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
       const next = await rotateLinks(config.storeUrl, boardId, session.token);
-      rememberBoard({ id: boardId, editToken: next.editToken, viewToken: next.viewToken });
-      history.replaceState(null, '', `#${next.editToken}`); // no hashchange event, so no reload
+      rememberBoard({ id: boardId, ownerToken: next.ownerToken, editToken: next.editToken, viewToken: next.viewToken });
+      // only an owner link rotates: this tab moves to the new owner link (an older store: the edit link)
+      history.replaceState(null, '', `#${next.ownerToken ?? next.editToken}`); // no hashchange event, so no reload
       setRotatedAt(Date.now());
       setAttempt((n) => n + 1);
     } finally {
@@ -311,6 +314,17 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
       rotatingRef.current = false;
     }
   }, [session, config.storeUrl, boardId]);
+
+  /** This tab's own link was revoked and re-issued from the share dialog: reconnect with the new one, no reload. */
+  const switchOwnToken = useCallback(
+    (next: string) => {
+      rotatingRef.current = true;
+      history.replaceState(null, '', `#${next}`);
+      rotatingRef.current = false;
+      setAttempt((n) => n + 1);
+    },
+    [],
+  );
 
   /** A forward restore on the live doc under this user's origin: syncs like any edit, and Ctrl+Z undoes it. */
   const restoreVersion = useCallback(
@@ -441,14 +455,21 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
       ) : null}
 
       {dialog === 'share' && session ? (
-        <ShareDialog
+        <ShareLinksDialog
+          key={session.token}
+          storeUrl={config.storeUrl}
           boardId={boardId}
-          editToken={session.role === 'edit' ? session.token : known?.editToken}
-          viewToken={session.role === 'view' ? session.token : known?.viewToken}
+          token={session.token}
+          role={session.role}
           onClose={() => setDialog(null)}
+          onOwnTokenChanged={switchOwnToken}
+          onDeleted={() => {
+            forgetBoard(boardId);
+            window.location.assign('/');
+          }}
         >
-          {session.role === 'edit' ? <RevokeLinks onRotate={rotate} rotatedAt={rotatedAt} /> : null}
-        </ShareDialog>
+          <RevokeLinks onRotate={rotate} rotatedAt={rotatedAt} />
+        </ShareLinksDialog>
       ) : null}
       {dialog === 'history' && session ? (
         <HistoryDialog storeUrl={config.storeUrl} boardId={boardId} token={session.token} role={session.role} onRestore={restoreVersion} onClose={() => setDialog(null)} blobs={session.conn.blobs} />

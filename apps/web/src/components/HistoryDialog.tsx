@@ -8,6 +8,7 @@ import { MeshboardError, type HistoryEntry } from '@meshboard/protocol';
 import { describeError, getHistoryState, listHistory } from '../lib/store-api';
 import { loadTheme } from '../lib/theme';
 import { Modal } from './dialogs';
+import { SaveVersion } from './SaveVersion';
 import styles from './features.module.css';
 
 type ListState = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; entries: HistoryEntry[] };
@@ -139,6 +140,7 @@ export function HistoryDialog({ storeUrl, boardId, token, role, onRestore, onClo
           {list.kind === 'ready' ? `${entries.length} restore point${entries.length === 1 ? '' : 's'}` : list.kind === 'loading' ? 'Loading…' : ''}
         </span>
       </div>
+      {role === 'edit' ? <SaveVersion storeUrl={storeUrl} boardId={boardId} token={token} onSaved={() => setReload((n) => n + 1)} /> : null}
 
       {list.kind === 'error' ? (
         <div role="alert" className="error" data-testid="history-error">
@@ -170,8 +172,14 @@ export function HistoryDialog({ storeUrl, boardId, token, role, onRestore, onClo
                   data-entry-id={entry.id}
                   data-shape-count={entry.shapeCount}
                   data-created-at={entry.createdAt}
+                  data-named={entry.name ? 'true' : 'false'}
                   onClick={() => select(entry)}
                 >
+                  {entry.name ? (
+                    <strong data-testid="history-entry-name" title="Saved by name: kept until the board is deleted">
+                      {entry.name}
+                    </strong>
+                  ) : null}
                   <span className={styles.when} title={entry.createdAt}>
                     {when.absolute} <span className="muted">· {when.relative}</span>
                   </span>

@@ -10,8 +10,22 @@ import { ThemeToggle } from './ThemeToggle';
 import { UserBadge } from './UserBadge';
 
 function boardHref(board: RecentBoard): string | null {
-  const token = board.editToken ?? board.viewToken;
+  const token = board.ownerToken ?? board.editToken ?? board.viewToken;
   return token ? `/b/${board.id}#${token}` : null;
+}
+
+function roleLabel(board: RecentBoard): string {
+  return board.ownerToken ? 'owner' : board.editToken ? 'can edit' : 'view only';
+}
+
+/** The links this browser holds for a board, as a small text file to keep before forgetting it. */
+function linksFile(board: RecentBoard): string {
+  const origin = window.location.origin;
+  const lines = [`Meshboard links for "${board.title || 'Untitled board'}" (${board.id})`, ''];
+  if (board.ownerToken) lines.push(`Owner link (manage, keep private): ${origin}/b/${board.id}#${board.ownerToken}`);
+  if (board.editToken) lines.push(`Edit link: ${origin}/b/${board.id}#${board.editToken}`);
+  if (board.viewToken) lines.push(`View-only link: ${origin}/b/${board.id}#${board.viewToken}`);
+  return lines.join('\n') + '\n';
 }
 
 function timeAgo(ms: number): string {
@@ -43,8 +57,9 @@ export function HomeView({ config }: { config: RuntimeConfig }) {
     setError(null);
     try {
       const created = await createBoardFromFile(config.storeUrl, file);
-      rememberBoard({ id: created.id, title: created.title, editToken: created.editToken, viewToken: created.viewToken });
-      router.push(`/b/${created.id}#${created.editToken}`);
+      rememberBoard({ id: created.id, title: created.title, ownerToken: created.ownerToken, editToken: created.editToken, viewToken: created.viewToken });
+      // the creator's tab works with the owner link (issue 13); an older store has none: the edit link
+      router.push(`/b/${created.id}#${created.ownerToken ?? created.editToken}`);
     } catch (e) {
       setError(`Could not open ${file.name}: ${(e as Error).message}`);
       setBusy(false);
@@ -57,8 +72,9 @@ export function HomeView({ config }: { config: RuntimeConfig }) {
     setError(null);
     try {
       const created = await createBoard(config.storeUrl, title, password || undefined);
-      rememberBoard({ id: created.id, title: created.title, editToken: created.editToken, viewToken: created.viewToken });
-      router.push(`/b/${created.id}#${created.editToken}`);
+      rememberBoard({ id: created.id, title: created.title, ownerToken: created.ownerToken, editToken: created.editToken, viewToken: created.viewToken });
+      // the creator's tab works with the owner link (issue 13); an older store has none: the edit link
+      router.push(`/b/${created.id}#${created.ownerToken ?? created.editToken}`);
     } catch (e) {
       if (needsCreatePassword(e)) {
         setAskPassword(true);
@@ -70,9 +86,21 @@ export function HomeView({ config }: { config: RuntimeConfig }) {
     }
   }
 
+  const [forgetting, setForgetting] = useState<string | null>(null);
+
   function onForget(id: string) {
     forgetBoard(id);
+    setForgetting(null);
     setRecent(listRecentBoards());
+  }
+
+  function exportLinks(board: RecentBoard) {
+    const url = URL.createObjectURL(new Blob([linksFile(board)], { type: 'text/plain' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `meshboard-links-${board.id}.txt`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 
   return (
@@ -178,12 +206,30 @@ export function HomeView({ config }: { config: RuntimeConfig }) {
                   ) : (
                     <span className="recent-title">{board.title || 'Untitled board'}</span>
                   )}
-                  <span className="muted small">
-                    {board.editToken ? 'can edit' : 'view only'} · opened {timeAgo(board.lastOpened)}
+                  <span className="muted small" data-testid="recent-role">
+                    {roleLabel(board)} · opened {timeAgo(board.lastOpened)}
+                    {board.revoked && board.revoked.length > 0 ? <span className="error"> · link revoked</span> : null}
                   </span>
-                  <button type="button" className="btn ghost small" onClick={() => onForget(board.id)} aria-label={`Forget ${board.title || 'board'}`}>
-                    Forget
-                  </button>
+                  {forgetting === board.id ? (
+                    <span className="row" role="group" aria-label="Confirm forgetting" data-testid="forget-confirmation">
+                      <span className="small">
+                        {board.ownerToken ? 'This browser holds the owner link: without it nobody can manage the board. ' : ''}Forget the links here?
+                      </span>
+                      <button type="button" className="btn small" data-testid="forget-export" onClick={() => exportLinks(board)}>
+                        Save the links
+                      </button>
+                      <button type="button" className="btn small primary" data-testid="forget-confirm" onClick={() => onForget(board.id)}>
+                        Forget
+                      </button>
+                      <button type="button" className="btn small" data-testid="forget-cancel" onClick={() => setForgetting(null)}>
+                        Cancel
+                      </button>
+                    </span>
+                  ) : (
+                    <button type="button" className="btn ghost small" data-testid="forget" onClick={() => setForgetting(board.id)} aria-label={`Forget ${board.title || 'board'}`}>
+                      Forget
+                    </button>
+                  )}
                 </li>
               );
             })}

@@ -5,7 +5,7 @@ import { describeError } from '../lib/store-api';
 import styles from './features.module.css';
 
 /**
- * Share dialog section for editors: revoke every current link of the board and create new ones. Asks for
+ * Share dialog section for the owner: revoke every current link of the board and create new ones. Asks for
  * confirmation first; the rotation itself (store call, new URL, reconnect) is `onRotate`, owned by the page.
  */
 export function RevokeLinks({ onRotate, rotatedAt }: { onRotate: () => Promise<void>; rotatedAt: number | null }) {
@@ -28,20 +28,20 @@ export function RevokeLinks({ onRotate, rotatedAt }: { onRotate: () => Promise<v
     <section className={styles.revoke} aria-label="Revoke links">
       {rotatedAt ? (
         <p className={styles.done} role="status" data-testid="rotate-links-done">
-          New links created at {new Date(rotatedAt).toLocaleTimeString()}. The old edit and view links no longer work: send the new ones above to everyone who should keep access.
+          New links created at {new Date(rotatedAt).toLocaleTimeString()}. The old owner, edit and view links no longer work: send the new ones above to everyone who should keep access.
         </p>
       ) : null}
       {step === 'idle' ? (
         <div className="row">
           <button type="button" className={`btn ${styles.danger}`} data-testid="rotate-links" onClick={() => setStep('confirm')}>
-            Revoke links and create new ones
+            Revoke every link and create new ones
           </button>
         </div>
       ) : (
         <div className={styles.confirm} role="group" aria-label="Confirm revoking the links" data-testid="rotate-links-confirmation">
-          <strong>Revoke both current links?</strong>
+          <strong>Revoke every current link?</strong>
           <span className="muted small">
-            Everyone who opened the board with the current edit or view link loses access right away, including people who have it open now. This tab switches to the new edit link.
+            Everyone who opened the board with a current link loses access right away, including people who have it open now. This tab switches to the new owner link.
           </span>
           {error ? (
             <span role="alert" className="error" data-testid="rotate-links-error">

@@ -28,7 +28,7 @@ export function Modal({ title, onClose, children, testid }: { title: string; onC
   );
 }
 
-function CopyField({ label, value, testid, hint }: { label: string; value: string | null; testid: string; hint: string }) {
+export function CopyField({ label, value, testid, hint }: { label: string; value: string | null; testid: string; hint: string }) {
   const [copied, setCopied] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
   async function copy(input: HTMLInputElement | null) {

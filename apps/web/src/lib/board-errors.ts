@@ -27,9 +27,10 @@ export function newerKnownToken(boardId: string, token: string): string | null {
   const current = peekTokenClaims(token);
   if (!current) return null;
   const known = getRecentBoard(boardId);
-  for (const candidate of [known?.editToken, known?.viewToken]) {
+  // each kind of link has its own generation (issue 13): only a newer link of the SAME kind replaces this one
+  for (const candidate of [known?.ownerToken, known?.editToken, known?.viewToken]) {
     const claims = candidate ? peekTokenClaims(candidate) : null;
-    if (candidate && claims && claims.b === boardId && claims.g > current.g) return candidate;
+    if (candidate && claims && claims.b === boardId && claims.r === current.r && claims.g > current.g) return candidate;
   }
   return null;
 }

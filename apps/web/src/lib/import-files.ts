@@ -37,7 +37,7 @@ export async function importFilesIntoBoard(board: Board, files: readonly File[],
  * Home page: a file becomes a new board. The file is read first (a bad one creates nothing), then a board is
  * created and the shapes are uploaded as its first update, before the board page opens it.
  */
-export async function createBoardFromFile(storeUrl: string, file: File): Promise<{ id: string; editToken: string; viewToken: string; title: string; message: string }> {
+export async function createBoardFromFile(storeUrl: string, file: File): Promise<{ id: string; ownerToken?: string; editToken: string; viewToken: string; title: string; message: string }> {
   const imported = await importFile(new Uint8Array(await file.arrayBuffer()), file.name);
   const store = new StoreClient(storeUrl);
   const title = (imported.title || file.name.replace(/\.[^.]+$/, '')).slice(0, 200);
@@ -49,5 +49,5 @@ export async function createBoardFromFile(storeUrl: string, file: File): Promise
   await store.appendUpdate(created.id, created.editToken, Y.encodeStateAsUpdate(doc));
   board.destroy();
   doc.destroy();
-  return { id: created.id, editToken: created.editToken, viewToken: created.viewToken, title, message: describeImport(imported, ids.length, file.name) };
+  return { id: created.id, ownerToken: created.ownerToken, editToken: created.editToken, viewToken: created.viewToken, title, message: describeImport(imported, ids.length, file.name) };
 }

@@ -4,8 +4,12 @@ import { readJson, writeJson } from './storage';
 export interface RecentBoard {
   id: string;
   title: string;
+  /** the manage link (issue 13): kept by the browser that created the board */
+  ownerToken?: string;
   editToken?: string;
   viewToken?: string;
+  /** links the store refused as revoked or expired, so the home page can say so */
+  revoked?: Array<'owner' | 'edit' | 'view'>;
   lastOpened: number;
 }
 

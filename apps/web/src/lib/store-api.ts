@@ -1,7 +1,9 @@
 import {
+  BoardLinks,
   BoardMeta,
+  type LinkRole,
   CreateBoardResponse,
-  type HistoryEntry,
+  HistoryEntry,
   type RotateTokensResponse,
   ErrorBody,
   MeshboardError,
@@ -71,6 +73,11 @@ export async function listHistory(storeUrl: string, boardId: string, token: stri
   return [...entries].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
 }
 
+/** "Save this version": keeps the current state under a name (edit link; never pruned). */
+export async function saveVersion(storeUrl: string, boardId: string, token: string, name: string): Promise<HistoryEntry> {
+  return HistoryEntry.parse(await call(storeUrl, apiPaths.history(boardId), { method: 'POST', token, body: JSON.stringify({ name }) }));
+}
+
 /** The full Yjs state of one restore point (to preview it, or to restore it with `Board.restoreFrom`). */
 export function getHistoryState(storeUrl: string, boardId: string, token: string, entryId: string): Promise<Uint8Array> {
   return new StoreClient(storeUrl).getHistoryEntry(boardId, token, entryId);
@@ -79,6 +86,28 @@ export function getHistoryState(storeUrl: string, boardId: string, token: string
 /** Revokes every current link of the board and returns new edit and view tokens (needs an edit token). */
 export function rotateLinks(storeUrl: string, boardId: string, token: string): Promise<RotateTokensResponse> {
   return new StoreClient(storeUrl).rotateTokens(boardId, token);
+}
+
+// ---- the link model (issue 13): the store re-issues links to whoever may see them
+
+/** The links this token may see and share: owner all three, edit the edit and view links (view: forbidden). */
+export async function getLinks(storeUrl: string, boardId: string, token: string): Promise<BoardLinks> {
+  return BoardLinks.parse(await call(storeUrl, apiPaths.links(boardId), { token }));
+}
+
+/** Revokes one kind of link (owner only); answers every link at its new generation. */
+export async function rotateLink(storeUrl: string, boardId: string, token: string, role: LinkRole): Promise<BoardLinks> {
+  return BoardLinks.parse(await call(storeUrl, apiPaths.rotateLink(boardId, role), { method: 'POST', token }));
+}
+
+/** Sets (ISO time) or clears (null) one kind of link's expiry (owner only). */
+export async function setLinkExpiry(storeUrl: string, boardId: string, token: string, role: LinkRole, expiresAt: string | null): Promise<BoardLinks> {
+  return BoardLinks.parse(await call(storeUrl, apiPaths.link(boardId, role), { method: 'PUT', token, body: JSON.stringify({ expiresAt }) }));
+}
+
+/** Deletes the board for every link holder (owner only). */
+export async function deleteBoard(storeUrl: string, boardId: string, token: string): Promise<void> {
+  await call(storeUrl, apiPaths.board(boardId), { method: 'DELETE', token });
 }
 
 /** A sentence for a person, for any error these calls throw. */
@@ -90,7 +119,7 @@ export function describeError(error: unknown): string {
       case 'not_found':
         return 'This board does not exist (or was deleted).';
       case 'token_revoked':
-        return 'This link was revoked: the board owner rotated its links. Ask for a new one.';
+        return /expired/.test(error.message) ? 'This link expired. Ask the board owner for a new one.' : 'This link was revoked: the board owner rotated its links. Ask for a new one.';
       case 'unauthorized':
       case 'forbidden':
         return 'This link is not valid for this board.';

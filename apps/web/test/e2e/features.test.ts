@@ -22,6 +22,7 @@ const artifacts = path.join(webDir, 'test/e2e/artifacts');
 
 interface NewBoard {
   id: string;
+  ownerToken: string;
   editToken: string;
   viewToken: string;
 }
@@ -197,12 +198,12 @@ describe('version history', () => {
 });
 
 describe('revoking links', () => {
-  it('revokes both links, shows the new ones, keeps the rotating tab working, and old links get a "revoked" screen', async () => {
+  it('the owner revokes every link, sees the new ones, keeps its tab working, and old links get a "revoked" screen', async () => {
     const board = await createBoard('Rotate board');
-    const a = await peer();
+    const a = await peer(); // the owner (issue 13: only the owner link rotates)
     const old = await peer(); // a tab that keeps the old view link open
     const oldEditor = await peer(); // another editor, elsewhere, with the old edit link open
-    await openBoard(a.page, link(board.id, board.editToken));
+    await openBoard(a.page, link(board.id, board.ownerToken));
     await drawRect(a.page, 400, 300, 1);
     await expect.poll(() => storeShapes(board.id, board.editToken), { timeout: 15_000 }).toBe(1);
     await openBoard(old.page, link(board.id, board.viewToken));
@@ -219,18 +220,20 @@ describe('revoking links', () => {
     await a.page.click('[data-testid="rotate-links"]');
     await a.page.click('[data-testid="rotate-links-confirm"]');
 
-    // this tab: new edit link in the URL fragment, new links in the dialog, still connected and editing
-    await a.page.waitForFunction((oldToken) => window.location.hash.length > 1 && !window.location.hash.includes(oldToken), board.editToken, { timeout: 20_000 });
-    const newEditToken = decodeURIComponent(new URL(a.page.url()).hash.slice(1));
+    // this tab: new owner link in the URL fragment, new links in the dialog, still connected and editing
+    await a.page.waitForFunction((oldToken) => window.location.hash.length > 1 && !window.location.hash.includes(oldToken), board.ownerToken, { timeout: 20_000 });
+    const newOwnerToken = decodeURIComponent(new URL(a.page.url()).hash.slice(1));
     await a.page.waitForSelector('[data-testid="rotate-links-done"]', { timeout: 30_000 });
+    expect(await a.page.inputValue('[data-testid="share-owner-link"]')).toBe(link(board.id, newOwnerToken));
     const editLink = await a.page.inputValue('[data-testid="share-edit-link"]');
     const viewLink = await a.page.inputValue('[data-testid="share-view-link"]');
-    expect(editLink).toBe(link(board.id, newEditToken));
+    const newEditToken = editLink.split('#')[1]!;
+    expect(newEditToken).not.toBe(board.editToken);
     const newViewToken = viewLink.split('#')[1]!;
     expect(newViewToken).not.toBe(board.viewToken);
     await save(a.page, 'share-after-rotation');
     const recent = await a.page.evaluate((id) => JSON.parse(localStorage.getItem('meshboard:recent-boards') ?? '[]').find((b: { id: string }) => b.id === id), board.id);
-    expect(recent).toMatchObject({ editToken: newEditToken, viewToken: newViewToken });
+    expect(recent).toMatchObject({ ownerToken: newOwnerToken, editToken: newEditToken, viewToken: newViewToken });
     await a.page.keyboard.press('Escape');
     await a.page.waitForSelector('[data-testid="connection-status"][data-store="synced"]', { timeout: 30_000 });
     await waitForShapeCount(a.page, 1, 20_000);

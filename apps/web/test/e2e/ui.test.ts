@@ -167,7 +167,10 @@ describe('toolbar, style panel and menus', () => {
     const page = peer.page;
     await page.click('[data-testid="share"]');
     await page.waitForSelector('[data-testid="share-dialog"]');
-    expect(await page.inputValue('[data-testid="share-edit-link"]')).toBe(boardUrl);
+    // the creator's tab holds the owner link (issue 13); the dialog lists it with the edit and view links
+    await page.waitForSelector('[data-testid="share-owner-link"]');
+    expect(await page.inputValue('[data-testid="share-owner-link"]')).toBe(boardUrl);
+    expect(await page.inputValue('[data-testid="share-edit-link"]')).toMatch(/#mb1\./);
     expect(await page.inputValue('[data-testid="share-view-link"]')).toMatch(/#mb1\./);
     await page.click('[data-testid="share-view-link-copy"]');
     await expect.poll(() => page.textContent('[data-testid="share-view-link-copy"]')).toBe('Copied');

@@ -16,8 +16,8 @@ export interface PersistenceProcess {
   url: string;
   child: ChildProcess;
   dataDir: string;
-  createBoard(title?: string): Promise<{ id: string; editToken: string; viewToken: string }>;
-  rotate(boardId: string, editToken: string): Promise<{ editToken: string; viewToken: string }>;
+  createBoard(title?: string): Promise<{ id: string; editToken: string; viewToken: string; ownerToken: string }>;
+  rotate(boardId: string, ownerToken: string): Promise<{ editToken: string; viewToken: string; ownerToken: string }>;
   /** stop the process (the data directory survives for restart()) */
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** start again on the same port and data directory */
@@ -103,8 +103,8 @@ export async function startPersistence(secret: string, options: { startTimeoutMs
     dataDir,
     createBoard: (title = 'Test board') =>
       json('/v1/boards', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title }) }),
-    rotate: (boardId, editToken) =>
-      json(`/v1/boards/${boardId}/tokens/rotate`, { method: 'POST', headers: { authorization: `Bearer ${editToken}` } }),
+    rotate: (boardId, ownerToken) =>
+      json(`/v1/boards/${boardId}/tokens/rotate`, { method: 'POST', headers: { authorization: `Bearer ${ownerToken}` } }),
     stop,
     restart: launch,
     async close() {
@@ -118,15 +118,15 @@ export async function startPersistence(secret: string, options: { startTimeoutMs
 /** The persistence HTTP API as tests use it (boards, rotation, reading and seeding a board's document). */
 export interface StoreApi {
   url: string;
-  createBoard(title?: string): Promise<{ id: string; editToken: string; viewToken: string }>;
-  /** rotate the board's token generation: the old tokens are revoked */
-  rotate(boardId: string, editToken: string): Promise<{ editToken: string; viewToken: string }>;
+  createBoard(title?: string): Promise<{ id: string; editToken: string; viewToken: string; ownerToken: string }>;
+  /** rotate every link of the board (an owner link since issue 13): the old tokens are revoked */
+  rotate(boardId: string, ownerToken: string): Promise<{ editToken: string; viewToken: string; ownerToken: string }>;
   /** the board's whole document as the store has it (a Yjs update) */
   state(boardId: string, token: string): Promise<Uint8Array>;
   /** append a Yjs update to the board's log */
   append(boardId: string, editToken: string, update: Uint8Array): Promise<void>;
-  /** delete the board */
-  remove(boardId: string, editToken: string): Promise<void>;
+  /** delete the board (owner link) */
+  remove(boardId: string, ownerToken: string): Promise<void>;
 }
 
 export function storeApi(url: string): StoreApi {
@@ -141,11 +141,12 @@ export function storeApi(url: string): StoreApi {
     createBoard: async (title = 'Test board') =>
       (await call('/v1/boards', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title }) }).then((r) =>
         r.json(),
-      )) as { id: string; editToken: string; viewToken: string },
-    rotate: async (boardId, editToken) =>
-      (await call(`/v1/boards/${boardId}/tokens/rotate`, { method: 'POST', headers: bearer(editToken) }).then((r) => r.json())) as {
+      )) as { id: string; editToken: string; viewToken: string; ownerToken: string },
+    rotate: async (boardId, ownerToken) =>
+      (await call(`/v1/boards/${boardId}/tokens/rotate`, { method: 'POST', headers: bearer(ownerToken) }).then((r) => r.json())) as {
         editToken: string;
         viewToken: string;
+        ownerToken: string;
       },
     state: async (boardId, token) => new Uint8Array(await (await call(`/v1/boards/${boardId}/state`, { headers: bearer(token) })).arrayBuffer()),
     append: async (boardId, editToken, update) => {
@@ -155,8 +156,8 @@ export function storeApi(url: string): StoreApi {
         body: update as Uint8Array<ArrayBuffer>,
       });
     },
-    remove: async (boardId, editToken) => {
-      await call(`/v1/boards/${boardId}`, { method: 'DELETE', headers: bearer(editToken) });
+    remove: async (boardId, ownerToken) => {
+      await call(`/v1/boards/${boardId}`, { method: 'DELETE', headers: bearer(ownerToken) });
     },
   };
 }

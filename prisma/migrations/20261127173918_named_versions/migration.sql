@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "snapshot_history" ADD COLUMN     "name" VARCHAR(200);
