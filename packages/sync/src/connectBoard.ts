@@ -194,10 +194,12 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
       signaling: () => signaling,
       hasP2P: () => p2p !== null,
       p2pConnected: (peerId) => p2p?.isConnected(peerId) ?? false,
+      expectsP2P: (peerId) => p2p?.expectsConnection(peerId) ?? false,
     },
     deadline,
   );
   const refreshModes = () => {
+    p2p?.topology.update(p2p.peerId, peerTable.presentEditorPeerIds());
     const { entering, mine } = peerTable.refresh();
     // full state-vector exchange with every peer that now depends on the relay
     for (const sid of entering) {
@@ -222,6 +224,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
       isEditor: () => role === 'edit',
       announce: (peerId) => socket.emit(SocketEvent.signal, { type: 'publish', topic: boardId, data: { type: 'announce', from: peerId } } as never),
       stopped: () => destroyed,
+      expectsConnection: (peerId) => p2p?.expectsConnection(peerId) ?? true,
       later,
     },
     deadline,
@@ -237,6 +240,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
         ...(options.iceServers ? { iceServers: options.iceServers } : {}),
         ...(options.rtcConfiguration ? { rtcConfiguration: options.rtcConfiguration } : {}),
         ...(options.wrtc ? { wrtc: options.wrtc } : {}),
+        ...(options.maxDirectPeers ? { maxDirectPeers: options.maxDirectPeers } : {}),
       },
       {
         signalingReady: () => socket.connected && joined && role === 'edit',
@@ -248,6 +252,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
         },
         onPeersChanged: refreshModes,
         remoteFrames: (peerId) => peerTable.isMeshboardPeer(peerId),
+        presentEditors: () => peerTable.presentEditorPeerIds(),
       },
     );
   };
@@ -286,6 +291,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
       sendAwareness();
       runAntiEntropy();
       refreshModes();
+      p2p?.maintain();
     });
   };
 
@@ -318,6 +324,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
     // the newcomer asked everyone with its step 1; ask it with ours so the exchange is two-way
     if (role === 'edit' && presence.role === 'edit') relaySync.sendStep1([presence.sid]);
     refreshModes();
+    p2p?.maintain();
   });
   socket.on(SocketEvent.presenceUpdate, (presence: Presence) => {
     peerTable.upsert(presence);
@@ -328,6 +335,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
     if (!entry) return;
     awarenessProtocol.removeAwarenessStates(awareness, [entry.presence.clientId], PRESENCE_ORIGIN);
     refreshModes();
+    p2p?.maintain();
   });
   socket.on(SocketEvent.relay, (frame) => relay.receive(frame));
   socket.on(SocketEvent.awareness, (frame: AwarenessFrameOut) => {
@@ -348,6 +356,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
 
   const modeTimer = setInterval(() => {
     p2p?.hookConnections();
+    p2p?.maintain();
     recovery.reap();
     refreshModes();
   }, 250);

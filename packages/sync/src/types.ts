@@ -31,6 +31,11 @@ export interface ConnectBoardOptions {
   transports?: Array<'polling' | 'websocket' | 'webtransport'>;
   /** how often the client compares its state with the store's (default 15 s) */
   antiEntropyIntervalMs?: number;
+  /**
+   * most direct WebRTC connections this tab keeps (default 6, see README "Big boards"); everyone else on the
+   * board is reached through the relay
+   */
+  maxDirectPeers?: number;
   /** disable WebRTC entirely (relay only) */
   disableP2P?: boolean;
   /**
