@@ -29,7 +29,13 @@ describe('Topology', () => {
     }
     const seen = new Set([all[0]!]);
     const queue = [all[0]!];
-    while (queue.length) for (const n of v.get(queue.shift()!)!.wanted()) if (!seen.has(n)) (seen.add(n), queue.push(n));
+    while (queue.length) {
+      for (const n of v.get(queue.shift()!)!.wanted()) {
+        if (seen.has(n)) continue;
+        seen.add(n);
+        queue.push(n);
+      }
+    }
     expect(seen.size).toBe(100);
   });
 
