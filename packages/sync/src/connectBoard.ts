@@ -26,6 +26,7 @@ import { PeerTable } from './PeerTable.js';
 import { P2PProvider } from './P2PProvider.js';
 import { StuckConnectionRecovery } from './StuckConnectionRecovery.js';
 import { CursorThrottle } from './CursorThrottle.js';
+import { OfflineCopy } from './OfflineCopy.js';
 import {
   PRESENCE_ORIGIN,
   RELAY_ORIGIN,
@@ -373,17 +374,24 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
   win?.addEventListener('online', runAntiEntropy);
 
   // ------------------------------------------------------------------ start: local cache, store, then signaling
-  let indexeddb: { destroy(): Promise<void>; whenSynced: Promise<unknown> } | null = null;
+  // editors' local copy (y-indexeddb): off the first-frame path when the store answers (OfflineCopy.ts)
+  const offlineCopy =
+    options.offline && OfflineCopy.available()
+      ? new OfflineCopy(`meshboard:${boardId}`, doc, (restored) => {
+          if (destroyed) return;
+          // edits made offline in an earlier session: to the store and to everyone on the board now
+          if (restored && role === 'edit') {
+            uploader.push(restored);
+            relaySync.sendUpdate(restored, 'all');
+          }
+          runAntiEntropy();
+        })
+      : null;
   const start = async () => {
-    if (options.offline && typeof (globalThis as { indexedDB?: unknown }).indexedDB !== 'undefined') {
-      try {
-        const { IndexeddbPersistence } = await import('y-indexeddb');
-        indexeddb = new IndexeddbPersistence(`meshboard:${boardId}`, doc);
-        await indexeddb.whenSynced;
-      } catch (error) {
-        console.warn('meshboard: offline cache unavailable', error);
-      }
-    }
+    // y-webrtc's room opens now, while the doc is still empty: its BroadcastChannel hello then carries an
+    // empty state instead of re-encoding the whole board (another tab of this browser that has the board
+    // answers with what it has).
+    startProvider();
     let attempt = 0;
     while (!destroyed) {
       try {
@@ -396,13 +404,16 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
         // upload what we have and the store lacks (offline work, edits made before seeding)
         antiEntropy.uploadMissing();
         emitStatus();
+        offlineCopy?.openLater();
         break;
       } catch (error) {
         const err = toMeshboardError(error);
         if (isFatalStoreError(err)) return fatal(err);
         storeState = 'offline';
         emitStatus();
-        // never stuck: the store being down must not keep us off the live board
+        // never stuck: the store being down must not keep us off the live board; this browser's copy is the
+        // board meanwhile
+        if (attempt === 0 && offlineCopy) await offlineCopy.open();
         if (attempt === 0 && !destroyed) connectLive();
         attempt++;
         await new Promise((r) => later(() => r(undefined), Math.min(500 * 2 ** attempt, 10_000)));
@@ -447,7 +458,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
     p2p = null;
     socket.disconnect();
     signaling = 'offline';
-    if (indexeddb) await indexeddb.destroy().catch(() => undefined);
+    await offlineCopy?.destroy();
     awareness.destroy();
   };
 

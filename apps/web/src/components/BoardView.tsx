@@ -95,13 +95,24 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
       }
       if (!window.location.hash) history.replaceState(null, '', `#${token}`);
 
+      // The board's state (9.6 MB for 50,000 shapes) is fetched while the metadata request is in flight; the
+      // connection is dropped again if the metadata says the board cannot be opened.
+      const me = loadUser();
+      const conn = connectBoard(boardId, token, {
+        signalingUrl: config.signalingUrl,
+        storeUrl: config.storeUrl,
+        user: { id: me.id, name: me.name, color: me.color },
+        iceServers: config.iceServers,
+        // editors keep a local copy (y-indexeddb): edits made offline survive a closed tab and are uploaded later
+        offline: claims.r === 'edit',
+      });
       let metaTitle = '';
       let openedOffline = false;
       try {
         const meta = await getBoardMeta(config.storeUrl, boardId, token);
         metaTitle = meta.title;
       } catch (error) {
-        if (cancelled) return;
+        if (cancelled) return void conn.destroy();
         const unreachable = error instanceof StoreUnreachableError || (error instanceof MeshboardError && error.code === 'unavailable');
         // An editor who opened this board here before has its local copy (y-indexeddb): open that, edit
         // offline, and let the connection upload when the store is back (it keeps retrying).
@@ -109,7 +120,7 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
         const newer = newerKnownToken(boardId, token);
         if (newer && (unreachable || (error instanceof MeshboardError && error.code === 'token_revoked'))) {
           setPhase({ kind: 'error', title: 'This link was revoked', message: `This link no longer works: the board’s links were changed. ${SWITCH_TO_NEWER_LINK}`, retry: true, switchTo: newer });
-          return;
+          return void conn.destroy();
         }
         if (unreachable && claims.r === 'edit' && known) {
           metaTitle = known.title;
@@ -124,24 +135,15 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
                 ? 'Board not found'
                 : 'Cannot open this board';
           setPhase({ kind: 'error', title, message: describeError(error), retry: unreachable });
-          return;
+          return void conn.destroy();
         }
       }
-      if (cancelled) return;
+      if (cancelled) return void conn.destroy();
       if (openedOffline) setNotice("The board store is unreachable: showing this browser's copy of the board. Your changes are kept here and uploaded when the store is back.");
 
-      const me = loadUser();
       setUser(me);
       rememberBoard({ id: boardId, title: metaTitle || undefined, ...(claims.r === 'edit' ? { editToken: token } : { viewToken: token }) });
 
-      const conn = connectBoard(boardId, token, {
-        signalingUrl: config.signalingUrl,
-        storeUrl: config.storeUrl,
-        user: { id: me.id, name: me.name, color: me.color },
-        iceServers: config.iceServers,
-        // editors keep a local copy (y-indexeddb): edits made offline survive a closed tab and are uploaded later
-        offline: claims.r === 'edit',
-      });
       const role = conn.role;
       const board = new Board(conn.doc, { userId: me.id });
       const engine = new CanvasEngine({
