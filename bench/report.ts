@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import type { LatencyRow } from './scenarios/latency.js';
 import type { FanoutRow } from './scenarios/fanout.js';
 import type { IdleRow } from './scenarios/idle.js';
+import type { RealAppResult } from './scenarios/realapp.js';
 
 export interface Results {
   date: string;
@@ -12,6 +13,7 @@ export interface Results {
   latency: LatencyRow[];
   fanout: FanoutRow[];
   idle: IdleRow[];
+  realApp?: RealAppResult;
   seconds?: number;
 }
 
@@ -70,6 +72,17 @@ export function markdown(r: Results): string {
     out.push('| connections | system | KB / connection | marginal KB | JS heap KB |');
     out.push('|---|---|---|---|---|');
     for (const x of r.idle) out.push(`| ${x.connections} | ${x.system} | ${x.rssKBPerConnection} | ${x.marginalKB} | ${x.heapKBPerConnection} |`);
+    out.push('');
+  }
+  if (r.realApp) {
+    const a = r.realApp;
+    out.push(`**Real app opens a ${a.shapes.toLocaleString('en')}-shape board** (${(a.stateBytes / 1e6).toFixed(1)} MB state; \`next start\` stack, fresh headless Chromium context per open, navigation until every shape is on the canvas; target ≤ 1,500 ms)`);
+    out.push('');
+    out.push('| link | p50 ms | max ms | runs |');
+    out.push('|---|---|---|---|');
+    out.push(`| edit | ${a.editLink.p50} | ${a.editLink.max} | ${a.runs.edit.map((x) => x.toFixed(0)).join(', ')} |`);
+    out.push(`| view | ${a.viewLink.p50} | ${a.viewLink.max} | ${a.runs.view.map((x) => x.toFixed(0)).join(', ')} |`);
+    out.push(`| first open after the upload (store compacts) | ${a.firstOpenAfterUploadMs} | | |`);
     out.push('');
   }
   return out.join('\n');

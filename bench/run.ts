@@ -3,7 +3,7 @@
  * on 127.0.0.1, each row measured in the same run. Writes bench/results/<date>.json, .md and .svg.
  *   npm run bench -- --quick      under 3 minutes: N = 2 and 5, fan-out in three steps, idle at 1,000
  *   npm run bench                 the full run (N up to 100, idle at 1,000 and 5,000)
- *   --only=latency,fanout,idle    a subset
+ *   --only=latency,fanout,idle,realapp    a subset
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,12 +13,13 @@ import { log } from './lib/util.js';
 import { latencyScenario } from './scenarios/latency.js';
 import { fanoutScenario } from './scenarios/fanout.js';
 import { idleScenario } from './scenarios/idle.js';
+import { realAppScenario } from './scenarios/realapp.js';
 import { writeReport, type Results } from './report.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';
 const onlyArg = args.find((a) => a.startsWith('--only='));
-const only = new Set((onlyArg?.slice(7) ?? 'latency,fanout,idle').split(','));
+const only = new Set((onlyArg?.slice(7) ?? 'latency,fanout,idle,realapp').split(','));
 
 async function main() {
   const started = new Date();
@@ -58,6 +59,7 @@ async function main() {
     await mb.stop();
   }
   if (only.has('idle')) results.idle = await idleScenario(quick ? [1000] : [1000, 5000]);
+  if (only.has('realapp')) results.realApp = await realAppScenario({ shapes: 50_000, opens: quick ? 2 : 5 });
   results.machine.loadavgAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
   results.seconds = Math.round((Date.now() - started.getTime()) / 1000);
   const dir = fileURLToPath(new URL('./results/', import.meta.url));

@@ -65,6 +65,8 @@ export class P2PProvider {
   private readonly attached = new Set<SioWebSocket>();
   private readonly unregister: () => void;
   private readonly hooked = new WeakSet<WebrtcConn>();
+  /** connections we closed (simple-peer reports the close a microtask later) */
+  private readonly closing = new WeakSet<WebrtcConn>();
   /** which editors we keep a direct connection to; everyone else is reached through the relay */
   readonly topology: Topology;
 
@@ -179,13 +181,24 @@ export class P2PProvider {
   private admitSignal(data: SignalData, me: string, conns: Map<string, WebrtcConn>, message: unknown): boolean {
     const from = data.from!;
     if (data.type === 'announce') return this.topology.admitAnnounce(from, conns);
-    if (data.type !== 'signal' || data.to !== me || conns.has(from)) return true;
+    if (data.type !== 'signal' || data.to !== me) return true;
+    const existing = conns.get(from);
+    if (existing) {
+      // A fresh offer from our dialer while we still hold an unconnected connection to it: that one is stale
+      // (the dialer gave up on it; fed into it, the offer would leave the pair stuck again). Replace it.
+      if (data.signal?.type === 'offer' && !existing.connected && !this.closing.has(existing) && this.topology.isPresent(from) && !this.topology.dials(from)) {
+        this.closeConnection(existing);
+        queueMicrotask(() => queueMicrotask(() => this.deliverSignal(message)));
+        return false;
+      }
+      return true;
+    }
     if (data.signal?.type !== 'offer') return false;
     if (!this.topology.admitOffer(from, conns)) return false;
     if (conns.size < this.topology.cap) return true;
     const victim = this.topology.closable(conns)[0];
     const conn = victim ? conns.get(victim) : undefined;
-    if (!conn) return false;
+    if (!conn || this.closing.has(conn)) return false; // (a close that has not gone through: never loop)
     this.closeConnection(conn);
     queueMicrotask(() => queueMicrotask(() => this.deliverSignal(message)));
     return false;
@@ -233,6 +246,7 @@ export class P2PProvider {
 
   /** closes one connection the way y-webrtc itself does (it forgets it on 'close' and re-announces) */
   closeConnection(conn: WebrtcConn): void {
+    this.closing.add(conn);
     try {
       conn.destroy();
     } catch (error) {

@@ -37,6 +37,7 @@ export class Topology {
   private ring: string[] = [];
   private wantedSet = new Set<string>();
   private presentSet = new Set<string>();
+  private me: string | null = null;
 
   /**
    * @param cap most direct WebRTC connections per tab
@@ -51,6 +52,7 @@ export class Topology {
 
   /** recomputes the choice from our y-webrtc peer id and the peer ids of the editors in presence */
   update(me: string | null, presentEditors: Iterable<string>): void {
+    this.me = me;
     this.presentSet = new Set(presentEditors);
     if (me) this.presentSet.delete(me);
     const others = [...this.presentSet].sort();
@@ -88,8 +90,15 @@ export class Topology {
     return [...this.wantedSet];
   }
 
+  /** of a chosen pair, the lower id dials: one offer per pair, so two Meshboard tabs never glare */
+  dials(peerId: string): boolean {
+    return this.me !== null && this.me < peerId;
+  }
+
   /**
-   * May y-webrtc open a connection for this announce (it dials the announcer)? Chosen neighbours yes. A peer
+   * May y-webrtc open a connection for this announce (it dials the announcer)? A chosen neighbour if we are
+   * its dialer (otherwise it dials us: letting y-webrtc answer the announce too made both sides offer at
+   * once, the glare that left pairs stuck for a recovery round or more). A peer
    * not in presence (a stock y-webrtc client on the plain endpoint) only while there is room: it is outside
    * the topology and keeps y-webrtc's own first-come behaviour, bounded by the cap. A present editor we did
    * not choose: no (it reaches us through the relay); this is what keeps a join from starting a negotiation
@@ -97,7 +106,7 @@ export class Topology {
    */
   admitAnnounce(from: string, conns: ReadonlyMap<string, TopologyConn>): boolean {
     if (conns.has(from)) return true;
-    if (this.wants(from)) return conns.size < this.cap || this.closable(conns).length > 0;
+    if (this.wants(from)) return this.dials(from) && (conns.size < this.cap || this.closable(conns).length > 0);
     if (this.isPresent(from)) return false;
     return conns.size < this.cap;
   }

@@ -67,7 +67,8 @@ describe('Topology', () => {
   it('admits announces and offers by the topology; stock clients only while there is room', () => {
     const t = new Topology(4);
     t.update('p010', ids(20));
-    expect(t.admitAnnounce('p011', conns([]))).toBe(true);
+    expect(t.admitAnnounce('p011', conns([]))).toBe(true); // we are its dialer (lower id)
+    expect(t.admitAnnounce('p009', conns([]))).toBe(false); // it dials us: answering its announce too would glare
     expect(t.admitAnnounce('p015', conns([]))).toBe(false); // present, not chosen: reached through the relay
     expect(t.admitAnnounce('stock-client', conns([]))).toBe(true);
     const full = conns([['p008', true], ['p009', true], ['p011', true], ['p012', true]]);
