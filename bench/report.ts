@@ -49,6 +49,16 @@ export function markdown(r: Results): string {
       }
     }
     out.push('');
+    const caps = r.latency.filter((x) => x.system.startsWith('Meshboard cap'));
+    if (caps.length) {
+      out.push('');
+      out.push('**Cap sweep** (maxDirectPeers): Meshboard alone, same N, one row per cap');
+      out.push('');
+      out.push('| N | cap | max held | p50 ms | p99 ms | lost | server CPU-s | client CPU-s |');
+      out.push('|---|---|---|---|---|---|---|---|');
+      for (const x of caps) out.push(`| ${x.n} | ${x.system.slice('Meshboard cap '.length)} | ${x.maxDirectConnections ?? '-'} | ${x.latency.p50} | ${x.latency.p99} | ${x.lost}/${x.expected} | ${x.serverCpuSeconds} | ${x.clientCpuSeconds} |`);
+      out.push('');
+    }
     out.push('Meshboard\'s server CPU is its signaling + persistence processes (every edit is also stored durably); the peers store nothing.');
     out.push('');
   }

@@ -4,6 +4,7 @@
  *   npm run bench -- --quick      under 3 minutes: N = 2 and 5, fan-out in three steps, idle at 1,000
  *   npm run bench                 the full run (N up to 100, idle at 1,000 and 5,000)
  *   --only=latency,fanout,idle,realapp    a subset
+ *   --only=latency --sizes=12 --caps=2,4,6,11    the cap sweep behind maxDirectPeers (Meshboard rows only)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -19,6 +20,8 @@ import { writeReport, type Results } from './report.js';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';
 const onlyArg = args.find((a) => a.startsWith('--only='));
+const capsArg = args.find((a) => a.startsWith('--caps='));
+const sizesArg = args.find((a) => a.startsWith('--sizes='));
 const only = new Set((onlyArg?.slice(7) ?? 'latency,fanout,idle,realapp').split(','));
 
 async function main() {
@@ -40,10 +43,15 @@ async function main() {
   const hp = await hocuspocusServer();
   try {
     if (only.has('latency')) {
-      results.latency = await latencyScenario(
-        quick
+      const base = quick
           ? { sizes: [2, 5], updates: 60, intervalMs: 25, maxProcesses: 5, relayRowUpTo: 5 }
-          : { sizes: [2, 5, 20, 50, 100], updates: 200, intervalMs: 25, maxProcesses: 20, relayRowUpTo: 20 },
+          : { sizes: [2, 5, 20, 50, 100], updates: 200, intervalMs: 25, maxProcesses: 20, relayRowUpTo: 20 };
+      results.latency = await latencyScenario(
+        {
+          ...base,
+          ...(sizesArg ? { sizes: sizesArg.slice(8).split(',').map(Number), maxProcesses: Math.max(base.maxProcesses, ...sizesArg.slice(8).split(',').map(Number)) } : {}),
+          ...(capsArg ? { caps: capsArg.slice(7).split(',').map(Number) } : {}),
+        },
         mb,
         yws,
         hp,
@@ -54,7 +62,7 @@ async function main() {
     await yws.stop();
   }
   try {
-    if (only.has('fanout')) results.fanout = await fanoutScenario(quick ? { rates: [1000, 4000, 16000], stepSeconds: 3 } : { rates: [1000, 2000, 4000, 8000, 16000, 32000, 64000], stepSeconds: 5 }, mb, yWebrtcServer);
+    if (only.has('fanout')) results.fanout = await fanoutScenario(quick ? { rates: [500, 2000, 8000], stepSeconds: 3 } : { rates: [500, 1000, 2000, 4000, 8000, 16000, 32000], stepSeconds: 5 }, mb, yWebrtcServer);
   } finally {
     await mb.stop();
   }

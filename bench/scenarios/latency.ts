@@ -18,6 +18,8 @@ export interface LatencyOptions {
   maxProcesses: number;
   /** Meshboard's relay-only row is measured up to this N */
   relayRowUpTo: number;
+  /** cap sweep (choosing maxDirectPeers): one Meshboard row per cap, no other systems */
+  caps?: number[];
 }
 export interface LatencyRow {
   n: number;
@@ -28,6 +30,8 @@ export interface LatencyRow {
   expected: number;
   lost: number;
   serverCpuSeconds: number;
+  /** CPU seconds of all this system's client processes while measuring */
+  clientCpuSeconds: number;
   maxDirectConnections?: number;
   setupMs: number;
 }
@@ -64,10 +68,21 @@ export async function latencyScenario(o: LatencyOptions, mb: Meshboard, yws: Pro
       sys.setupMs = Date.now() - t0;
     };
     try {
+      if (o.caps) {
+        for (const cap of o.caps) {
+          const capBoard = await mb.store.createBoard(`latency ${n} cap ${cap}`);
+          await setup(`Meshboard cap ${cap}`, () => ({ kind: 'meshboard', url: mb.signaling.url, storeUrl: mb.store.url, boardId: capBoard.id, token: capBoard.editToken, maxDirectPeers: cap }), [
+            mb.signaling.child.pid!,
+            mb.store.child.pid!,
+          ]);
+        }
+      }
       const board = await mb.store.createBoard(`latency ${n}`);
       const mbOpen = (p2p: boolean) => () => ({ kind: 'meshboard', url: mb.signaling.url, storeUrl: mb.store.url, boardId: board.id, token: board.editToken, p2p });
-      await setup('Meshboard', mbOpen(true), [mb.signaling.child.pid!, mb.store.child.pid!]);
-      if (n <= o.relayRowUpTo) {
+      if (!o.caps) await setup('Meshboard', mbOpen(true), [mb.signaling.child.pid!, mb.store.child.pid!]);
+      if (o.caps) {
+        // cap sweep only
+      } else if (n <= o.relayRowUpTo) {
         const relayBoard = await mb.store.createBoard(`latency relay ${n}`);
         await setup('Meshboard relay-only', () => ({ kind: 'meshboard', url: mb.signaling.url, storeUrl: mb.store.url, boardId: relayBoard.id, token: relayBoard.editToken, p2p: false }), [
           mb.signaling.child.pid!,
@@ -75,10 +90,13 @@ export async function latencyScenario(o: LatencyOptions, mb: Meshboard, yws: Pro
         ]);
       }
       const room = randomBytes(8).toString('hex');
-      await setup('y-websocket', () => ({ kind: 'ywebsocket', url: yws.url, boardId: `yws-${room}` }), [yws.pid]);
-      await setup('Hocuspocus', () => ({ kind: 'hocuspocus', url: hp.url, boardId: `hp-${room}` }), [hp.pid]);
+      if (!o.caps) {
+        await setup('y-websocket', () => ({ kind: 'ywebsocket', url: yws.url, boardId: `yws-${room}` }), [yws.pid]);
+        await setup('Hocuspocus', () => ({ kind: 'hocuspocus', url: hp.url, boardId: `hp-${room}` }), [hp.pid]);
+      }
 
       const cpu = new Map<string, number>();
+      const clientCpu = new Map<string, number>();
       const elapsed = new Map<string, number>();
       for (const s of systems) cpu.set(s.name, 0);
       const warm = Math.min(5, o.updates);
@@ -87,31 +105,35 @@ export async function latencyScenario(o: LatencyOptions, mb: Meshboard, yws: Pro
       for (let block = 0; block * BLOCK < o.updates; block++) {
         for (const s of systems) {
           const before = s.serverPids.map(cpuSeconds);
+          const clientPids = s.procs.map((p) => p.child.pid!);
+          const clientBefore = clientPids.map(cpuSeconds);
           const t0 = Date.now();
           for (let i = block * BLOCK; i < Math.min(o.updates, (block + 1) * BLOCK); i++) await stampAt(s, i, `m-${s.name}-${i}`, o.intervalMs);
           cpu.set(s.name, cpu.get(s.name)! + s.serverPids.reduce((sum, pid, k) => sum + cpuSeconds(pid) - before[k]!, 0));
           elapsed.set(s.name, (elapsed.get(s.name) ?? 0) + Date.now() - t0);
+          clientCpu.set(s.name, (clientCpu.get(s.name) ?? 0) + clientPids.reduce((sum, pid, k) => sum + cpuSeconds(pid) - clientBefore[k]!, 0));
         }
       }
       await sleep(3000);
       for (const s of systems) {
         const samples = (await Promise.all(s.procs.map((p) => p.call<Array<[number, number]>>('samples', { prefix: `m-${s.name}-` })))).flat();
         const expected = o.updates * (n - 1);
-        const held = s.name === 'Meshboard' ? (await Promise.all(s.procs.map((p) => p.call<number[]>('held')))).flat() : [];
+        const held = s.name.startsWith('Meshboard') && !s.name.includes('relay') ? (await Promise.all(s.procs.map((p) => p.call<number[]>('held')))).flat() : [];
         const row: LatencyRow = {
           n,
           system: s.name,
           processes: procs,
-          webrtcPeers: s.name === 'Meshboard' ? procs : 0,
+          webrtcPeers: s.name.startsWith('Meshboard') && !s.name.includes('relay') ? procs : 0,
           latency: stats(samples.map(([sent, arrived]) => arrived - sent)),
           expected,
           lost: Math.max(0, expected - samples.length),
           serverCpuSeconds: Number(cpu.get(s.name)!.toFixed(2)),
+          clientCpuSeconds: Number((clientCpu.get(s.name) ?? 0).toFixed(2)),
           ...(held.length ? { maxDirectConnections: Math.max(...held) } : {}),
           setupMs: s.setupMs,
         };
         rows.push(row);
-        log(`   ${s.name.padEnd(22)} p50 ${row.latency.p50} ms  p99 ${row.latency.p99} ms  lost ${row.lost}/${expected}  server CPU ${row.serverCpuSeconds} s over ${((elapsed.get(s.name) ?? 0) / 1000).toFixed(1)} s`);
+        log(`   ${s.name.padEnd(22)} p50 ${row.latency.p50} ms  p99 ${row.latency.p99} ms  lost ${row.lost}/${expected}  server CPU ${row.serverCpuSeconds} s, clients ${row.clientCpuSeconds} s, max direct ${row.maxDirectConnections ?? '-'}, over ${((elapsed.get(s.name) ?? 0) / 1000).toFixed(1)} s`);
       }
     } finally {
       await Promise.all(systems.flatMap((s) => s.procs.map((p) => p.stop())));

@@ -32,7 +32,7 @@ export async function realAppScenario(o: { shapes: number; opens: number }): Pro
       editToken: string;
       viewToken: string;
     };
-    const store = new StoreClient(stack.storeUrl);
+    const store = new StoreClient(stack.storeUrl, { timeoutMs: 180_000 });
     const doc = new Y.Doc();
     const board = new Board(doc, { userId: 'bench' });
     const shapes = generateShapes(o.shapes);
