@@ -13,8 +13,11 @@ export const SAFE_MESSAGE_BYTES = 16 * 1024;
  * ids). 100 marks one of our chunk frames: `[100][id][index][count][payload]`.
  */
 export const CHUNK_MESSAGE_TYPE = 100;
-/** stop handing chunks to the channel while this much is still buffered (backpressure, not a limit) */
-const HIGH_WATER_BYTES = 1024 * 1024;
+/**
+ * stop handing chunks to the channel while this much is still buffered: backpressure, well below the 16 MiB
+ * at which Chromium's send queue is full and `send` throws; a 5 MB update is handed over at once.
+ */
+const HIGH_WATER_BYTES = 8 * 1024 * 1024;
 const PAYLOAD_BYTES = SAFE_MESSAGE_BYTES - 32;
 
 /** the part of a simple-peer instance this wraps (simple-peer 9: y-webrtc's `WebrtcConn.peer`) */
@@ -32,6 +35,8 @@ export interface FramingOptions {
   remoteFrames(): boolean;
   /** a send on an open channel failed: reported, and the connection is closed so the pair resyncs */
   onSendError(error: Error): void;
+  /** a whole message of a type y-webrtc does not know (see P2PProvider.handle); true when consumed */
+  onOwnMessage?(message: Uint8Array): boolean;
 }
 
 export interface FramingStats {
@@ -123,6 +128,7 @@ export function installFraming(peer: FramedPeer, options: FramingOptions): void 
 
   const fail = (error: Error) => {
     queue.length = 0;
+    if (peer.destroyed || (peer as { destroying?: boolean }).destroying) return; // closing anyway: nothing to report
     framingStats.sendErrors++;
     options.onSendError(error);
     try {
@@ -172,7 +178,10 @@ export function installFraming(peer: FramedPeer, options: FramingOptions): void 
 
   peer._onChannelMessage = (event) => {
     const bytes = toBytes(event.data);
-    if (!bytes || bytes[0] !== CHUNK_MESSAGE_TYPE) return rawReceive(event);
+    if (!bytes || bytes[0] !== CHUNK_MESSAGE_TYPE) {
+      if (bytes && options.onOwnMessage?.(bytes)) return;
+      return rawReceive(event);
+    }
     let whole: Uint8Array | null;
     try {
       whole = reassembler.accept(bytes);
@@ -182,6 +191,7 @@ export function installFraming(peer: FramedPeer, options: FramingOptions): void 
     }
     if (!whole) return;
     framingStats.messagesJoined++;
+    if (options.onOwnMessage?.(whole)) return;
     rawReceive({ data: whole.buffer });
   };
 }

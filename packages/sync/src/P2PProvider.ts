@@ -69,6 +69,28 @@ export class P2PProvider {
   private readonly closing = new WeakSet<WebrtcConn>();
   /** which editors we keep a direct connection to; everyone else is reached through the relay */
   readonly topology: Topology;
+  private readonly handlers = new Map<number, (peerId: string, message: Uint8Array) => void>();
+
+  /**
+   * Own messages on the data channels, beside y-webrtc's (e.g. blob transfer): a message whose first byte is
+   * `type` (4..99 or 101..127; y-webrtc uses 0-3, framing 100) goes to `handler` instead of y-webrtc. Send
+   * with `send(peerId, message)`; any size (framing splits it). Returns an unregister function.
+   */
+  handle(type: number, handler: (peerId: string, message: Uint8Array) => void): () => void {
+    if (!Number.isInteger(type) || type < 4 || type > 127 || type === 100) throw new Error(`message type ${type} is reserved`);
+    this.handlers.set(type, handler);
+    return () => {
+      if (this.handlers.get(type) === handler) this.handlers.delete(type);
+    };
+  }
+
+  /** sends one own message to a connected peer; false when no open data channel to it exists */
+  send(peerId: string, message: Uint8Array): boolean {
+    const conn = this.provider.room?.webrtcConns.get(peerId);
+    if (!conn?.connected) return false;
+    (conn.peer as FramedPeer).send(message);
+    return true;
+  }
 
   constructor(
     options: P2PProviderOptions,
@@ -94,9 +116,6 @@ export class P2PProvider {
         config: { iceServers: options.iceServers ?? [], ...(options.rtcConfiguration ?? {}) },
       },
     });
-    // y-webrtc emits 'peers' when a connection is created or closed, but not when its data channel opens
-    // (WebrtcConn only flips `connected`). Without this hook a peer stayed 'connecting' in status() until the
-    // next poll, i.e. after edits had already converged over that very connection.
     // registered after y-webrtc's own (which creates the room): only this tab's changes go over WebRTC
     void Promise.resolve(this.provider.key).then(
       () => {
@@ -105,6 +124,9 @@ export class P2PProvider {
       },
       () => undefined,
     );
+    // y-webrtc emits 'peers' when a connection is created or closed, but not when its data channel opens
+    // (WebrtcConn only flips `connected`). Without this hook a peer stayed 'connecting' in status() until the
+    // next poll, i.e. after edits had already converged over that very connection.
     this.provider.on('peers', () => {
       this.hookConnections();
       hooks.onPeersChanged();
@@ -123,6 +145,16 @@ export class P2PProvider {
       const remote = conn.remotePeerId;
       installFraming(conn.peer as FramedPeer, {
         remoteFrames: () => this.hooks.remoteFrames(remote),
+        onOwnMessage: (message) => {
+          const handler = this.handlers.get(message[0]!);
+          if (!handler) return false;
+          try {
+            handler(remote, message);
+          } catch (error) {
+            console.warn('meshboard: a data-channel message handler failed', (error as Error)?.message ?? error);
+          }
+          return true;
+        },
         onSendError: (error) => console.warn(`meshboard: a send to WebRTC peer ${remote} failed (${error.message}); reconnecting, the relay serves it meanwhile`),
       });
       this.hooks.onConnection(conn);

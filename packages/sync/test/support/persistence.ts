@@ -34,7 +34,7 @@ export function persistenceMain(): string {
   return main;
 }
 
-export async function startPersistence(secret: string, options: { startTimeoutMs?: number } = {}): Promise<PersistenceProcess> {
+export async function startPersistence(secret: string, options: { startTimeoutMs?: number; env?: Record<string, string> } = {}): Promise<PersistenceProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'meshboard-signaling-store-'));
   const main = persistenceMain();
   let port = 0;
@@ -49,7 +49,8 @@ export async function startPersistence(secret: string, options: { startTimeoutMs
       PERSISTENCE_PORT: String(port),
       PERSISTENCE_HOST: '127.0.0.1',
     };
-    delete env.DATABASE_URL; // embedded PGlite, never a shared PostgreSQL
+    delete env.DATABASE_URL; // embedded PGlite, never a shared PostgreSQL, unless the caller names a database
+    Object.assign(env, options.env);
     child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     const collect = (d: Buffer) => {
