@@ -120,7 +120,7 @@ export class P2PProvider {
     void Promise.resolve(this.provider.key).then(
       () => {
         const room = this.provider.room;
-        if (room) broadcastOwnChangesOnly(room, options.doc, options.awareness, (peerId) => hooks.remoteFrames(peerId));
+        if (room) broadcastOwnChangesOnly(room, options.doc, options.awareness, (peerId) => hooks.remoteFrames(peerId), () => this.topology.fullMesh());
       },
       () => undefined,
     );

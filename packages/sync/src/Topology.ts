@@ -76,6 +76,11 @@ export class Topology {
     }
   }
 
+  /** every editor in presence is a chosen neighbour (a board of at most cap + 1 editors) */
+  fullMesh(): boolean {
+    return this.presentSet.size <= this.cap;
+  }
+
   /** this peer is one of our chosen neighbours */
   wants(peerId: string): boolean {
     return this.wantedSet.has(peerId);
