@@ -1,8 +1,8 @@
 /**
  * `npm run bench` (root): Meshboard beside the systems users would pick instead, every party a real process
  * on 127.0.0.1, each row measured in the same run. Writes bench/results/<date>.json, .md and .svg.
- *   npm run bench -- --quick      under 3 minutes: N = 2 and 5, fan-out in three steps, idle at 1,000
- *   npm run bench                 the full run (N up to 100, idle at 1,000 and 5,000)
+ *   npm run bench -- --quick      under 3 minutes: N = 2 and 5, fan-out in three steps, idle at 1,000 (no real-app row)
+ *   npm run bench                 the full run (N up to 100, idle at 1,000 and 5,000, the real app on 50,000 shapes)
  *   --only=latency,fanout,idle,realapp    a subset
  *   --only=latency --sizes=12 --caps=2,4,6,11    the cap sweep behind maxDirectPeers (Meshboard rows only)
  */
@@ -22,7 +22,7 @@ const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';
 const onlyArg = args.find((a) => a.startsWith('--only='));
 const capsArg = args.find((a) => a.startsWith('--caps='));
 const sizesArg = args.find((a) => a.startsWith('--sizes='));
-const only = new Set((onlyArg?.slice(7) ?? 'latency,fanout,idle,realapp').split(','));
+const only = new Set((onlyArg?.slice(7) ?? (quick ? 'latency,fanout,idle' : 'latency,fanout,idle,realapp')).split(','));
 
 async function main() {
   const started = new Date();
