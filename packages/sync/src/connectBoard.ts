@@ -51,7 +51,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
   const doc = options.doc ?? new Y.Doc();
   let role: Role = peekTokenClaims(token)?.r ?? 'view';
   const deadline = options.p2pDeadlineMs ?? 3000;
-  const store = new StoreClient(options.storeUrl);
+  const store = new StoreClient(options.storeUrl, options.fetch ? { fetch: options.fetch } : {});
   const awareness = new awarenessProtocol.Awareness(doc);
   awareness.setLocalState({ user: options.user, cursor: null, selection: [] });
   const timers = new Timers();

@@ -36,6 +36,8 @@ export interface ConnectBoardOptions {
    * board is reached through the relay
    */
   maxDirectPeers?: number;
+  /** the fetch the store client uses (default: the global one); the web app hands over a prefetched state */
+  fetch?: typeof fetch;
   /** disable WebRTC entirely (relay only) */
   disableP2P?: boolean;
   /**

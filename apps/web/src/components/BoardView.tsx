@@ -12,6 +12,7 @@ import { getRecentBoard, rememberBoard } from '../lib/recent-boards';
 import { describeError, getBoardMeta, renameBoard, rotateLinks, StoreUnreachableError } from '../lib/store-api';
 import { errorScreenTitle, isRetryable, newerKnownToken, SWITCH_TO_NEWER_LINK } from '../lib/board-errors';
 import { loadTheme, type Theme } from '../lib/theme';
+import { prefetchingFetch } from '../lib/state-prefetch';
 import { ErrorScreen } from './ErrorScreen';
 import { HelpDialog, ShareDialog } from './dialogs';
 import { HistoryDialog, HistoryIcon } from './HistoryDialog';
@@ -105,6 +106,8 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
         iceServers: config.iceServers,
         // editors keep a local copy (y-indexeddb): edits made offline survive a closed tab and are uploaded later
         offline: claims.r === 'edit',
+        // the state download the page started before this script ran (state-prefetch.ts)
+        fetch: prefetchingFetch(token),
       });
       let metaTitle = '';
       let openedOffline = false;
