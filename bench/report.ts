@@ -94,6 +94,10 @@ export function markdown(r: Results): string {
     out.push(`| view | ${a.viewLink.p50} | ${a.viewLink.max} | ${a.runs.view.map((x) => x.toFixed(0)).join(', ')} |`);
     out.push(`| first open after the upload (store compacts) | ${a.firstOpenAfterUploadMs} | | |`);
     out.push('');
+    if (a.breakdown?.length) {
+      out.push(`Where the time goes (ms from navigation, per open: DOMContentLoaded / state download start-end / all shapes drawn): ${a.breakdown.map((b) => `${b.domContentLoaded} / ${b.stateStart}-${b.stateEnd} / ${b.ms}`).join('; ')}`);
+      out.push('');
+    }
   }
   return out.join('\n');
 }

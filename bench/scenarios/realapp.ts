@@ -14,6 +14,13 @@ import { launch, newPeer } from '../../apps/web/test/e2e/browser.js';
 import { generateShapes } from '../../packages/canvas/bench/shapes.js';
 import { log, stats, type Stats } from '../lib/util.js';
 
+export interface Phase {
+  ms: number;
+  domContentLoaded: number;
+  stateStart: number;
+  stateEnd: number;
+}
+
 export interface RealAppResult {
   shapes: number;
   stateBytes: number;
@@ -21,6 +28,8 @@ export interface RealAppResult {
   editLink: Stats;
   viewLink: Stats;
   runs: { edit: number[]; view: number[] };
+  /** per open, ms since navigation start: DOMContentLoaded, the state download's start and end, all shapes drawn */
+  breakdown: Phase[];
 }
 
 export async function realAppScenario(o: { shapes: number; opens: number }): Promise<RealAppResult> {
@@ -43,13 +52,27 @@ export async function realAppScenario(o: { shapes: number; opens: number }): Pro
     }
     const stateBytes = Y.encodeStateAsUpdate(doc).byteLength;
     log(`real app: board of ${o.shapes} shapes uploaded (${(stateBytes / 1e6).toFixed(1)} MB state)`);
+    const breakdown: Phase[] = [];
     const open = async (token: string) => {
       const { context, page } = await newPeer(browser, stack.webUrl);
+      let stateRequests = 0;
+      page.on('request', (r) => {
+        if (r.method() === 'GET' && r.url().endsWith('/state')) stateRequests++;
+      });
       try {
         await page.goto(`${stack.webUrl}/b/${created.id}#${token}`, { waitUntil: 'commit' });
         await page.waitForFunction((n) => document.querySelector('[data-testid="canvas"]')?.getAttribute('data-shape-count') === String(n), o.shapes, { polling: 'raf', timeout: 120_000 });
         // the frame after the one that set the count
-        return await page.evaluate(() => new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now()))));
+        const ms = await page.evaluate(() => new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now()))));
+        // the page's prefetch and the connection share one download (apps/web/src/lib/state-prefetch.ts)
+        if (stateRequests !== 1) log(`   ${stateRequests} state downloads in one open (expected 1)`);
+        const phases = await page.evaluate(() => {
+          const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+          const state = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) => e.name.endsWith('/state'));
+          return { domContentLoaded: nav?.domContentLoadedEventEnd ?? NaN, stateStart: state?.startTime ?? NaN, stateEnd: state?.responseEnd ?? NaN };
+        });
+        breakdown.push({ ms: Math.round(ms), ...Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)])) } as Phase);
+        return ms;
       } finally {
         await context.close();
       }
@@ -62,7 +85,8 @@ export async function realAppScenario(o: { shapes: number; opens: number }): Pro
       runs.view.push(await open(created.viewToken));
     }
     log(`   edit link ${runs.edit.map((x) => x.toFixed(0)).join(', ')} ms; view link ${runs.view.map((x) => x.toFixed(0)).join(', ')} ms`);
-    return { shapes: o.shapes, stateBytes, firstOpenAfterUploadMs: Math.round(firstOpenAfterUploadMs), editLink: stats(runs.edit), viewLink: stats(runs.view), runs };
+    log(`   phases (ms from navigation: DOMContentLoaded / state download start-end / drawn): ${breakdown.map((b) => `${b.domContentLoaded}/${b.stateStart}-${b.stateEnd}/${b.ms}`).join(', ')}`);
+    return { shapes: o.shapes, stateBytes, firstOpenAfterUploadMs: Math.round(firstOpenAfterUploadMs), editLink: stats(runs.edit), viewLink: stats(runs.view), runs, breakdown };
   } finally {
     await browser.close();
     await stack.stop();
