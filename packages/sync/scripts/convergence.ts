@@ -6,7 +6,7 @@
  */
 // y-webrtc is not used in this process, but keep it like the peers: no BroadcastChannel keeping us alive
 delete (globalThis as { BroadcastChannel?: unknown }).BroadcastChannel;
-const { createWorld, runSeed, ConvergenceFailure } = await import('../test/support/convergence.js');
+const { createWorld, runSeed, ConvergenceFailure, PeerCrash } = await import('../test/support/convergence.js');
 const { tempDatabase } = await import('../test/support/postgres.js');
 
 const count = Number(process.argv[2] ?? 1000);
@@ -16,6 +16,7 @@ const database = process.env.MESHBOARD_CONVERGENCE_STORE === 'pglite' ? null : a
 console.log(`store on ${database ? 'PostgreSQL (throw-away database)' : 'PGlite'}`);
 const world = await createWorld(database ? { databaseUrl: database.url } : {});
 let passed = 0;
+const crashes: string[] = [];
 const t0 = Date.now();
 try {
   for (let seed = from; seed < from + count; seed++) {
@@ -24,6 +25,13 @@ try {
       passed++;
       console.log(`seed ${seed} ok: ${r.peers} peers, ${r.ms} ms: ${r.steps.join(', ')}`);
     } catch (error) {
+      if (error instanceof PeerCrash) {
+        // counted and reported, the seed is not a pass; the run goes on with a fresh peer process
+        crashes.push(error.message);
+        console.log(`CRASH ${error.message}`);
+        await world.respawnDead();
+        continue;
+      }
       if (error instanceof ConvergenceFailure) {
         console.log(`FAILED seed ${seed}\n${error.message}`);
         console.log(`passed ${passed} seeds before it; replay: npm run convergence -- 1 ${seed}`);
@@ -34,7 +42,7 @@ try {
     }
   }
 } finally {
-  console.log(`${passed} seeds passed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  console.log(`${passed} seeds passed in ${((Date.now() - t0) / 1000).toFixed(0)} s; ${crashes.length} seeds lost to peer process crashes`);
   await world.close();
   await database?.drop();
 }

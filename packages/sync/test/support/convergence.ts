@@ -36,6 +36,8 @@ export interface World {
   store: StoreApi;
   slots: Slot[];
   storeUp: boolean;
+  /** replaces peer processes that died (a native @roamhq/wrtc crash is reported, then the run goes on) */
+  respawnDead(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -75,6 +77,17 @@ export async function createWorld(options: { databaseUrl?: string } = {}): Promi
     store: storeApi(persistence.url),
     slots,
     storeUp: true,
+    async respawnDead() {
+      const dead: string[] = [];
+      for (const [i, slot] of slots.entries()) {
+        if (slot.peer.child.connected) continue;
+        dead.push(`${slot.peer.name} ${slot.peer.exitInfo ?? 'disconnected'}`);
+        slot.peer = await startPeerProcess(`c${i}`);
+        slot.online = false;
+        slot.p2pCut = false;
+      }
+      return dead;
+    },
     async close() {
       await Promise.all(slots.map((s) => s.peer.stop()));
       await Promise.all(slots.flatMap((s) => [s.signalingProxy.close(), s.storeProxy.close()]));
@@ -100,7 +113,8 @@ export async function storedView(world: World, board: { id: string; editToken: s
   const view = {
     shapeCount: shapes.length,
     digest: createHash('sha256').update(JSON.stringify(shapes.map((s) => ({ ...s })).sort((x, y) => (x.id < y.id ? -1 : 1)))).digest('hex'),
-    keys: Object.fromEntries([...doc.getMap('m').entries()].map(([k, v]) => [k, typeof v === 'string' ? v.length : v])),
+    // sorted: a Y.Map iterates in local insertion order, which differs with arrival order
+    keys: Object.fromEntries([...doc.getMap('m').entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, typeof v === 'string' ? v.length : v])),
     stateVector: Buffer.from(Y.encodeStateVector(doc)).toString('base64'),
     sv: Y.decodeStateVector(Y.encodeStateVector(doc)),
   };
@@ -120,6 +134,17 @@ export interface SeedResult {
 }
 
 export class ConvergenceFailure extends Error {
+  constructor(
+    readonly seed: number,
+    message: string,
+    readonly steps: string[],
+  ) {
+    super(`seed ${seed}: ${message}\nsteps: ${steps.join(', ')}`);
+  }
+}
+
+/** a peer process died during the seed (not a convergence verdict: Node's WebRTC binding crashed) */
+export class PeerCrash extends Error {
   constructor(
     readonly seed: number,
     message: string,
@@ -302,12 +327,16 @@ export async function runSeed(world: World, seed: number, options: SeedOptions =
         steps.push(`converged in ${Date.now() - convergeStart} ms`);
         return { seed, peers: n, steps, ms: Date.now() - started };
       }
-      last = `store ${stored?.shapeCount ?? '?'} shapes sv ${stored?.stateVector ?? '?'}; peers ${views
-        .map((v, k) => `${online[k]!.peer.name}: ${v.shapeCount} shapes sv ${v.stateVector} ${v.status?.signaling}/${v.status?.store} pending ${v.status?.pendingUploadBytes} modes ${v.status?.peers.map((p) => p.mode).join('/')}`)
+      last = `store ${stored?.shapeCount ?? '?'} shapes sv ${stored?.stateVector ?? '?'} digest ${stored?.digest.slice(0, 8)} keys ${JSON.stringify(stored?.keys)}; peers ${views
+        .map((v, k) => `${online[k]!.peer.name}: ${v.shapeCount} shapes sv ${v.stateVector} digest ${v.digest.slice(0, 8)} keys ${JSON.stringify(v.keys)} ${v.status?.signaling}/${v.status?.store} pending ${v.status?.pendingUploadBytes} modes ${v.status?.peers.map((p) => p.mode).join('/')}`)
         .join(' | ')}`;
       if (Date.now() > deadline) fail(`no convergence: ${last}`);
       await sleep(200);
     }
+  } catch (error) {
+    const dead = await world.respawnDead();
+    if (dead.length > 0) throw new PeerCrash(seed, `peer process died: ${dead.join(', ')} (${(error as Error).message.split('\n')[0]})`, steps);
+    throw error;
   } finally {
     // leave the world clean for the next seed
     await storeUp(world).catch(() => undefined);

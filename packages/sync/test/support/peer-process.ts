@@ -79,7 +79,8 @@ async function handle(msg: Msg): Promise<unknown> {
       const result = {
         shapeCount: shapes.length,
         digest: msg.full ? createHash('sha256').update(JSON.stringify(shapes.map((s) => ({ ...s })).sort((a, b) => (a.id < b.id ? -1 : 1)))).digest('hex') : '',
-        keys: Object.fromEntries([...m.entries()].map(([k, v]) => [k, typeof v === 'string' ? v.length : v])),
+        // sorted: a Y.Map iterates in local insertion order, which differs with arrival order
+        keys: Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, typeof v === 'string' ? v.length : v])),
         status: connection?.status() ?? null,
         conns: conns(),
         framing: { ...framingStats },

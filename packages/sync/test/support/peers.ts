@@ -18,6 +18,8 @@ export class PeerProcess {
   private nextId = 0;
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   readonly ready: Promise<void>;
+  /** set when the process is gone: how it ended */
+  exitInfo: string | null = null;
   constructor(
     readonly name: string,
     readonly child: ChildProcess,
@@ -34,13 +36,17 @@ export class PeerProcess {
         else w.resolve(raw.result);
       });
     });
-    child.on('exit', () => {
+    // a send after the process died emits 'error' on the ChildProcess: handled by call() rejecting instead
+    child.on('error', () => undefined);
+    child.on('exit', (code, signal) => {
+      this.exitInfo = signal ? `killed by ${signal}` : `exited with code ${code}`;
       for (const w of this.waiting.values()) w.reject(new Error(`peer ${name} exited`));
       this.waiting.clear();
     });
   }
   call<T = unknown>(cmd: string, args: Record<string, unknown> = {}, timeoutMs = 60_000): Promise<T> {
     const id = ++this.nextId;
+    if (!this.child.connected) return Promise.reject(new Error(`peer ${this.name} is gone (${this.exitInfo ?? 'disconnected'})`));
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(id);
