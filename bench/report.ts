@@ -140,7 +140,7 @@ export function svg(r: Results): string {
     });
     parts.push(`<text x="${lx + gi * groupW + groupW / 2}" y="${ly + lh + 16}" text-anchor="middle">N = ${n}</text>`);
   });
-  systems.forEach((s, i) => parts.push(`<rect x="${lx + i * 130}" y="${ly + lh + 30}" width="12" height="12" fill="${COLORS[s]}"/><text x="${lx + i * 130 + 16}" y="${ly + lh + 40}">${esc(s)}</text>`));
+  systems.forEach((s, i) => parts.push(`<rect x="${lx + i * 170}" y="${ly + lh + 30}" width="12" height="12" fill="${COLORS[s]}"/><text x="${lx + i * 170 + 16}" y="${ly + lh + 40}">${esc(s)}</text>`));
   // fan-out panel
   const fx = 650;
   const fw = 220;

@@ -62,7 +62,7 @@ async function main() {
     await yws.stop();
   }
   try {
-    if (only.has('fanout')) results.fanout = await fanoutScenario(quick ? { rates: [500, 2000, 8000], stepSeconds: 3 } : { rates: [500, 1000, 2000, 4000, 8000, 16000, 32000], stepSeconds: 5 }, mb, yWebrtcServer);
+    if (only.has('fanout')) results.fanout = await fanoutScenario(quick ? { rates: [250, 1000, 4000], stepSeconds: 3 } : { rates: [250, 500, 1000, 2000, 4000, 8000, 16000, 32000], stepSeconds: 5 }, mb, yWebrtcServer);
   } finally {
     await mb.stop();
   }

@@ -4,6 +4,7 @@
  * tests use), @y/websocket-server's bin, @hocuspocus/server with no extensions, y-webrtc's bin/server.js.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -67,10 +68,15 @@ export const hocuspocusServer = (env: Record<string, string> = {}) => startScrip
 export const yWebrtcServer = (env: Record<string, string> = {}) =>
   startScript('y-webrtc server', path.join(path.dirname(require.resolve('y-webrtc')), '..', 'bin', 'server.js'), 'ws', env);
 
+/** the installed version (read from node_modules: some packages do not export their package.json) */
 export function packageVersion(name: string): string {
-  try {
-    return (require(`${name}/package.json`) as { version: string }).version;
-  } catch {
-    return '?';
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  for (const dir of [path.join(root, 'bench', 'node_modules'), path.join(root, 'node_modules')]) {
+    try {
+      return (JSON.parse(readFileSync(path.join(dir, name, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      /* next */
+    }
   }
+  return '?';
 }
