@@ -7,10 +7,14 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const rootPkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 let passed = 0;
 let failed = 0;
-for (const pattern of rootPkg.workspaces) {
-  const parent = path.join(root, pattern.replace('/*', ''));
-  for (const name of fs.readdirSync(parent)) {
-    const dir = path.join(parent, name);
+// "packages/*" names every folder in packages/; a plain entry ("bench") names one workspace folder
+const workspaceDirs = rootPkg.workspaces.flatMap((pattern) => {
+  if (!pattern.endsWith('/*')) return [path.join(root, pattern)];
+  const parent = path.join(root, pattern.slice(0, -2));
+  return fs.readdirSync(parent).map((name) => path.join(parent, name));
+});
+{
+  for (const dir of workspaceDirs) {
     const pkgPath = path.join(dir, 'package.json');
     if (!fs.existsSync(pkgPath)) continue;
     const pkg = JSON.parse(fs.readFileSync(pkgPath, 'utf8'));

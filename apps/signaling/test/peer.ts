@@ -53,7 +53,7 @@ async function handle(msg: Msg): Promise<unknown> {
       const o = msg as unknown as {
         boardId: string; token: string; signalingUrl: string; storeUrl: string; name: string;
         rtcConfiguration?: Record<string, unknown>; p2pDeadlineMs?: number; transports?: Array<'polling' | 'websocket'>;
-        disableP2P?: boolean;
+        disableP2P?: boolean; maxDirectPeers?: number;
       };
       connectStartedAt = now();
       connection = connectBoard(o.boardId, o.token, {
@@ -67,6 +67,7 @@ async function handle(msg: Msg): Promise<unknown> {
         ...(o.p2pDeadlineMs ? { p2pDeadlineMs: o.p2pDeadlineMs } : {}),
         ...(o.transports ? { transports: o.transports } : {}),
         ...(o.disableP2P ? { disableP2P: true } : {}),
+        ...(o.maxDirectPeers ? { maxDirectPeers: o.maxDirectPeers } : {}),
       });
       try {
         await connection.whenSeeded();

@@ -3,6 +3,8 @@ import type * as awarenessProtocol from 'y-protocols/awareness';
 import { WebrtcProvider, type WebrtcConn } from 'y-webrtc';
 import { installFraming, type FramedPeer } from './DataChannelFraming.js';
 import { SIGNALING_SCHEME, installSignalingDispatcher, registerChannel, type SioWebSocket } from './sio-websocket.js';
+import { DEFAULT_MAX_DIRECT_PEERS, Topology } from './Topology.js';
+import { broadcastOwnChangesOnly } from './OwnChangesBroadcast.js';
 
 interface SignalData {
   type?: unknown;
@@ -32,6 +34,8 @@ export interface P2PProviderOptions {
   iceServers?: RTCIceServer[];
   rtcConfiguration?: RTCConfiguration;
   wrtc?: unknown;
+  /** most direct WebRTC connections (default DEFAULT_MAX_DIRECT_PEERS, see Topology.ts) */
+  maxDirectPeers?: number;
 }
 
 export interface P2PProviderHooks {
@@ -47,6 +51,8 @@ export interface P2PProviderHooks {
   onPeersChanged(): void;
   /** whether the peer with this y-webrtc id reassembles chunk frames (it is a Meshboard client) */
   remoteFrames(peerId: string): boolean;
+  /** y-webrtc peer ids of the editors in presence (Meshboard clients with P2P); none known: y-webrtc's own first-come choice, capped */
+  presentEditors?(): Iterable<string>;
 }
 
 /**
@@ -59,6 +65,10 @@ export class P2PProvider {
   private readonly attached = new Set<SioWebSocket>();
   private readonly unregister: () => void;
   private readonly hooked = new WeakSet<WebrtcConn>();
+  /** connections we closed (simple-peer reports the close a microtask later) */
+  private readonly closing = new WeakSet<WebrtcConn>();
+  /** which editors we keep a direct connection to; everyone else is reached through the relay */
+  readonly topology: Topology;
   private readonly handlers = new Map<number, (peerId: string, message: Uint8Array) => void>();
 
   /**
@@ -86,6 +96,7 @@ export class P2PProvider {
     options: P2PProviderOptions,
     private readonly hooks: P2PProviderHooks,
   ) {
+    this.topology = new Topology(options.maxDirectPeers ?? DEFAULT_MAX_DIRECT_PEERS);
     installSignalingDispatcher();
     const signalingUrl = `${SIGNALING_SCHEME}//${options.connectionId}`;
     this.unregister = registerChannel(signalingUrl, {
@@ -97,13 +108,22 @@ export class P2PProvider {
     this.provider = new WebrtcProvider(options.boardId, options.doc, {
       signaling: [signalingUrl],
       awareness: options.awareness,
-      maxConns: 64,
+      // y-webrtc's own limit: it neither dials on an announce nor announces itself at the cap
+      maxConns: this.topology.cap,
       filterBcConns: true,
       peerOpts: {
         ...(options.wrtc ? { wrtc: options.wrtc } : {}),
         config: { iceServers: options.iceServers ?? [], ...(options.rtcConfiguration ?? {}) },
       },
     });
+    // registered after y-webrtc's own (which creates the room): only this tab's changes go over WebRTC
+    void Promise.resolve(this.provider.key).then(
+      () => {
+        const room = this.provider.room;
+        if (room) broadcastOwnChangesOnly(room, options.doc, options.awareness, (peerId) => hooks.remoteFrames(peerId), () => this.topology.fullMesh());
+      },
+      () => undefined,
+    );
     // y-webrtc emits 'peers' when a connection is created or closed, but not when its data channel opens
     // (WebrtcConn only flips `connected`). Without this hook a peer stayed 'connecting' in status() until the
     // next poll, i.e. after edits had already converged over that very connection.
@@ -171,14 +191,78 @@ export class P2PProvider {
    * answer belongs to without checking it exists: an answer that arrives after that connection was closed
    * (the stuck-connection recovery closed it, or the data channel failed) threw `Cannot set properties of
    * undefined (setting 'glareToken')` inside the signaling handler (issue 15, 20 editors). Such an answer is
-   * for a negotiation that no longer exists here: drop it. Malformed messages are dropped too.
+   * for a negotiation that no longer exists here: drop it. Malformed messages are dropped too. Announces and
+   * offers pass only as the topology admits them (`admitSignal`).
    */
   deliverSignal(message: unknown): void {
     if (!isWellFormedSignal(message)) return;
     const data = (message as { data?: SignalData }).data;
     const room = this.provider.room;
-    if (data?.type === 'signal' && data.signal?.type === 'answer' && room && data.to === room.peerId && !room.webrtcConns.has(data.from!)) return;
+    if (room && data && data.from !== room.peerId && !this.admitSignal(data, room.peerId, room.webrtcConns, message)) return;
     for (const ws of this.attached) ws.deliver(message);
+  }
+
+  /**
+   * Lets y-webrtc see only the signals of connections the topology allows: an announce makes y-webrtc dial
+   * the announcer, an offer makes it answer, and any other signal addressed to us for a connection we do
+   * not hold would make it create one (y-webrtc creates a connection for any signal addressed to it). Those
+   * belong to a negotiation that no longer exists here, or to an offer we refused: dropped (this also covers
+   * the glareToken crash above). A chosen neighbour's offer at the cap first closes an unchosen connection
+   * and is delivered once that close has gone through (simple-peer closes in a microtask), so the cap holds.
+   */
+  private admitSignal(data: SignalData, me: string, conns: Map<string, WebrtcConn>, message: unknown): boolean {
+    const from = data.from!;
+    if (data.type === 'announce') return this.topology.admitAnnounce(from, conns);
+    if (data.type !== 'signal' || data.to !== me) return true;
+    const existing = conns.get(from);
+    if (existing) {
+      // A fresh offer from our dialer while we still hold an unconnected connection to it: that one is stale
+      // (the dialer gave up on it; fed into it, the offer would leave the pair stuck again). Replace it.
+      if (data.signal?.type === 'offer' && !existing.connected && !this.closing.has(existing) && this.topology.isPresent(from) && !this.topology.dials(from)) {
+        this.closeConnection(existing);
+        queueMicrotask(() => queueMicrotask(() => this.deliverSignal(message)));
+        return false;
+      }
+      return true;
+    }
+    if (data.signal?.type !== 'offer') return false;
+    if (!this.topology.admitOffer(from, conns)) return false;
+    if (conns.size < this.topology.cap) return true;
+    const victim = this.topology.closable(conns)[0];
+    const conn = victim ? conns.get(victim) : undefined;
+    if (!conn || this.closing.has(conn)) return false; // (a close that has not gone through: never loop)
+    this.closeConnection(conn);
+    queueMicrotask(() => queueMicrotask(() => this.deliverSignal(message)));
+    return false;
+  }
+
+  /**
+   * Applies the topology: recomputes the chosen neighbours from presence, closes unchosen connections that
+   * are over the cap or whose slot a chosen neighbour needs, and dials (through y-webrtc's announce path)
+   * the chosen neighbours this tab is the dialer of, a few at a time. Called on presence changes and
+   * periodically.
+   */
+  maintain(): void {
+    const room = this.provider.room;
+    this.topology.update(room?.peerId ?? null, this.hooks.presentEditors?.() ?? []);
+    if (!room || !this.hooks.signalingReady()) return;
+    const plan = this.topology.plan(room.peerId, room.webrtcConns);
+    for (const id of plan.close) {
+      const conn = room.webrtcConns.get(id);
+      if (conn) this.closeConnection(conn);
+    }
+    if (plan.dial.length === 0) return;
+    // after the closes have gone through (y-webrtc refuses to dial at maxConns)
+    queueMicrotask(() =>
+      queueMicrotask(() => {
+        for (const id of plan.dial) this.offerConnection(id);
+      }),
+    );
+  }
+
+  /** a direct connection to this peer is chosen, or exists (the peer is not expected on the relay alone) */
+  expectsConnection(peerId: string): boolean {
+    return this.topology.wants(peerId) || this.provider.room?.webrtcConns.has(peerId) === true;
   }
 
   /**
@@ -194,6 +278,7 @@ export class P2PProvider {
 
   /** closes one connection the way y-webrtc itself does (it forgets it on 'close' and re-announces) */
   closeConnection(conn: WebrtcConn): void {
+    this.closing.add(conn);
     try {
       conn.destroy();
     } catch (error) {

@@ -15,6 +15,8 @@ export interface PeerTableHooks {
   hasP2P(): boolean;
   /** a data channel to this y-webrtc peer id is open */
   p2pConnected(peerId: string): boolean;
+  /** a direct connection to this peer is chosen by the topology or exists; if not, it is served by the relay at once */
+  expectsP2P?(peerId: string): boolean;
 }
 
 /**
@@ -80,6 +82,13 @@ export class PeerTable {
     return ids;
   }
 
+  /** y-webrtc peer ids of the editors in presence: the members of the direct-connection topology */
+  presentEditorPeerIds(): string[] {
+    const ids: string[] = [];
+    for (const entry of this.peers.values()) if (entry.presence.role === 'edit' && entry.presence.peerId) ids.push(entry.presence.peerId);
+    return ids;
+  }
+
   /** recomputes every mode; returns the sids that just entered relay and this tab's own mode for presence */
   refresh(now = Date.now()): { entering: string[]; mine: PresenceMode } {
     const entering: string[] = [];
@@ -112,6 +121,8 @@ export class PeerTable {
     if (role === 'edit' && presence.role === 'edit' && presence.peerId && this.hooks.p2pConnected(presence.peerId)) return 'p2p';
     if (this.hooks.signaling() !== 'connected') return 'offline';
     if (role === 'view' || presence.role === 'view' || !this.hooks.hasP2P()) return 'relay';
+    // big boards: a peer outside our chosen neighbours never gets a WebRTC connection: no deadline to wait
+    if (presence.peerId && this.hooks.expectsP2P && !this.hooks.expectsP2P(presence.peerId)) return 'relay';
     return now - entry.since < this.deadlineMs ? 'connecting' : 'relay';
   }
 }

@@ -14,6 +14,8 @@ export interface StuckConnectionRecoveryHooks {
   /** publishes a y-webrtc announce for this room on the signaling connection */
   announce(peerId: string): void;
   stopped(): boolean;
+  /** the topology wants a direct connection to this peer (only those are re-announced to) */
+  expectsConnection?(peerId: string): boolean;
   later(fn: () => void, ms: number): unknown;
 }
 
@@ -75,7 +77,7 @@ export class StuckConnectionRecovery {
     // side without a connection opens one. Same patience and backoff as above.
     for (const [sid, entry] of this.peers.peers) {
       const remote = entry.presence.peerId;
-      if (!this.hooks.isEditor() || entry.presence.role !== 'edit' || !remote || room.webrtcConns.has(remote)) {
+      if (!this.hooks.isEditor() || entry.presence.role !== 'edit' || !remote || room.webrtcConns.has(remote) || this.hooks.expectsConnection?.(remote) === false) {
         this.missingSince.delete(sid);
         continue;
       }

@@ -30,6 +30,7 @@ import { StuckConnectionRecovery } from './StuckConnectionRecovery.js';
 import { CursorThrottle } from './CursorThrottle.js';
 import { refuseRevokedPeers } from './revocation.js';
 import { BlobClient } from './BlobClient.js';
+import { OfflineCopy } from './OfflineCopy.js';
 import {
   PRESENCE_ORIGIN,
   RELAY_ORIGIN,
@@ -54,7 +55,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
   const doc = options.doc ?? new Y.Doc();
   let role: Role = accessRoleOf(peekTokenClaims(token)?.r ?? 'view'); // an owner link edits
   const deadline = options.p2pDeadlineMs ?? 3000;
-  const store = new StoreClient(options.storeUrl);
+  const store = new StoreClient(options.storeUrl, options.fetch ? { fetch: options.fetch } : {});
   const awareness = new awarenessProtocol.Awareness(doc);
   awareness.setLocalState({ user: options.user, cursor: null, selection: [] });
   const timers = new Timers();
@@ -199,10 +200,12 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
       signaling: () => signaling,
       hasP2P: () => p2p !== null,
       p2pConnected: (peerId) => p2p?.isConnected(peerId) ?? false,
+      expectsP2P: (peerId) => p2p?.expectsConnection(peerId) ?? false,
     },
     deadline,
   );
   const refreshModes = () => {
+    p2p?.topology.update(p2p.peerId, peerTable.presentEditorPeerIds());
     const { entering, mine } = peerTable.refresh();
     // full state-vector exchange with every peer that now depends on the relay
     for (const sid of entering) {
@@ -227,6 +230,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
       isEditor: () => role === 'edit',
       announce: (peerId) => socket.emit(SocketEvent.signal, { type: 'publish', topic: boardId, data: { type: 'announce', from: peerId } } as never),
       stopped: () => destroyed,
+      expectsConnection: (peerId) => p2p?.expectsConnection(peerId) ?? true,
       later,
     },
     deadline,
@@ -242,6 +246,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
         ...(options.iceServers ? { iceServers: options.iceServers } : {}),
         ...(options.rtcConfiguration ? { rtcConfiguration: options.rtcConfiguration } : {}),
         ...(options.wrtc ? { wrtc: options.wrtc } : {}),
+        ...(options.maxDirectPeers ? { maxDirectPeers: options.maxDirectPeers } : {}),
       },
       {
         signalingReady: () => socket.connected && joined && role === 'edit',
@@ -253,6 +258,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
         },
         onPeersChanged: refreshModes,
         remoteFrames: (peerId) => peerTable.isMeshboardPeer(peerId),
+        presentEditors: () => peerTable.presentEditorPeerIds(),
       },
     );
   };
@@ -294,6 +300,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
       sendAwareness();
       runAntiEntropy();
       refreshModes();
+      p2p?.maintain();
     });
   };
 
@@ -326,6 +333,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
     // the newcomer asked everyone with its step 1; ask it with ours so the exchange is two-way
     if (role === 'edit' && presence.role === 'edit') relaySync.sendStep1([presence.sid]);
     refreshModes();
+    p2p?.maintain();
   });
   socket.on(SocketEvent.presenceUpdate, (presence: Presence) => {
     peerTable.upsert(presence);
@@ -339,6 +347,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
       awarenessProtocol.removeAwarenessStates(awareness, [entry.presence.clientId], PRESENCE_ORIGIN);
     }
     refreshModes();
+    p2p?.maintain();
   });
   socket.on(SocketEvent.relay, (frame) => relay.receive(frame));
   socket.on(SocketEvent.peersRevoked, (message) => refuseRevokedPeers(p2p?.provider ?? null, message));
@@ -360,6 +369,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
 
   const modeTimer = setInterval(() => {
     p2p?.hookConnections();
+    p2p?.maintain();
     recovery.reap();
     refreshModes();
   }, 250);
@@ -376,17 +386,24 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
   win?.addEventListener('online', runAntiEntropy);
 
   // ------------------------------------------------------------------ start: local cache, store, then signaling
-  let indexeddb: { destroy(): Promise<void>; whenSynced: Promise<unknown> } | null = null;
+  // editors' local copy (y-indexeddb): off the first-frame path when the store answers (OfflineCopy.ts)
+  const offlineCopy =
+    options.offline && OfflineCopy.available()
+      ? new OfflineCopy(`meshboard:${boardId}`, doc, (restored) => {
+          if (destroyed) return;
+          // edits made offline in an earlier session: to the store and to everyone on the board now
+          if (restored && role === 'edit') {
+            uploader.push(restored);
+            relaySync.sendUpdate(restored, 'all');
+          }
+          runAntiEntropy();
+        })
+      : null;
   const start = async () => {
-    if (options.offline && typeof (globalThis as { indexedDB?: unknown }).indexedDB !== 'undefined') {
-      try {
-        const { IndexeddbPersistence } = await import('y-indexeddb');
-        indexeddb = new IndexeddbPersistence(`meshboard:${boardId}`, doc);
-        await indexeddb.whenSynced;
-      } catch (error) {
-        console.warn('meshboard: offline cache unavailable', error);
-      }
-    }
+    // y-webrtc's room opens now, while the doc is still empty: its BroadcastChannel hello then carries an
+    // empty state instead of re-encoding the whole board (another tab of this browser that has the board
+    // answers with what it has).
+    startProvider();
     let attempt = 0;
     while (!destroyed) {
       try {
@@ -399,13 +416,16 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
         // upload what we have and the store lacks (offline work, edits made before seeding)
         antiEntropy.uploadMissing();
         emitStatus();
+        offlineCopy?.openLater();
         break;
       } catch (error) {
         const err = toMeshboardError(error);
         if (isFatalStoreError(err)) return fatal(err);
         storeState = 'offline';
         emitStatus();
-        // never stuck: the store being down must not keep us off the live board
+        // never stuck: the store being down must not keep us off the live board; this browser's copy is the
+        // board meanwhile
+        if (attempt === 0 && offlineCopy) await offlineCopy.open();
         if (attempt === 0 && !destroyed) connectLive();
         attempt++;
         await new Promise((r) => later(() => r(undefined), Math.min(500 * 2 ** attempt, 10_000)));
@@ -451,7 +471,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
     p2p = null;
     socket.disconnect();
     signaling = 'offline';
-    if (indexeddb) await indexeddb.destroy().catch(() => undefined);
+    await offlineCopy?.destroy();
     awareness.destroy();
   };
 

@@ -32,6 +32,13 @@ export interface ConnectBoardOptions {
   transports?: Array<'polling' | 'websocket' | 'webtransport'>;
   /** how often the client compares its state with the store's (default 15 s) */
   antiEntropyIntervalMs?: number;
+  /**
+   * most direct WebRTC connections this tab keeps (default 6, see README "Big boards"); everyone else on the
+   * board is reached through the relay
+   */
+  maxDirectPeers?: number;
+  /** the fetch the store client uses (default: the global one); the web app hands over a prefetched state */
+  fetch?: typeof fetch;
   /** disable WebRTC entirely (relay only) */
   disableP2P?: boolean;
   /**

@@ -13,6 +13,7 @@ import { forgetBoard, getRecentBoard, rememberBoard } from '../lib/recent-boards
 import { describeError, getBoardMeta, renameBoard, rotateLinks, StoreUnreachableError } from '../lib/store-api';
 import { errorScreenTitle, isRetryable, newerKnownToken, SWITCH_TO_NEWER_LINK } from '../lib/board-errors';
 import { loadTheme, type Theme } from '../lib/theme';
+import { prefetchingFetch } from '../lib/state-prefetch';
 import { ErrorScreen } from './ErrorScreen';
 import { HelpDialog } from './dialogs';
 import { ShareLinksDialog } from './ShareLinksDialog';
@@ -104,13 +105,36 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
       }
       if (!window.location.hash) history.replaceState(null, '', `#${token}`);
 
+      // The board's state (9.6 MB for 50,000 shapes) is fetched while the metadata request is in flight; the
+      // connection is dropped again if the metadata says the board cannot be opened.
+      const me = loadUser();
+      const metaRequest = getBoardMeta(config.storeUrl, boardId, token);
+      metaRequest.catch(() => undefined); // awaited below; not unhandled while the TURN credentials arrive
+      // time-limited TURN credentials for this board (signaling mints them for a valid token; renewed before expiry)
+      const ice = await liveIceServers(config.signalingUrl, token, config.iceServers);
+      if (cancelled) return ice.stop();
+      const conn = connectBoard(boardId, token, {
+        signalingUrl: config.signalingUrl,
+        storeUrl: config.storeUrl,
+        user: { id: me.id, name: me.name, color: me.color },
+        iceServers: ice.servers,
+        ...(config.iceTransportPolicy ? { rtcConfiguration: { iceTransportPolicy: config.iceTransportPolicy } } : {}),
+        // editors keep a local copy (y-indexeddb): edits made offline survive a closed tab and are uploaded later
+        offline: claims.r !== 'view',
+        // the state download the page started before this script ran (state-prefetch.ts)
+        fetch: prefetchingFetch(token),
+      });
+      const closeEarly = () => {
+        conn.destroy();
+        ice.stop();
+      };
       let metaTitle = '';
       let openedOffline = false;
       try {
-        const meta = await getBoardMeta(config.storeUrl, boardId, token);
+        const meta = await metaRequest;
         metaTitle = meta.title;
       } catch (error) {
-        if (cancelled) return;
+        if (cancelled) return void closeEarly();
         const unreachable = error instanceof StoreUnreachableError || (error instanceof MeshboardError && error.code === 'unavailable');
         // An editor who opened this board here before has its local copy (y-indexeddb): open that, edit
         // offline, and let the connection upload when the store is back (it keeps retrying).
@@ -118,7 +142,7 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
         const newer = newerKnownToken(boardId, token);
         if (newer && (unreachable || (error instanceof MeshboardError && error.code === 'token_revoked'))) {
           setPhase({ kind: 'error', title: 'This link was revoked', message: `This link no longer works: the board’s links were changed. ${SWITCH_TO_NEWER_LINK}`, retry: true, switchTo: newer });
-          return;
+          return void closeEarly();
         }
         if (unreachable && claims.r !== 'view' && known) {
           metaTitle = known.title;
@@ -135,27 +159,15 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
                 ? 'Board not found'
                 : 'Cannot open this board';
           setPhase({ kind: 'error', title, message: describeError(error), retry: unreachable });
-          return;
+          return void closeEarly();
         }
       }
-      if (cancelled) return;
+      if (cancelled) return void closeEarly();
       if (openedOffline) setNotice("The board store is unreachable: showing this browser's copy of the board. Your changes are kept here and uploaded when the store is back.");
 
-      const me = loadUser();
       setUser(me);
       rememberBoard({ id: boardId, title: metaTitle || undefined, [`${claims.r}Token`]: token });
 
-      const ice = await liveIceServers(config.signalingUrl, token, config.iceServers);
-      if (cancelled) return ice.stop();
-      const conn = connectBoard(boardId, token, {
-        signalingUrl: config.signalingUrl,
-        storeUrl: config.storeUrl,
-        user: { id: me.id, name: me.name, color: me.color },
-        iceServers: ice.servers,
-        ...(config.iceTransportPolicy ? { rtcConfiguration: { iceTransportPolicy: config.iceTransportPolicy } } : {}),
-        // editors keep a local copy (y-indexeddb): edits made offline survive a closed tab and are uploaded later
-        offline: claims.r !== 'view',
-      });
       const role = conn.role;
       const board = new Board(conn.doc, { userId: me.id });
       board.attachBlobStorage(conn.blobs); // image bytes: store, browser cache, peers (the doc holds metadata only)

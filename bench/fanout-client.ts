@@ -1,0 +1,88 @@
+/**
+ * Load process of the signaling fan-out scenario: WebSocket subscribers speaking y-webrtc's signaling JSON
+ * (subscribe / publish), the same bytes for Meshboard's /y-webrtc endpoint and y-webrtc's bin/server.js.
+ * Publishes carry their send time (CLOCK_MONOTONIC); every delivery's delay is recorded where it arrives.
+ */
+import WebSocket from 'ws';
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+type Msg = { id: number; cmd: string; [key: string]: unknown };
+
+let sockets: Array<{ ws: WebSocket; topic: string }> = [];
+let delays: number[] = [];
+let recording = false;
+
+async function connect(o: { urls: string[]; topics: string[]; perRoom: number }) {
+  const opened: Array<Promise<void>> = [];
+  for (const [r, topic] of o.topics.entries()) {
+    for (let k = 0; k < o.perRoom; k++) {
+      const ws = new WebSocket(o.urls[r]!, { perMessageDeflate: false });
+      sockets.push({ ws, topic });
+      ws.on('message', (raw) => {
+        if (!recording) return;
+        const m = JSON.parse(String(raw)) as { type?: string; data?: { t?: number } };
+        if (m.type === 'publish' && typeof m.data?.t === 'number') delays.push(now() - m.data.t);
+      });
+      opened.push(
+        new Promise((resolve, reject) => {
+          ws.once('open', () => {
+            ws.send(JSON.stringify({ type: 'subscribe', topics: [topic] }));
+            resolve();
+          });
+          ws.once('error', reject);
+        }),
+      );
+    }
+    if (r % 10 === 9) await Promise.all(opened);
+  }
+  await Promise.all(opened);
+  return { sockets: sockets.length };
+}
+
+async function step(o: { rate: number; seconds: number }) {
+  delays = [];
+  recording = true;
+  let sent = 0;
+  let next = 0;
+  const t0 = now();
+  const end = t0 + o.seconds * 1000;
+  while (now() < end) {
+    const due = Math.floor(((now() - t0) / 1000) * o.rate);
+    for (; sent < due; sent++) {
+      const s = sockets[next++ % sockets.length]!;
+      if (s.ws.readyState === WebSocket.OPEN) s.ws.send(JSON.stringify({ type: 'publish', topic: s.topic, data: { type: 'bench', from: 'b', t: now() } }));
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  await new Promise((r) => setTimeout(r, 1500)); // late deliveries count, with their delay
+  recording = false;
+  return { sent, delays };
+}
+
+async function handle(msg: Msg): Promise<unknown> {
+  switch (msg.cmd) {
+    case 'connect':
+      return connect(msg as never);
+    case 'step':
+      return step(msg as never);
+    case 'collect': {
+      const out = delays;
+      delays = [];
+      return out;
+    }
+    case 'close':
+      for (const s of sockets) s.ws.terminate();
+      sockets = [];
+      return { ok: true };
+    default:
+      throw new Error(`unknown command ${msg.cmd}`);
+  }
+}
+process.on('message', (msg: Msg) => {
+  handle(msg).then(
+    (result) => process.send?.({ id: msg.id, result }),
+    (error: unknown) => process.send?.({ id: msg.id, error: String((error as Error)?.stack ?? error) }),
+  );
+});
+process.on('disconnect', () => process.exit(0));
+process.send?.({ ready: true });

@@ -1,0 +1,82 @@
+/**
+ * Every system under test as a real process on 127.0.0.1, started the way its own README starts it:
+ * Meshboard (persistence `dist/main.js` with embedded PGlite + signaling `dist/main.js`, the same helpers its
+ * tests use), @y/websocket-server's bin, @hocuspocus/server with no extensions, y-webrtc's bin/server.js.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startService, type ServiceProcess } from '../../apps/signaling/test/peers.js';
+import { startPersistence, type PersistenceProcess } from '../../packages/sync/test/support/persistence.js';
+import { freePort, waitForPort } from './util.js';
+
+const require = createRequire(import.meta.url);
+
+export interface Proc {
+  name: string;
+  pid: number;
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function stopChild(child: ChildProcess) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(t);
+}
+
+async function startScript(name: string, script: string, scheme: 'ws' | 'http', env: Record<string, string> = {}): Promise<Proc> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [script], { env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  await waitForPort(port);
+  return { name, pid: child.pid!, url: `${scheme}://127.0.0.1:${port}`, stop: () => stopChild(child) };
+}
+
+export interface Meshboard {
+  secret: string;
+  store: PersistenceProcess;
+  signaling: ServiceProcess;
+  signalingEnv: Record<string, string>;
+  stop(): Promise<void>;
+}
+export async function startMeshboard(extraEnv: Record<string, string> = {}): Promise<Meshboard> {
+  const secret = randomBytes(32).toString('base64url');
+  const store = await startPersistence(secret);
+  const signalingEnv = { MESHBOARD_TOKEN_SECRET: secret, PERSISTENCE_URL: store.url, ...extraEnv };
+  const signaling = await startService(signalingEnv);
+  return {
+    secret,
+    store,
+    signaling,
+    signalingEnv,
+    async stop() {
+      await signaling.stop();
+      await store.close();
+    },
+  };
+}
+
+export const yWebsocketServer = (env: Record<string, string> = {}) =>
+  startScript('y-websocket', path.join(path.dirname(require.resolve('@y/websocket-server/package.json')), 'src', 'server.js'), 'ws', env);
+export const hocuspocusServer = (env: Record<string, string> = {}) => startScript('Hocuspocus', fileURLToPath(new URL('../servers/hocuspocus.mjs', import.meta.url)), 'ws', env);
+export const yWebrtcServer = (env: Record<string, string> = {}) =>
+  startScript('y-webrtc server', path.join(path.dirname(require.resolve('y-webrtc')), '..', 'bin', 'server.js'), 'ws', env);
+
+/** the installed version (read from node_modules: some packages do not export their package.json) */
+export function packageVersion(name: string): string {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  for (const dir of [path.join(root, 'bench', 'node_modules'), path.join(root, 'node_modules')]) {
+    try {
+      return (JSON.parse(readFileSync(path.join(dir, name, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      /* next */
+    }
+  }
+  return '?';
+}

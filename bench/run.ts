@@ -1,0 +1,87 @@
+/**
+ * `npm run bench` (root): Meshboard beside the systems users would pick instead, every party a real process
+ * on 127.0.0.1, each row measured in the same run. Writes bench/results/<date>.json, .md and .svg.
+ *   npm run bench -- --quick      under 3 minutes: N = 2 and 5, fan-out in three steps, idle at 1,000 (no real-app row)
+ *   npm run bench                 the full run (N up to 100, idle at 1,000 and 5,000, the real app on 50,000 shapes)
+ *   --only=latency,fanout,idle,realapp    a subset
+ *   --only=latency --sizes=12 --caps=2,4,6,11    the cap sweep behind maxDirectPeers (Meshboard rows only)
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { hocuspocusServer, packageVersion, startMeshboard, yWebrtcServer, yWebsocketServer } from './lib/servers.js';
+import { log } from './lib/util.js';
+import { latencyScenario } from './scenarios/latency.js';
+import { fanoutScenario } from './scenarios/fanout.js';
+import { idleScenario } from './scenarios/idle.js';
+import { realAppScenario } from './scenarios/realapp.js';
+import { writeReport, type Results } from './report.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';
+const onlyArg = args.find((a) => a.startsWith('--only='));
+const capsArg = args.find((a) => a.startsWith('--caps='));
+const sizesArg = args.find((a) => a.startsWith('--sizes='));
+const only = new Set((onlyArg?.slice(7) ?? (quick ? 'latency,fanout,idle' : 'latency,fanout,idle,realapp')).split(','));
+
+async function main() {
+  const started = new Date();
+  const results: Results = {
+    date: started.toISOString(),
+    mode: quick ? 'quick' : 'full',
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '?', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadavgAtStart: os.loadavg().map((l) => Number(l.toFixed(2))) },
+    versions: Object.fromEntries(
+      ['yjs', 'y-webrtc', 'y-websocket', '@y/websocket-server', '@hocuspocus/server', '@hocuspocus/provider', 'socket.io', '@roamhq/wrtc'].map((p) => [p, packageVersion(p)]),
+    ),
+    latency: [],
+    fanout: [],
+    idle: [],
+  };
+  log(`${results.mode} run, ${results.machine.cpus} cores, load ${results.machine.loadavgAtStart.join(' ')}`);
+  const mb = await startMeshboard();
+  const yws = await yWebsocketServer();
+  const hp = await hocuspocusServer();
+  try {
+    if (only.has('latency')) {
+      const base = quick
+          ? { sizes: [2, 5], updates: 60, intervalMs: 25, maxProcesses: 5, relayRowUpTo: 5 }
+          : { sizes: [2, 5, 20, 50, 100], updates: 200, intervalMs: 25, maxProcesses: 20, relayRowUpTo: 20 };
+      results.latency = await latencyScenario(
+        {
+          ...base,
+          ...(sizesArg ? { sizes: sizesArg.slice(8).split(',').map(Number), maxProcesses: Math.max(base.maxProcesses, ...sizesArg.slice(8).split(',').map(Number)) } : {}),
+          ...(capsArg ? { caps: capsArg.slice(7).split(',').map(Number) } : {}),
+        },
+        mb,
+        yws,
+        hp,
+      );
+    }
+  } finally {
+    await hp.stop();
+    await yws.stop();
+  }
+  try {
+    if (only.has('fanout')) results.fanout = await fanoutScenario(quick ? { rates: [250, 1000, 4000], stepSeconds: 3 } : { rates: [250, 500, 1000, 2000, 4000, 8000, 16000, 32000], stepSeconds: 5 }, mb, yWebrtcServer);
+  } finally {
+    await mb.stop();
+  }
+  if (only.has('idle')) results.idle = await idleScenario(quick ? [1000] : [1000, 5000]);
+  if (only.has('realapp')) results.realApp = await realAppScenario({ shapes: 50_000, opens: quick ? 2 : 5 });
+  results.machine.loadavgAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
+  results.seconds = Math.round((Date.now() - started.getTime()) / 1000);
+  const dir = fileURLToPath(new URL('./results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const base = `${dir}${started.toISOString().replace(/[:]/g, '-').replace(/\..*$/, '')}${quick ? '-quick' : ''}`;
+  writeFileSync(`${base}.json`, JSON.stringify(results, null, 2));
+  writeReport(results, base);
+  log(`wrote ${base}.json, .md, .svg (${results.seconds} s)`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
