@@ -13,8 +13,7 @@ const workspaceDirs = rootPkg.workspaces.flatMap((pattern) => {
   const parent = path.join(root, pattern.slice(0, -2));
   return fs.readdirSync(parent).map((name) => path.join(parent, name));
 });
-{
-  for (const dir of workspaceDirs) {
+for (const dir of workspaceDirs) {
     const pkgPath = path.join(dir, 'package.json');
     if (!fs.existsSync(pkgPath)) continue;
     const pkg = JSON.parse(fs.readFileSync(pkgPath, 'utf8'));
@@ -34,7 +33,6 @@ const workspaceDirs = rootPkg.workspaces.flatMap((pattern) => {
     passed += result.numPassedTests ?? 0;
     failed += (result.numFailedTests ?? 0) + suiteErrors;
     console.log(`${pkg.name}: ${result.numPassedTests} passed, ${result.numFailedTests + suiteErrors} failed`);
-  }
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
