@@ -256,6 +256,9 @@ function main() {
   for (const [pkgName, dir] of packages) {
     if (!dir.startsWith('apps/')) continue;
     const df = path.join(dir, 'Dockerfile');
+    // a command-line tool (apps/cli: `bin`, no Dockerfile) is run by people, not deployed as a service
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, dir, 'package.json'), 'utf8'));
+    if (manifest.bin && !exists(df)) continue;
     if (!dockerfiles.has(df)) fail(`${pkgName} (${dir}) has no service in ${composeFile} building ${df}`);
   }
 
