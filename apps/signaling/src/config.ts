@@ -19,6 +19,8 @@ export interface SignalingConfig {
   /** where the board's current token generation is learned (GET /v1/boards/:id with the token) */
   persistenceUrl: string;
   redisUrl?: string;
+  /** prefix of every Redis key and channel of this deployment (adapter, cluster presence) */
+  redisKey: string;
   /** empty: allow every origin (dev) */
   allowedOrigins: string[];
   maxFrameBytes: number;
@@ -72,6 +74,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tokenSecret,
     persistenceUrl: envString(env, 'PERSISTENCE_URL', 'http://127.0.0.1:4100').replace(/\/+$/, ''),
     ...(redisUrl ? { redisUrl } : {}),
+    redisKey: envString(env, 'SIGNALING_REDIS_KEY', 'meshboard-signaling'),
     allowedOrigins: allowedOriginsFrom(env),
     maxFrameBytes: envInt(env, 'SIGNALING_MAX_FRAME_BYTES', limits.maxFrameBytes, { min: 64 * 1024, max: 64 * 1024 * 1024 }),
     handshakeTimeoutMs: envInt(env, 'SIGNALING_HANDSHAKE_TIMEOUT_MS', 10_000, { min: 100 }),

@@ -238,14 +238,15 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
         sub.on('error', (error) => logger.warn({ err: error.message }, 'redis (sub) error'));
         await Promise.all([pub.connect(), sub.connect()]);
         redis = { pub, sub };
-        io.adapter(createAdapter(pub, sub, { requestsTimeout: 3000, key: 'meshboard-signaling' }));
+        // one key per deployment: processes of another deployment on the same Redis are not part of fetchSockets
+        io.adapter(createAdapter(pub, sub, { requestsTimeout: 3000, key: config.redisKey }));
         ipLimits.useRedis(pub);
         cluster = new ClusterPresence(pub, {
           onDeadSocket: (boardId, sid) => io.to(roomOf.board(boardId)).emit(SocketEvent.presenceLeave, { sid }),
           onRevived: (sids) => {
             for (const s of sids.map((sid) => io.sockets.sockets.get(sid))) if (s?.data.joined) s.to(roomOf.board(s.data.boardId!)).emit(SocketEvent.presenceJoin, presenceOf(s));
           },
-        }, logger);
+        }, logger, { prefix: `${config.redisKey}:presence` });
         await cluster.start();
       }
       await new Promise<void>((resolve, reject) => {

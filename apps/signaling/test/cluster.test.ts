@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /**
  * Two real signaling processes (dist/main.js) sharing rooms over Redis, behind Debian's Caddy running the
  * repository's deploy/Caddyfile (sticky sessions by cookie): long-polling-only clients keep their sessions and
@@ -30,7 +31,8 @@ afterEach(async () => {
 
 async function twoProcessesBehindCaddy(): Promise<[ServiceProcess, ServiceProcess]> {
   if (!existsSync(CADDY)) throw new Error(`${CADDY} not found: apt-get install -y caddy`);
-  const env = { MESHBOARD_TOKEN_SECRET: SECRET, PERSISTENCE_URL: store.url, REDIS_URL };
+  // a key of its own: other tests' processes on the same Redis are not part of this cluster
+  const env = { MESHBOARD_TOKEN_SECRET: SECRET, PERSISTENCE_URL: store.url, REDIS_URL, SIGNALING_REDIS_KEY: `meshboard-test-${randomUUID()}` };
   const started = await Promise.allSettled([startService(env), startService(env)]);
   // keep whatever did start, so afterEach stops it even when the other failed
   services = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, inject, it } from 'vitest';
@@ -83,7 +84,7 @@ describe('kill and restart mid-session', () => {
 
 describe('two signaling processes over Redis', () => {
   it('peers on different nodes see each other, signal (both endpoints), and relay', async () => {
-    const redis = { REDIS_URL: 'redis://127.0.0.1:6379' };
+    const redis = { REDIS_URL: 'redis://127.0.0.1:6379', SIGNALING_REDIS_KEY: `meshboard-test-${randomUUID()}` };
     const n1 = await service(redis);
     const n2 = await service(redis);
     const board = await store.createBoard();
