@@ -17,8 +17,35 @@ function rng(seed: number): () => number {
   };
 }
 
+/**
+ * --styled: a share of the shapes carry the drawing styles (about a fifth of boxes labelled, a fifth dashed
+ * or dotted, a tenth hand-drawn, a tenth rounded; arrows curved or elbow with varied heads, a third labelled),
+ * drawn from a second random stream so the board's geometry stays the same as without it.
+ */
+function styleShape(shape: NewShape, i: number, random: () => number): NewShape {
+  const s = shape as Record<string, unknown>;
+  if (shape.type === 'rectangle' || shape.type === 'ellipse' || shape.type === 'diamond') {
+    if (random() < 0.2) Object.assign(s, { text: `Label ${i}`, textAlign: 'center', fontFamily: random() < 0.5 ? 'hand' : 'sans' });
+    const r = random();
+    if (r < 0.1) s.strokeStyle = 'dashed';
+    else if (r < 0.2) s.strokeStyle = 'dotted';
+    if (random() < 0.1) s.roughness = 1;
+    if (shape.type !== 'ellipse' && random() < 0.1) s.cornerRadius = 12;
+  } else if (shape.type === 'arrow') {
+    const r = random();
+    s.arrowType = r < 0.33 ? 'curved' : r < 0.66 ? 'elbow' : 'straight';
+    s.startArrowhead = (['none', 'dot', 'bar'] as const)[Math.floor(random() * 3)];
+    s.endArrowhead = (['arrow', 'triangle', 'dot'] as const)[Math.floor(random() * 3)];
+    if (random() < 0.33) s.text = `yes ${i}`;
+    if (random() < 0.1) s.roughness = 1;
+    if (random() < 0.2) s.strokeStyle = 'dashed';
+  }
+  return shape;
+}
+
 /** A mix like a busy real board: boxes, strokes, lines and arrows, text and sticky notes. */
-export function generateShapes(count: number, seed = 42): NewShape[] {
+export function generateShapes(count: number, seed = 42, styled = false): NewShape[] {
+  const styleRandom = rng(seed + 1);
   const random = rng(seed);
   const side = Math.sqrt(count) * 160;
   const shapes: NewShape[] = [];
@@ -61,6 +88,5 @@ export function generateShapes(count: number, seed = 42): NewShape[] {
       shapes.push({ type: 'sticky', x, y, w: 200, h: 200, text: `Sticky ${i}: remember to check the numbers`, fontSize: 20, fillColor: '#ffec99', strokeWidth: 0, rotation: 0, strokeColor: '#1e1e1e' });
     }
   }
-  return shapes;
+  return styled ? shapes.map((shape, i) => styleShape(shape, i, styleRandom)) : shapes;
 }
-
