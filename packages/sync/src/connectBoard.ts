@@ -266,8 +266,16 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
   // ------------------------------------------------------------------ Socket.IO connection
   /** proves to the server that a reconnect is this tab (see JoinRequest.session); never shown to anyone */
   const joinSession = newJoinSession();
+  /** sids whose presence:leave arrived between our join request and its ack (the ack may still list them) */
+  let leftSinceJoin = new Set<string>();
   const join = () => {
     const peerId = p2p?.peerId;
+    // The presence list of this connection starts at the request, not at the ack: once the server has put us in
+    // the room it announces us and lists the room, and a peer joining on another process at that moment may be
+    // heard through presence:join before our ack arrives without being in the ack's list. Clearing at the ack
+    // lost such a peer for good (seen with 12 clients joining at once across two signaling processes).
+    peerTable.clear();
+    leftSinceJoin = new Set();
     const request = {
       boardId,
       token,
@@ -292,8 +300,11 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
       peerTable.mySid = ack.sid;
       role = ack.role;
       signaling = 'connected';
-      peerTable.clear();
-      for (const presence of ack.peers) peerTable.upsert(presence);
+      for (const presence of ack.peers) {
+        // what presence:join/update told us since the request is newer than the ack's list
+        if (!leftSinceJoin.has(presence.sid) && !peerTable.peers.has(presence.sid)) peerTable.upsert(presence);
+      }
+      leftSinceJoin = new Set();
       p2p?.openSignaling();
       // after any (re)join: full state-vector exchange with everyone who can answer, and with the store
       relaySync.sendStep1('all');
@@ -340,6 +351,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
     refreshModes();
   });
   socket.on(SocketEvent.presenceLeave, ({ sid }) => {
+    if (!joined) leftSinceJoin.add(sid);
     const entry = peerTable.remove(sid);
     if (!entry) return;
     // a clientId is a claim, not an identity: keep the cursor while another live connection still holds it
