@@ -69,11 +69,15 @@ export class IpLimits {
     this.attempts = this.memory;
   }
 
-  /** share the connect rate across nodes (memory stays as the insurance when Redis fails) */
-  useRedis(redis: Redis): void {
+  /**
+   * share the connect rate across nodes (memory stays as the insurance when Redis fails); the key carries the
+   * deployment's SIGNALING_REDIS_KEY, so two deployments (or parallel test clusters) on one Redis do not spend
+   * each other's budget
+   */
+  useRedis(redis: Redis, keyPrefix: string): void {
     this.attempts = new RateLimiterRedis({
       storeClient: redis,
-      keyPrefix: 'meshboard-signaling:ip-connect',
+      keyPrefix,
       points: this.perMinute,
       duration: 60,
       insuranceLimiter: this.memory,

@@ -240,7 +240,7 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
         redis = { pub, sub };
         // one key per deployment: processes of another deployment on the same Redis are not part of fetchSockets
         io.adapter(createAdapter(pub, sub, { requestsTimeout: 3000, key: config.redisKey }));
-        ipLimits.useRedis(pub);
+        ipLimits.useRedis(pub, `${config.redisKey}:ip-connect`);
         cluster = new ClusterPresence(pub, {
           onDeadSocket: (boardId, sid) => io.to(roomOf.board(boardId)).emit(SocketEvent.presenceLeave, { sid }),
           onRevived: (sids) => {
