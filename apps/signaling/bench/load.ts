@@ -149,6 +149,8 @@ async function main(): Promise<void> {
         DATABASE_URL: Object.assign(new URL(PG_URL), { pathname: `/${database}` }).toString(),
         MESHBOARD_DATA_DIR: dataDir,
         MESHBOARD_TOKEN_SECRET: SECRET,
+        // 2,000 simulated people share one address here; per-IP budgets would model them as one abuser
+        MESHBOARD_RATE_LIMIT_EXEMPT: '127.0.0.1/32,::1/128',
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -160,7 +162,16 @@ async function main(): Promise<void> {
       if (i > 240) throw new Error('persistence not healthy after 120 s');
       await sleep(500);
     }
-    const sigEnv = { MESHBOARD_TOKEN_SECRET: SECRET, PERSISTENCE_URL: storeUrl, REDIS_URL };
+    const sigEnv = {
+      MESHBOARD_TOKEN_SECRET: SECRET,
+      PERSISTENCE_URL: storeUrl,
+      REDIS_URL,
+      // a key of its own (a leftover process of an earlier run is not part of this cluster), and per-IP budgets
+      // sized for 2,000 simulated people on one loopback address
+      SIGNALING_REDIS_KEY: `meshboard-load-${randomBytes(4).toString('hex')}`,
+      SIGNALING_MAX_CONNECTIONS_PER_IP: String(CLIENTS * 2),
+      SIGNALING_CONNECTIONS_PER_IP_PER_MINUTE: String(CLIENTS * 20),
+    };
     const signaling: ServiceProcess[] = await Promise.all([startService(sigEnv), startService(sigEnv)]);
     cleanups.push(() => Promise.all(signaling.map((s) => s.stop('SIGTERM'))));
     log(`persistence ${storeUrl} (PostgreSQL ${database}), signaling ${signaling.map((s) => s.url).join(' ')}`);
