@@ -69,6 +69,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
   let joined = false;
   let lastStatusJson = '';
   let myMode: PresenceMode = 'connecting';
+  let storeRefusal: ConnectionStatus['storeRefusal'] = null;
   let p2p: P2PProvider | null = null;
 
   // ------------------------------------------------------------------ status
@@ -77,6 +78,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
     signaling,
     store: storeState,
     pendingUploadBytes: uploader.pendingBytes(),
+    storeRefusal,
     peers: peerTable.snapshot(),
   });
   const emitStatus = () => {
@@ -127,12 +129,15 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
         emitStatus();
       },
       onAcked: (ack, more) => {
+        storeRefusal = null;
         antiEntropy.storeSV = ack.stateVectorBytes;
         if (storeState !== 'error') storeState = more ? 'syncing' : 'synced';
         emitStatus();
       },
-      onOffline: () => {
+      onOffline: (error) => {
         storeState = 'offline';
+        // the store answered and said no (HTTP 4xx/5xx with a code): unlike a network failure, waiting may not help
+        storeRefusal = error.code === 'internal' || error.code === 'unavailable' ? null : { code: error.code, message: error.message };
         emitStatus();
       },
       onFatal: fatal,

@@ -62,6 +62,12 @@ export interface ConnectionStatus {
   signaling: SignalingState;
   store: StoreState;
   pendingUploadBytes: number;
+  /**
+   * why the store is not taking this tab's edits, when it answered with a refusal (not a network failure): a
+   * board over its size limit (`payload_too_large`), `rate_limited`, ... The edits stay queued and in the
+   * document (and the offline copy) and are retried; a person must be told they are not saved. Null otherwise.
+   */
+  storeRefusal: { code: string; message: string } | null;
   /** everyone else on the board, by presence */
   peers: PeerStatus[];
 }

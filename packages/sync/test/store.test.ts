@@ -79,7 +79,7 @@ describe('StoreClient', () => {
     const diff = await client.getDiff(created.id, created.viewToken, Y.encodeStateVector(doc));
     expect(diff.stateVector).toEqual(Y.encodeStateVector(doc));
     await expect(client.appendUpdate(created.id, created.viewToken, new Uint8Array([0, 0]))).rejects.toMatchObject({ code: 'forbidden' });
-    await store.rotate(created.id, created.ownerToken);
+    await store.rotate(created.id, created.ownerToken!);
     await expect(client.getState(created.id, created.editToken)).rejects.toMatchObject({ code: 'token_revoked' });
     await expect(new StoreClient('http://127.0.0.1:9').getState(created.id, created.editToken)).rejects.toBeInstanceOf(MeshboardError);
     await expect(new StoreClient('http://127.0.0.1:9').getState(created.id, created.editToken)).rejects.toMatchObject({ code: 'unavailable' });
@@ -173,4 +173,33 @@ describe('connectBoard durable path', () => {
     expect(updates).toBeGreaterThan(5);
     expect(c.status().signaling).not.toBe('connected');
   });
+});
+
+describe('a board over its size limit', () => {
+  let small: PersistenceProcess;
+  beforeAll(async () => {
+    small = await startPersistence(SECRET, { env: { MESHBOARD_MAX_BOARD_BYTES: '4096' } });
+  }, 180_000);
+  afterAll(() => small?.close(), 60_000);
+
+  it('says the store refuses the edits (board full) instead of looking offline, and keeps them queued and in the document', async () => {
+    const smallStore = storeApi(small.url);
+    const board = await smallStore.createBoard();
+    const c = connectBoard(board.id, board.editToken, {
+      signalingUrl: DEAD_SIGNALING,
+      storeUrl: small.url,
+      user: { id: 'u', name: 'Ada', color: '#ff0000' },
+      disableP2P: true,
+      antiEntropyIntervalMs: 500,
+    });
+    open.push(c);
+    await c.whenSeeded();
+    c.doc.getMap('m').set('big', 'x'.repeat(10_000));
+    await waitFor(() => c.status().storeRefusal?.code === 'payload_too_large', 15_000, 'the refusal in the status');
+    const status = c.status();
+    expect(status.store).toBe('offline');
+    expect(status.storeRefusal!.message).toMatch(/bytes/);
+    expect(status.pendingUploadBytes).toBeGreaterThan(10_000); // still queued: retried, never dropped
+    expect((c.doc.getMap('m').get('big') as string).length).toBe(10_000);
+  }, 60_000);
 });

@@ -56,7 +56,7 @@ function tokenFromLocation(boardId: string): string | null {
   return recent?.editToken ?? recent?.viewToken ?? null;
 }
 
-const OFFLINE: ConnectionStatus = { signaling: 'connecting', store: 'syncing', pendingUploadBytes: 0, peers: [] };
+const OFFLINE: ConnectionStatus = { signaling: 'connecting', store: 'syncing', pendingUploadBytes: 0, storeRefusal: null, peers: [] };
 
 export function BoardView({ boardId, config }: { boardId: string; config: RuntimeConfig }) {
   const containerRef = useRef<HTMLDivElement>(null);

@@ -200,6 +200,11 @@ const MODE_LABEL = { p2p: 'peer-to-peer', relay: 'via relay', connecting: 'conne
 /** What a person needs to know when the store cannot be reached: where their edits are right now. */
 function offlineText(status: ConnectionStatus, localCopy: boolean, readOnly: boolean): string | null {
   if (status.store !== 'offline') return null;
+  // the store answered and refused: say why, since waiting for the network will not fix it
+  const refusal = readOnly ? null : status.storeRefusal;
+  if (refusal?.code === 'payload_too_large') return `Board full — your latest changes are not saved (${refusal.message})`;
+  if (refusal?.code === 'rate_limited') return 'Saving too fast — your latest changes are waiting to be saved';
+  if (refusal) return `The store refused your changes — not saved yet (${refusal.message})`;
   // still live with others (signaling up) but the store is out of reach: say which half is missing
   const what = status.signaling === 'connected' ? 'Store unreachable' : 'Offline';
   if (readOnly) return `${what} — showing the last version loaded`;
@@ -211,7 +216,8 @@ export function ConnectionStatusView({ status, localCopy = false, readOnly = fal
   const p2p = status.peers.filter((p) => p.mode === 'p2p').length;
   const relay = status.peers.filter((p) => p.mode === 'relay').length;
   const healthy = status.signaling === 'connected' && status.store === 'synced';
-  const level = status.store === 'error' || (status.signaling === 'offline' && status.store === 'offline') ? 'bad' : healthy ? 'good' : 'warn';
+  const refused = status.store === 'offline' && status.storeRefusal !== null && status.storeRefusal.code !== 'rate_limited';
+  const level = status.store === 'error' || refused || (status.signaling === 'offline' && status.store === 'offline') ? 'bad' : healthy ? 'good' : 'warn';
   return (
     <div
       className={`status status-${level}`}
@@ -221,6 +227,7 @@ export function ConnectionStatusView({ status, localCopy = false, readOnly = fal
       data-p2p={p2p}
       data-relay={relay}
       data-pending-bytes={status.pendingUploadBytes}
+      data-store-refusal={status.storeRefusal?.code ?? ''}
       data-local-only={offline && !readOnly ? 'true' : 'false'}
       role="status"
       title={`Signaling: ${status.signaling}. Store: ${status.store}${status.pendingUploadBytes ? ` (${status.pendingUploadBytes} bytes waiting to upload)` : ''}.${offline && localCopy && !readOnly ? ' Your changes are kept in this browser and uploaded when the store is reachable again.' : ''}`}
