@@ -1,7 +1,7 @@
 import type { FontFamily, Point, Shape } from '@meshboard/board';
-import { resolveArrowPoints, type ShapeLookup } from './geometry.js';
-import { routeArrow } from './style/arrow-route.js';
+import { arrowRoute, type ShapeLookup } from './geometry.js';
 import { LABEL_LINE_HEIGHT, labelBox } from './style/label-layout.js';
+import { FRAME_TITLE_PX, frameTitleBox } from './frame-title.js';
 import type { StyleState } from './types.js';
 
 /**
@@ -14,8 +14,11 @@ import type { StyleState } from './types.js';
 export interface TextEditSession {
   /** null: a new text shape is created on commit (if the text is not empty) */
   id: string | null;
-  /** 'label': the label of a box or arrow, edited in the box `x, y, w, h` (world), centred and wrapping */
-  type: 'text' | 'sticky' | 'label';
+  /**
+   * 'label': the label of a box or arrow, edited in the box `x, y, w, h` (world), centred and wrapping;
+   * 'name': a frame's name, one line over its title (Enter commits)
+   */
+  type: 'text' | 'sticky' | 'label' | 'name';
   x: number;
   y: number;
   w: number;
@@ -58,7 +61,7 @@ export function labelSession(shape: Extract<Shape, { type: 'rectangle' | 'ellips
   const style = fresh ? { fontSize: current.fontSize, fontFamily: current.fontFamily, textAlign: current.textAlign } : shape;
   let box: { x: number; y: number; w: number; h: number };
   if (shape.type === 'arrow') {
-    const route = routeArrow(resolveArrowPoints(shape, lookup), shape.arrowType);
+    const route = arrowRoute(shape, lookup);
     const w = Math.max(style.fontSize * 10, 0);
     const h = style.fontSize * LABEL_LINE_HEIGHT * Math.max(1, shape.text.split('\n').length);
     box = { x: route.middle.x - w / 2, y: route.middle.y - h / 2, w, h };
@@ -77,6 +80,13 @@ export function labelSession(shape: Extract<Shape, { type: 'rectangle' | 'ellips
     color: shape.strokeColor,
     text: shape.text,
   };
+}
+
+/** A frame's name, typed over its title at the title's screen size; `color` is the title's colour. */
+export function frameNameSession(frame: Extract<Shape, { type: 'frame' }>, zoom: number, widthPx: number, color: string): TextEditSession {
+  const box = frameTitleBox(zoom, widthPx);
+  // a title is not rotated with its frame in the overlay: placed at the frame's (unrotated) corner
+  return { id: frame.id, type: 'name', x: frame.x + box.x, y: frame.y + box.y, w: box.w, h: box.h, rotation: 0, fontSize: FRAME_TITLE_PX / zoom, textAlign: 'left', fontFamily: 'sans', color, text: frame.name };
 }
 
 /** A new text at `world`, one line tall and centred on the point vertically, in the current text style. */

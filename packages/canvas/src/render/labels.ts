@@ -1,6 +1,6 @@
 import type { Shape } from '@meshboard/board';
 import type { ArrowRoute } from '../style/arrow-route.js';
-import { arrowLabelBox, labelBox, layoutLabel, type LabelLayout } from '../style/label-layout.js';
+import { ARROW_LABEL_GAP, arrowLabelBox, arrowLabelPlacement, labelBox, layoutLabel, type LabelLayout } from '../style/label-layout.js';
 import type { Theme } from '../types.js';
 import type { RenderContext } from './context.js';
 import { TEXT_GREEK_PX } from './lod.js';
@@ -26,14 +26,24 @@ export class LabelPainter {
     this.fillLabel(ctx, this.layout(ctx, shape, labelBox(shape.type, shape.w, shape.h)), color, zoom);
   }
 
-  /** An arrow's label on the middle of its course, with the board's background knocked out behind it. */
-  drawArrowLabel(ctx: RenderContext, shape: Extract<Shape, { type: 'arrow' }>, route: ArrowRoute, color: string, theme: Theme, zoom: number): void {
-    const box = arrowLabelBox(shape.text, route.middle, { fontSize: shape.fontSize, fontFamily: shape.fontFamily, textAlign: 'center', verticalAlign: 'middle' }, this.measureWith(ctx));
+  /**
+   * An arrow's label on the middle of its course, turned along the line when it reads upright there
+   * (arrowLabelPlacement), with the board's background knocked out behind it so the line stops short of the
+   * text. Laid out around (0, 0) and placed by the transform, so moving the arrow reuses the layout.
+   * `a, e, f` are the camera's transform (scale, offsets), put back afterwards.
+   */
+  drawArrowLabel(ctx: RenderContext, shape: Extract<Shape, { type: 'arrow' }>, route: ArrowRoute, color: string, theme: Theme, zoom: number, a: number, e: number, f: number): void {
+    const box = arrowLabelBox(shape.text, { x: 0, y: 0 }, { fontSize: shape.fontSize, fontFamily: shape.fontFamily, textAlign: 'center', verticalAlign: 'middle' }, this.measureWith(ctx));
     const layout = this.layout(ctx, shape, box);
-    const pad = shape.fontSize * 0.25;
+    const pad = shape.fontSize * ARROW_LABEL_GAP;
+    const place = arrowLabelPlacement(route, layout.bounds.w, pad);
+    const cos = Math.cos(place.angle);
+    const sin = Math.sin(place.angle);
+    ctx.setTransform(a * cos, a * sin, -a * sin, a * cos, a * place.x + e, a * place.y + f);
     ctx.fillStyle = THEMES[theme].background;
     ctx.fillRect(layout.bounds.x - pad, layout.bounds.y - pad, layout.bounds.w + pad * 2, layout.bounds.h + pad * 2);
     this.fillLabel(ctx, layout, color, zoom);
+    ctx.setTransform(a, 0, 0, a, e, f);
   }
 
   private measureWith(ctx: RenderContext): (text: string, font: string) => number {

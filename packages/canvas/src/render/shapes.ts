@@ -1,17 +1,17 @@
 import type { Shape } from '@meshboard/board';
-import { linePointsWorld, resolveArrowPoints, shapeCorners } from '../geometry.js';
+import { arrowRoute, shapeCorners } from '../geometry.js';
 import { arrowheadGeometry } from '../style/arrowheads.js';
-import { routeArrow } from '../style/arrow-route.js';
 import { roundedPolygon, tracePath } from '../style/path.js';
 import { roughArrowPaths, roughBoxPaths, type RoughPath } from '../style/rough.js';
 import { cssFont, dashPattern } from '../style/stroke.js';
 import type { Theme } from '../types.js';
+import { FRAME_TITLE_GAP_PX, FRAME_TITLE_PX, frameTitle } from '../frame-title.js';
 import { hasPath2D, type FrameInput, type RenderContext } from './context.js';
 import { FreehandPainter } from './freehand.js';
 import { LabelPainter } from './labels.js';
 import { ROUND_JOIN_MIN_PX, TEXT_GREEK_PX } from './lod.js';
 import { TextPainter } from './text.js';
-import { STICKY_TEXT_COLOR, stickyFill, strokeFor } from './theme.js';
+import { STICKY_TEXT_COLOR, frameTitleColor, stickyFill, strokeFor } from './theme.js';
 
 /**
  * Draws one shape in full, per kind (boxes, lines and arrows, freehand, frames, text, sticky notes, images),
@@ -81,9 +81,9 @@ export class ShapePainter {
       if (shape.strokeStyle === 'dotted') ctx.lineCap = 'round';
     }
     if (shape.type === 'line' || shape.type === 'arrow') {
-      const pts = shape.type === 'arrow' ? resolveArrowPoints(shape, input.scene.lookup) : linePointsWorld(shape);
-      const route = routeArrow(pts, shape.type === 'arrow' ? shape.arrowType : 'straight');
-      if (shape.roughness > 0 && !this.naive) this.drawRough(ctx, shape, theme, pts.join(','), () => roughArrowPaths(shape, route));
+      const route = arrowRoute(shape, input.scene.lookup);
+      // keyed by the course's corners: a bound end's shape moving changes them (and an elbow's bends)
+      if (shape.roughness > 0 && !this.naive) this.drawRough(ctx, shape, theme, route.points.join(','), () => roughArrowPaths(shape, route));
       else {
         ctx.beginPath();
         tracePath(ctx, route.path);
@@ -94,7 +94,7 @@ export class ShapePainter {
         drawArrowhead(ctx, shape.endArrowhead, route.points[n - 2]!, route.points[n - 1]!, route.endAngle, shape.strokeWidth, stroke);
       }
       if (dashed) ctx.setLineDash([]);
-      if (shape.type === 'arrow' && shape.text && input.overlay.editingId !== shape.id) this.labels.drawArrowLabel(ctx, shape, route, stroke, theme, input.camera.zoom);
+      if (shape.type === 'arrow' && shape.text && input.overlay.editingId !== shape.id) this.labels.drawArrowLabel(ctx, shape, route, stroke, theme, input.camera.zoom, a, e, f);
       return;
     }
     const { w, h } = shape;
@@ -124,7 +124,7 @@ export class ShapePainter {
         this.freehand.draw(ctx, shape, stroke);
         break;
       case 'frame':
-        drawFrame(ctx, shape, theme, input.camera.zoom);
+        drawFrame(ctx, shape, theme, input.camera.zoom, input.overlay.editingId !== shape.id);
         break;
       case 'text':
         if (input.overlay.editingId !== shape.id) this.text.draw(ctx, shape, stroke, false, input.camera.zoom);
@@ -173,21 +173,24 @@ export class ShapePainter {
   }
 }
 
-/** A frame: a faint panel with a thin border, its name above its top-left corner at a constant screen size. */
-function drawFrame(ctx: RenderContext, shape: Extract<Shape, { type: 'frame' }>, theme: Theme, zoom: number): void {
+/**
+ * A frame: a faint panel with a thin border, its name above its top-left corner at a constant screen size
+ * (frame-title.ts; hidden while it is being renamed in the text overlay).
+ */
+function drawFrame(ctx: RenderContext, shape: Extract<Shape, { type: 'frame' }>, theme: Theme, zoom: number, title: boolean): void {
   ctx.fillStyle = theme === 'dark' ? 'rgba(255,255,255,0.03)' : 'rgba(0,0,0,0.02)';
   ctx.fillRect(0, 0, shape.w, shape.h);
   ctx.strokeStyle = theme === 'dark' ? '#5c5f66' : '#adb5bd';
   ctx.lineWidth = 1 / zoom;
   ctx.setLineDash([]);
   ctx.strokeRect(0, 0, shape.w, shape.h);
-  const size = 13 / zoom;
-  if (size * zoom < TEXT_GREEK_PX) return;
+  const size = FRAME_TITLE_PX / zoom;
+  if (!title || size * zoom < TEXT_GREEK_PX) return;
   ctx.font = cssFont(size, 'sans');
-  ctx.fillStyle = theme === 'dark' ? '#c1c2c5' : '#495057';
+  ctx.fillStyle = frameTitleColor(theme);
   ctx.textBaseline = 'bottom';
   ctx.textAlign = 'left';
-  ctx.fillText(shape.name || 'Frame', 0, -4 / zoom);
+  ctx.fillText(frameTitle(shape), 0, -FRAME_TITLE_GAP_PX / zoom);
 }
 
 function paint(ctx: RenderContext, shape: Shape, filled: boolean): void {

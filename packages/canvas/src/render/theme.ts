@@ -22,6 +22,11 @@ export function strokeFor(color: string, theme: Theme): string {
   return color;
 }
 
+/** The colour of frame titles (the text overlay takes it too while one is renamed). */
+export function frameTitleColor(theme: Theme): string {
+  return theme === 'dark' ? '#c1c2c5' : '#495057';
+}
+
 /** A sticky note stored without a fill shows the default yellow. */
 export function stickyFill(color: string): string {
   return color === 'transparent' ? DEFAULT_STICKY_FILL : color;
