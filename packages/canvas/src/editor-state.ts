@@ -16,6 +16,7 @@ export function sameState(a: EngineState, b: EngineState): boolean {
     a.readOnly === b.readOnly &&
     a.locked === b.locked &&
     a.gridSnap === b.gridSnap &&
+    a.framesVersion === b.framesVersion &&
     a.theme === b.theme &&
     a.selection.length === b.selection.length &&
     a.selection.every((id, i) => id === b.selection[i]) &&

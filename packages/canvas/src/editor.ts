@@ -9,7 +9,10 @@ import { measureTextBlock } from './render/text.js';
 import { SceneIndex } from './scene.js';
 import { hitHandle, selectionFrame } from './selection.js';
 import { DEFAULT_STYLE_STATE, styleChangePatch } from './style-state.js';
-import { LABELLED, labelSession, newTextSession, textSession, type TextEditSession } from './text-editing.js';
+import { LABELLED, frameNameSession, labelSession, newTextSession, textSession, type TextEditSession } from './text-editing.js';
+import { FRAME_TITLE_PX, frameTitle, hitFrameTitle } from './frame-title.js';
+import { frameTitleColor } from './render/theme.js';
+import { cssFont } from './style/stroke.js';
 import { BoxTool } from './tools/BoxTool.js';
 import { DrawTool } from './tools/DrawTool.js';
 import { EraserTool } from './tools/EraserTool.js';
@@ -97,6 +100,9 @@ export class Editor {
     hand: this.panTool,
   };
   private readonly listeners = new Set<(state: EngineState) => void>();
+  /** the ids of the board's frames, to tell whether a change touched one (framesVersion) */
+  private readonly frameIds = new Set<string>();
+  private framesVersion = 0;
   private lastState: EngineState | null = null;
   private readonly unobserve: () => void;
   private savedCaptureTimeout: number | null = null;
@@ -116,6 +122,7 @@ export class Editor {
     this.theme = options.theme ?? 'light';
     this.scene = new SceneIndex(board);
     this.scene.load();
+    for (const item of this.scene.all()) if (item.shape.type === 'frame') this.frameIds.add(item.id);
     this.unobserve = board.observe(this.onBoardChange);
   }
 
@@ -140,6 +147,7 @@ export class Editor {
       theme: this.theme,
       locked: this.selectedShapes().some((shape) => shape.locked),
       gridSnap: this.gridSnap,
+      framesVersion: this.framesVersion,
     };
   }
 
@@ -177,6 +185,7 @@ export class Editor {
 
   private readonly onBoardChange = (change: BoardChange): void => {
     this.scene.apply(change);
+    if (this.trackFrames(change)) this.framesVersion++;
     if (this.revealPending && this.scene.size > 0) {
       this.revealPending = false;
       if (this.scene.query(this.camera.visibleBounds(this.viewport)).length === 0) this.zoomToFit();
@@ -187,6 +196,21 @@ export class Editor {
     if (this.textEdit?.id && change.removed.includes(this.textEdit.id)) this.closeTextEdit();
     this.changed();
   };
+
+  /** Keeps `frameIds` up to date; true when the change added, changed or removed a frame. */
+  private trackFrames(change: BoardChange): boolean {
+    let touched = false;
+    for (const id of change.removed) if (this.frameIds.delete(id)) touched = true;
+    for (const list of [change.added, change.updated]) {
+      for (const id of list) {
+        if (this.scene.lookup(id)?.type === 'frame') {
+          this.frameIds.add(id);
+          touched = true;
+        }
+      }
+    }
+    return touched;
+  }
 
   // ---- commands ----------------------------------------------------------------------------------------
 
@@ -302,6 +326,44 @@ export class Editor {
   /** The top-most frame whose area holds `world` (not `exclude`), for adopting shapes dropped or drawn there. */
   frameAt(world: Point, exclude?: ReadonlySet<string>): Shape | null {
     return frameAtPoint(this.scene, world, exclude);
+  }
+
+  /**
+   * Renames a frame (the frames list, the title's double-click): one undo step, synced to every peer like
+   * any other shape field.
+   */
+  renameFrame(id: string, name: string): void {
+    const frame = this.board.getShape(id);
+    if (this.readOnly || frame?.type !== 'frame' || frame.locked) return;
+    const value = name.trim().slice(0, 200);
+    if (value !== frame.name) this.oneStep(() => this.board.updateShape(id, { name: value }));
+    this.changed();
+  }
+
+  /** Opens a frame's name for typing, over its title (a double-click on the title, the context menu). */
+  editFrameName(id: string): void {
+    const frame = this.board.getShape(id);
+    if (this.readOnly || frame?.type !== 'frame' || frame.locked) return;
+    if (this.textEdit) this.commitTextEdit(this.textEdit.text);
+    this.setSelection([id]);
+    this.beginTextEdit(frameNameSession(frame, this.camera.zoom, this.frameTitleWidth(frame), frameTitleColor(this.theme)));
+  }
+
+  /** The frame whose title (drawn above its top-left corner) is under `world`, top-most first. */
+  frameTitleAt(world: Point): Shape | null {
+    // titles stick out above their frames: look a title's height below the point too
+    const reach = (FRAME_TITLE_PX * 2) / this.camera.zoom;
+    const candidates = this.scene.query({ minX: world.x - reach, minY: world.y, maxX: world.x, maxY: world.y + reach });
+    for (let i = candidates.length - 1; i >= 0; i--) {
+      const shape = candidates[i]!.shape;
+      if (shape.type === 'frame' && hitFrameTitle(shape, world, this.camera.zoom, this.frameTitleWidth(shape))) return shape;
+    }
+    return null;
+  }
+
+  private frameTitleWidth(frame: Extract<Shape, { type: 'frame' }>): number {
+    const text = frameTitle(frame);
+    return this.hooks.measureText ? this.hooks.measureText(text, cssFont(FRAME_TITLE_PX, 'sans')) : text.length * FRAME_TITLE_PX * 0.6;
   }
 
   /** Brings a shape (a frame from the frames list) into view, selected. */
@@ -504,6 +566,8 @@ export class Editor {
       } else if (this.board.has(id)) {
         this.oneStep(() => this.board.updateShape(id!, { text: value, ...size }));
       }
+    } else if (session.type === 'name') {
+      if (id) this.renameFrame(id, value);
     } else if (session.type === 'label' && id && this.board.has(id)) {
       const shape = this.board.getShape(id)!;
       // a first label takes the text style it was typed in; later edits change only the text
@@ -630,6 +694,11 @@ export class Editor {
   doubleClick(input: PointerInput): void {
     if (this.readOnly || this.tool !== 'select') return;
     const world = this.camera.screenToWorld({ x: input.x, y: input.y });
+    const title = this.frameTitleAt(world);
+    if (title) {
+      this.editFrameName(title.id);
+      return;
+    }
     const hit = this.shapeAt(world);
     if (hit && LABELLED.has(hit.type)) this.editShapeText(hit.id);
     else if (!hit) this.startNewText(world);

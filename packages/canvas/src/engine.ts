@@ -154,6 +154,16 @@ export class CanvasEngine {
     return this.editor.frames();
   }
 
+  /** Renames a frame (the frames list); synced to peers like any shape change. */
+  renameFrame(id: string, name: string): void {
+    this.editor.renameFrame(id, name);
+  }
+
+  /** Opens a frame's name for typing over its title on the canvas (the context menu's Rename). */
+  editFrameName(id: string): void {
+    this.editor.editFrameName(id);
+  }
+
   /** Brings a shape into view and selects it (a frames list entry). */
   zoomToShape(id: string): void {
     this.editor.zoomToShape(id);

@@ -55,7 +55,9 @@ export class TextOverlay {
     listen(textarea, 'keydown', (e) => {
       const event = e as KeyboardEvent;
       event.stopPropagation();
-      if (event.key === 'Escape' || (event.key === 'Enter' && (event.ctrlKey || event.metaKey))) {
+      // a frame's name is one line: Enter ends it; elsewhere Enter is a new line and Ctrl/Cmd+Enter ends
+      const oneLine = this.editor().textEdit?.type === 'name';
+      if (event.key === 'Escape' || (event.key === 'Enter' && (oneLine || event.ctrlKey || event.metaKey))) {
         event.preventDefault();
         this.editor().commitTextEdit(textarea.value);
       }
@@ -90,9 +92,9 @@ export class TextOverlay {
     const editor = this.editor();
     const session = editor.textEdit;
     if (!session) return;
-    const color = session.type === 'sticky' ? STICKY_TEXT_COLOR : strokeFor(session.color, editor.theme);
+    const color = session.type === 'sticky' ? STICKY_TEXT_COLOR : session.type === 'name' ? session.color : strokeFor(session.color, editor.theme);
     Object.assign(this.textarea.style, { color, caretColor: color, fontFamily: FONT_STACKS[session.fontFamily], lineHeight: String(LINE_HEIGHT), textAlign: session.textAlign });
-    const wraps = session.type !== 'text';
+    const wraps = session.type === 'sticky' || session.type === 'label';
     this.textarea.wrap = wraps ? 'soft' : 'off';
     this.textarea.style.whiteSpace = wraps ? 'pre-wrap' : 'pre';
   }
