@@ -4,7 +4,7 @@
  * controls with a double-click label, a second peer drawing that shape with exactly the same pixels, and a
  * phone-width toolbar that shows every tool without scrolling.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drag, inkIn, launch, newPeer, waitForShapeCount } from './browser';
 import { startStack, type Stack } from './harness';
@@ -234,8 +234,8 @@ async function labelOnLine(p: Page, from: [number, number], to: [number, number]
 }
 
 describe('arrow labels and frame names between peers', () => {
-  let a: { context: import('playwright-core').BrowserContext; page: Page };
-  let b: { context: import('playwright-core').BrowserContext; page: Page };
+  let a: { context: BrowserContext; page: Page };
+  let b: { context: BrowserContext; page: Page };
   let url = '';
   beforeAll(async () => {
     a = await newPeer(browser, stack.webUrl);
