@@ -1,5 +1,5 @@
 import { routeArrow, type ArrowRoute } from './style/arrow-route.js';
-import { LABEL_LINE_HEIGHT } from './style/label-layout.js';
+import { ARROW_LABEL_GAP, LABEL_LINE_HEIGHT, arrowLabelPlacement } from './style/label-layout.js';
 import { flattenPath } from './style/path.js';
 import { pointsBounds, rotatePoint, shapeBounds, shapeCenter, type Bounds, type Point, type Shape } from '@meshboard/board';
 
@@ -165,6 +165,21 @@ function isFilled(color: string): boolean {
 }
 
 /**
+ * Is `p` on an arrow's label (so clicking its text selects the arrow and a double-click edits it)? Hit
+ * testing has no text measurer, so the label's size is estimated (0.6 em per character, as the exporters
+ * do), then placed and turned as it is drawn (arrowLabelPlacement).
+ */
+function hitArrowLabel(shape: Extract<Shape, { type: 'arrow' }>, p: Point, tolerance: number, lookup: ShapeLookup): boolean {
+  const lines = shape.text.split('\n');
+  const w = Math.min(Math.max(...lines.map((line) => line.length)) * shape.fontSize * 0.6, shape.fontSize * 20);
+  const h = lines.length * shape.fontSize * LABEL_LINE_HEIGHT;
+  const gap = shape.fontSize * ARROW_LABEL_GAP;
+  const place = arrowLabelPlacement(arrowRoute(shape, lookup), w, gap);
+  const local = rotatePoint(p, place, -place.angle);
+  return Math.abs(local.x - place.x) <= w / 2 + tolerance && Math.abs(local.y - place.y) <= h / 2 + tolerance;
+}
+
+/**
  * Does `p` (world) hit the shape? `tolerance` is in world units (a few screen pixels / zoom).
  * Outlines of unfilled boxes are hit only near their stroke, so shapes inside a big empty frame stay clickable.
  */
@@ -172,7 +187,8 @@ export function hitShape(shape: Shape, p: Point, tolerance: number, lookup: Shap
   const reach = tolerance + shape.strokeWidth / 2;
   if (shape.type === 'arrow' || shape.type === 'line') {
     const course = shape.type === 'arrow' && shape.arrowType !== 'straight' ? flattenPath(arrowRoute(shape, lookup).path) : shape.type === 'arrow' ? resolveArrowPoints(shape, lookup) : linePointsWorld(shape);
-    return distanceToPolyline(p, course, 2) <= reach;
+    if (distanceToPolyline(p, course, 2) <= reach) return true;
+    return shape.type === 'arrow' && shape.text.length > 0 && hitArrowLabel(shape, p, tolerance, lookup);
   }
   const local = toLocal(shape, p);
   const { w, h } = shape;

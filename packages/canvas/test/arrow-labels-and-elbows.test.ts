@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Bounds, Point } from '@meshboard/board';
 import { Renderer, type RenderContext } from '../src/index.js';
-import { arrowRoute } from '../src/geometry.js';
+import { arrowRoute, hitShape } from '../src/geometry.js';
 import { ELBOW_STUB, arrowLabelPlacement, facingSide, readableAngle, routeArrow, routeElbow } from '../src/style/index.js';
 import { newEditor, RecordingContext } from './helpers.js';
 
@@ -211,5 +211,20 @@ describe('arrow label placement', () => {
     expect(after.slice(0, 4)).toEqual([1, 0, 0, 1]);
     // moved 50 to the right: the label moves with it
     expect(draw(50).transform[4]).toBeCloseTo(300 - camera.x);
+  });
+
+  it('a click on the label (off the line itself) hits the arrow, where the label is drawn', () => {
+    const { board, editor } = newEditor();
+    const arrow = board.addShape({ type: 'arrow', x: 0, y: 0, w: 300, h: 300, points: [0, 0, 300, 300], text: 'a long label' });
+    const shape = board.getShape(arrow.id)!;
+    // 9 px off the line at the middle, across it: on the turned text, not on the line
+    const off = { x: 150 + 9 / Math.SQRT2, y: 150 - 9 / Math.SQRT2 };
+    expect(hitShape(shape, off, 2, editor.scene.lookup)).toBe(true);
+    expect(editor.shapeAt(off)?.id).toBe(arrow.id);
+    // the same distance off the line far from the label is empty canvas
+    expect(hitShape(shape, { x: 40 + 9 / Math.SQRT2, y: 40 - 9 / Math.SQRT2 }, 2, editor.scene.lookup)).toBe(false);
+    // without a label, the point by the middle is not the arrow
+    board.updateShape(arrow.id, { text: '' });
+    expect(hitShape(board.getShape(arrow.id)!, off, 2, editor.scene.lookup)).toBe(false);
   });
 });
