@@ -1,18 +1,24 @@
 import { copyShapes, shapeBounds, type FontFamily, unionBounds, type AssetInput, type Board, type BoardChange, type Bounds, type Point, type Shape, type ShapePatch } from '@meshboard/board';
 import { Camera, clampZoom, nextZoomStep, type Viewport } from './camera.js';
 import { parsePayload, serializeShapes } from './clipboard.js';
-import { hitShape, insideShape, resolveArrowPoints, toLocal } from './geometry.js';
-import { routeArrow } from './style/arrow-route.js';
-import { LABEL_LINE_HEIGHT, labelBox } from './style/label-layout.js';
+import { handleCursor, sameState } from './editor-state.js';
+import { bindableAtPoint, frameAtPoint, shapeAtPoint } from './hit-test.js';
 import type { PointerInput, WheelInput } from './input.js';
-import { DEFAULT_STICKY_FILL, measureTextBlock, type Overlay } from './renderer.js';
+import type { Overlay } from './render/context.js';
+import { measureTextBlock } from './render/text.js';
 import { SceneIndex } from './scene.js';
-import { hitHandle, selectionFrame, type HandleId } from './selection.js';
+import { hitHandle, selectionFrame } from './selection.js';
+import { DEFAULT_STYLE_STATE, styleChangePatch } from './style-state.js';
+import { LABELLED, frameNameSession, labelSession, newTextSession, textSession, type TextEditSession } from './text-editing.js';
+import { FRAME_TITLE_PX, frameTitle, hitFrameTitle } from './frame-title.js';
+import { frameTitleColor } from './render/theme.js';
+import { cssFont } from './style/stroke.js';
 import { BoxTool } from './tools/BoxTool.js';
 import { DrawTool } from './tools/DrawTool.js';
 import { EraserTool } from './tools/EraserTool.js';
 import { dist } from './tools/gesture-math.js';
 import { LineTool } from './tools/LineTool.js';
+import { PanTool } from './tools/PanTool.js';
 import { SelectTool } from './tools/SelectTool.js';
 import { FrameTool } from './tools/FrameTool.js';
 import { StickyTool } from './tools/StickyTool.js';
@@ -26,23 +32,8 @@ import type { EngineState, RemoteCursor, StyleState, Theme, ToolId } from './typ
 
 export type { PointerInput, WheelInput } from './input.js';
 
-/** What the DOM layer shows in its text overlay; the editor gets the result back via commitTextEdit. */
-export interface TextEditSession {
-  /** null: a new text shape is created on commit (if the text is not empty) */
-  id: string | null;
-  /** 'label': the label of a box or arrow, edited in the box `x, y, w, h` (world), centred and wrapping */
-  type: 'text' | 'sticky' | 'label';
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  rotation: number;
-  fontSize: number;
-  textAlign: 'left' | 'center' | 'right';
-  fontFamily: FontFamily;
-  color: string;
-  text: string;
-}
+export { DEFAULT_STYLE_STATE } from './style-state.js';
+export type { TextEditSession } from './text-editing.js';
 
 export interface EditorHooks {
   requestRender(): void;
@@ -52,33 +43,14 @@ export interface EditorHooks {
   measureText?(text: string, font: string): number;
 }
 
-export const DEFAULT_STYLE_STATE: StyleState = {
-  strokeColor: '#1e1e1e',
-  fillColor: 'transparent',
-  strokeWidth: 2,
-  opacity: 1,
-  fontSize: 20,
-  strokeStyle: 'solid',
-  roughness: 0,
-  fontFamily: 'sans',
-  textAlign: 'center',
-  verticalAlign: 'middle',
-  startArrowhead: 'none',
-  endArrowhead: 'arrow',
-  arrowType: 'straight',
-  cornerRadius: 0,
-};
 /** Tools that edit the board (refused on a read-only board). */
 const EDIT_TOOLS = new Set<ToolId>(['pen', 'highlighter', 'eraser', 'rectangle', 'ellipse', 'diamond', 'line', 'arrow', 'text', 'sticky', 'image', 'frame']);
 
-/** Shapes a double-click opens for typing: text, sticky notes, and the labels of boxes and arrows. */
-const LABELLED = new Set<Shape['type']>(['text', 'sticky', 'rectangle', 'ellipse', 'diamond', 'arrow']);
-
-/** The editor's own input states; everything else a pointer does belongs to the active tool. */
-type Gesture =
-  | { kind: 'pan'; last: Point }
-  | { kind: 'pinch'; startDistance: number; startZoom: number; anchor: Point }
-  | { kind: 'tool'; tool: Tool };
+/**
+ * The editor's own input states: a two-finger pinch belongs to no tool (it starts from any of them); every
+ * one-pointer gesture belongs to a tool, panning included (tools/PanTool.ts).
+ */
+type Gesture = { kind: 'pinch'; startDistance: number; startZoom: number; anchor: Point } | { kind: 'tool'; tool: Tool };
 
 /**
  * The engine without the DOM: camera, selection, the input state machine (pointers, pan, pinch, which tool
@@ -111,6 +83,7 @@ export class Editor {
   private readonly pointers = new Map<number, Point>();
   private readonly selectTool = new SelectTool(this);
   private readonly eraserTool = new EraserTool(this);
+  private readonly panTool = new PanTool(this);
   private readonly tools: Partial<Record<ToolId, Tool>> = {
     select: this.selectTool,
     rectangle: new BoxTool(this, 'rectangle'),
@@ -124,8 +97,12 @@ export class Editor {
     text: new TextTool(this),
     sticky: new StickyTool(this),
     frame: new FrameTool(this),
+    hand: this.panTool,
   };
   private readonly listeners = new Set<(state: EngineState) => void>();
+  /** the ids of the board's frames, to tell whether a change touched one (framesVersion) */
+  private readonly frameIds = new Set<string>();
+  private framesVersion = 0;
   private lastState: EngineState | null = null;
   private readonly unobserve: () => void;
   private savedCaptureTimeout: number | null = null;
@@ -145,6 +122,7 @@ export class Editor {
     this.theme = options.theme ?? 'light';
     this.scene = new SceneIndex(board);
     this.scene.load();
+    for (const item of this.scene.all()) if (item.shape.type === 'frame') this.frameIds.add(item.id);
     this.unobserve = board.observe(this.onBoardChange);
   }
 
@@ -169,6 +147,7 @@ export class Editor {
       theme: this.theme,
       locked: this.selectedShapes().some((shape) => shape.locked),
       gridSnap: this.gridSnap,
+      framesVersion: this.framesVersion,
     };
   }
 
@@ -206,6 +185,7 @@ export class Editor {
 
   private readonly onBoardChange = (change: BoardChange): void => {
     this.scene.apply(change);
+    if (this.trackFrames(change)) this.framesVersion++;
     if (this.revealPending && this.scene.size > 0) {
       this.revealPending = false;
       if (this.scene.query(this.camera.visibleBounds(this.viewport)).length === 0) this.zoomToFit();
@@ -216,6 +196,21 @@ export class Editor {
     if (this.textEdit?.id && change.removed.includes(this.textEdit.id)) this.closeTextEdit();
     this.changed();
   };
+
+  /** Keeps `frameIds` up to date; true when the change added, changed or removed a frame. */
+  private trackFrames(change: BoardChange): boolean {
+    let touched = false;
+    for (const id of change.removed) if (this.frameIds.delete(id)) touched = true;
+    for (const list of [change.added, change.updated]) {
+      for (const id of list) {
+        if (this.scene.lookup(id)?.type === 'frame') {
+          this.frameIds.add(id);
+          touched = true;
+        }
+      }
+    }
+    return touched;
+  }
 
   // ---- commands ----------------------------------------------------------------------------------------
 
@@ -233,14 +228,7 @@ export class Editor {
     if (!this.readOnly && this.selection.length > 0) {
       const patches: Array<[string, ShapePatch]> = [];
       for (const shape of this.unlockedSelection()) {
-        const patch: Record<string, unknown> = {};
-        if (style.strokeColor !== undefined) patch.strokeColor = style.strokeColor;
-        if (style.strokeWidth !== undefined) patch.strokeWidth = style.strokeWidth;
-        if (style.opacity !== undefined) patch.opacity = style.opacity;
-        if (style.fillColor !== undefined && shape.type !== 'freehand' && shape.type !== 'line' && shape.type !== 'arrow' && shape.type !== 'image') {
-          patch.fillColor = shape.type === 'sticky' && style.fillColor === 'transparent' ? DEFAULT_STICKY_FILL : style.fillColor;
-        }
-        Object.assign(patch, stylePatch(shape, style));
+        const patch = styleChangePatch(shape, style);
         if (shape.type === 'text' && (style.fontSize !== undefined || style.fontFamily !== undefined)) {
           Object.assign(patch, this.measure(shape.text, style.fontSize ?? shape.fontSize, style.fontFamily ?? shape.fontFamily));
         }
@@ -337,12 +325,45 @@ export class Editor {
 
   /** The top-most frame whose area holds `world` (not `exclude`), for adopting shapes dropped or drawn there. */
   frameAt(world: Point, exclude?: ReadonlySet<string>): Shape | null {
-    const candidates = this.scene.query({ minX: world.x, minY: world.y, maxX: world.x, maxY: world.y });
+    return frameAtPoint(this.scene, world, exclude);
+  }
+
+  /**
+   * Renames a frame (the frames list, the title's double-click): one undo step, synced to every peer like
+   * any other shape field.
+   */
+  renameFrame(id: string, name: string): void {
+    const frame = this.board.getShape(id);
+    if (this.readOnly || frame?.type !== 'frame' || frame.locked) return;
+    const value = name.trim().slice(0, 200);
+    if (value !== frame.name) this.oneStep(() => this.board.updateShape(id, { name: value }));
+    this.changed();
+  }
+
+  /** Opens a frame's name for typing, over its title (a double-click on the title, the context menu). */
+  editFrameName(id: string): void {
+    const frame = this.board.getShape(id);
+    if (this.readOnly || frame?.type !== 'frame' || frame.locked) return;
+    if (this.textEdit) this.commitTextEdit(this.textEdit.text);
+    this.setSelection([id]);
+    this.beginTextEdit(frameNameSession(frame, this.camera.zoom, this.frameTitleWidth(frame), frameTitleColor(this.theme)));
+  }
+
+  /** The frame whose title (drawn above its top-left corner) is under `world`, top-most first. */
+  frameTitleAt(world: Point): Shape | null {
+    // titles stick out above their frames: look a title's height below the point too
+    const reach = (FRAME_TITLE_PX * 2) / this.camera.zoom;
+    const candidates = this.scene.query({ minX: world.x - reach, minY: world.y, maxX: world.x, maxY: world.y + reach });
     for (let i = candidates.length - 1; i >= 0; i--) {
       const shape = candidates[i]!.shape;
-      if (shape.type === 'frame' && !exclude?.has(shape.id) && insideShape(shape, world)) return shape;
+      if (shape.type === 'frame' && hitFrameTitle(shape, world, this.camera.zoom, this.frameTitleWidth(shape))) return shape;
     }
     return null;
+  }
+
+  private frameTitleWidth(frame: Extract<Shape, { type: 'frame' }>): number {
+    const text = frameTitle(frame);
+    return this.hooks.measureText ? this.hooks.measureText(text, cssFont(FRAME_TITLE_PX, 'sans')) : text.length * FRAME_TITLE_PX * 0.6;
   }
 
   /** Brings a shape (a frame from the frames list) into view, selected. */
@@ -516,56 +537,13 @@ export class Editor {
     const shape = this.board.getShape(id);
     if (!shape || shape.locked) return;
     if (shape.type === 'rectangle' || shape.type === 'ellipse' || shape.type === 'diamond' || shape.type === 'arrow') {
-      this.editLabel(shape);
+      this.setSelection([shape.id]);
+      this.beginTextEdit(labelSession(shape, this.style, this.scene.lookup));
       return;
     }
     if (shape.type !== 'text' && shape.type !== 'sticky') return;
     this.setSelection([id]);
-    this.beginTextEdit({
-      id,
-      type: shape.type,
-      x: shape.x,
-      y: shape.y,
-      w: shape.w,
-      h: shape.h,
-      rotation: shape.rotation,
-      fontSize: shape.fontSize,
-      textAlign: shape.textAlign,
-      fontFamily: shape.fontFamily,
-      color: shape.strokeColor,
-      text: shape.text,
-    });
-  }
-
-  /**
-   * Opens the label of a box or arrow for typing, over the area the label is laid out in (label-layout.ts):
-   * a new label takes the current text style (centred by default).
-   */
-  private editLabel(shape: Extract<Shape, { type: 'rectangle' | 'ellipse' | 'diamond' | 'arrow' }>): void {
-    const fresh = !shape.text;
-    const style = fresh ? { fontSize: this.style.fontSize, fontFamily: this.style.fontFamily, textAlign: this.style.textAlign } : shape;
-    let box: { x: number; y: number; w: number; h: number };
-    if (shape.type === 'arrow') {
-      const route = routeArrow(resolveArrowPoints(shape, this.scene.lookup), shape.arrowType);
-      const w = Math.max(style.fontSize * 10, 0);
-      const h = style.fontSize * LABEL_LINE_HEIGHT * Math.max(1, shape.text.split('\n').length);
-      box = { x: route.middle.x - w / 2, y: route.middle.y - h / 2, w, h };
-    } else {
-      const local = labelBox(shape.type, shape.w, shape.h);
-      box = { x: shape.x + local.x, y: shape.y + local.y, w: local.w, h: local.h };
-    }
-    this.setSelection([shape.id]);
-    this.beginTextEdit({
-      id: shape.id,
-      type: 'label',
-      ...box,
-      rotation: shape.type === 'arrow' ? 0 : shape.rotation,
-      fontSize: style.fontSize,
-      textAlign: shape.type === 'arrow' ? 'center' : style.textAlign,
-      fontFamily: style.fontFamily,
-      color: shape.strokeColor,
-      text: shape.text,
-    });
+    this.beginTextEdit(textSession(shape));
   }
 
   /** Ends editing: creates, updates or (for emptied text) deletes the shape. */
@@ -588,6 +566,8 @@ export class Editor {
       } else if (this.board.has(id)) {
         this.oneStep(() => this.board.updateShape(id!, { text: value, ...size }));
       }
+    } else if (session.type === 'name') {
+      if (id) this.renameFrame(id, value);
     } else if (session.type === 'label' && id && this.board.has(id)) {
       const shape = this.board.getShape(id)!;
       // a first label takes the text style it was typed in; later edits change only the text
@@ -624,31 +604,12 @@ export class Editor {
    * shapes drawn inside it stay clickable because they are hit first).
    */
   shapeAt(world: Point, tolerancePx = 6, filter?: (shape: Shape) => boolean): Shape | null {
-    const tolerance = tolerancePx / this.camera.zoom;
-    const candidates = this.scene.query({ minX: world.x - tolerance, minY: world.y - tolerance, maxX: world.x + tolerance, maxY: world.y + tolerance });
-    for (let i = candidates.length - 1; i >= 0; i--) {
-      const shape = candidates[i]!.shape;
-      if (filter && !filter(shape)) continue;
-      if (hitShape(shape, world, tolerance, this.scene.lookup)) return shape;
-    }
-    for (let i = candidates.length - 1; i >= 0; i--) {
-      const shape = candidates[i]!.shape;
-      if (filter && !filter(shape)) continue;
-      if (insideShape(shape, world)) return shape;
-    }
-    return null;
+    return shapeAtPoint(this.scene, world, tolerancePx / this.camera.zoom, filter);
   }
 
   /** Top-most shape an arrow end at `world` binds to: anything but lines and arrows, hit anywhere in its box. */
   bindableAt(world: Point, exclude?: string): Shape | null {
-    const candidates = this.scene.query({ minX: world.x, minY: world.y, maxX: world.x, maxY: world.y });
-    for (let i = candidates.length - 1; i >= 0; i--) {
-      const shape = candidates[i]!.shape;
-      if (shape.type === 'line' || shape.type === 'arrow' || shape.id === exclude) continue;
-      const local = toLocal(shape, world);
-      if (local.x >= 0 && local.y >= 0 && local.x <= shape.w && local.y <= shape.h) return shape;
-    }
-    return null;
+    return bindableAtPoint(this.scene, world, exclude);
   }
 
   selectedShapes(): Shape[] {
@@ -657,7 +618,7 @@ export class Editor {
 
   /** CSS cursor for a pointer hovering at `screen`. */
   cursorAt(screen: Point): string {
-    if (this.gesture?.kind === 'pan' || this.gesture?.kind === 'pinch') return 'grabbing';
+    if (this.gesture?.kind === 'pinch' || this.panTool.panning) return 'grabbing';
     if (this.tool === 'hand' || this.spaceHeld) return 'grab';
     if (this.tool === 'text') return 'text';
     if (this.tool !== 'select') return 'crosshair';
@@ -685,13 +646,10 @@ export class Editor {
     if (this.textEdit) this.commitTextEdit(this.textEdit.text);
     const screen = { x: input.x, y: input.y };
     const world = this.camera.screenToWorld(screen);
-    if (input.button === 1 || this.tool === 'hand' || this.spaceHeld) {
-      this.gesture = { kind: 'pan', last: screen };
-      this.changed();
-      return;
-    }
-    if (input.button !== 0 && input.pointerType === 'mouse') return;
-    const tool = this.tools[this.readOnly && EDIT_TOOLS.has(this.tool) ? 'select' : this.tool];
+    // The middle button and Space pan with any tool active.
+    const panning = input.button === 1 || this.tool === 'hand' || this.spaceHeld;
+    if (!panning && input.button !== 0 && input.pointerType === 'mouse') return;
+    const tool = panning ? this.panTool : this.tools[this.readOnly && EDIT_TOOLS.has(this.tool) ? 'select' : this.tool];
     if (tool?.down(input, screen, world)) this.gesture = { kind: 'tool', tool };
     this.changed();
   }
@@ -702,10 +660,7 @@ export class Editor {
     if (!gesture) return;
     const screen = { x: input.x, y: input.y };
     const world = this.camera.screenToWorld(screen);
-    if (gesture.kind === 'pan') {
-      this.camera.panBy(screen.x - gesture.last.x, screen.y - gesture.last.y);
-      gesture.last = screen;
-    } else if (gesture.kind === 'pinch') this.updatePinch();
+    if (gesture.kind === 'pinch') this.updatePinch();
     else gesture.tool.move(input, screen, world);
     this.changed();
   }
@@ -739,6 +694,11 @@ export class Editor {
   doubleClick(input: PointerInput): void {
     if (this.readOnly || this.tool !== 'select') return;
     const world = this.camera.screenToWorld({ x: input.x, y: input.y });
+    const title = this.frameTitleAt(world);
+    if (title) {
+      this.editFrameName(title.id);
+      return;
+    }
     const hit = this.shapeAt(world);
     if (hit && LABELLED.has(hit.type)) this.editShapeText(hit.id);
     else if (!hit) this.startNewText(world);
@@ -794,9 +754,8 @@ export class Editor {
   }
 
   startNewText(world: Point): void {
-    const fontSize = this.style.fontSize;
     this.setSelection([]);
-    this.beginTextEdit({ id: null, type: 'text', x: world.x, y: world.y - (fontSize * 1.25) / 2, w: fontSize, h: fontSize * 1.25, rotation: 0, fontSize, textAlign: 'left', fontFamily: this.style.fontFamily, color: this.style.strokeColor, text: '' });
+    this.beginTextEdit(newTextSession(world, this.style));
   }
 
   // ---- pinch -------------------------------------------------------------------------------------------
@@ -853,49 +812,3 @@ export class Editor {
     return measureTextBlock(text, fontSize, this.hooks.measureText, family);
   }
 }
-
-/** The fields of a style change that apply to a shape of this type (others are left alone). */
-function stylePatch(shape: Shape, style: Partial<StyleState>): Record<string, unknown> {
-  const patch: Record<string, unknown> = {};
-  const type = shape.type;
-  const boxy = type === 'rectangle' || type === 'ellipse' || type === 'diamond';
-  const texty = boxy || type === 'arrow' || type === 'text' || type === 'sticky';
-  if (style.strokeStyle !== undefined && type !== 'text' && type !== 'sticky' && type !== 'image') patch.strokeStyle = style.strokeStyle;
-  if (style.roughness !== undefined && (boxy || type === 'line' || type === 'arrow')) patch.roughness = style.roughness;
-  if (style.fontSize !== undefined && texty) patch.fontSize = style.fontSize;
-  if (style.fontFamily !== undefined && texty) patch.fontFamily = style.fontFamily;
-  if (style.textAlign !== undefined && texty && type !== 'arrow') patch.textAlign = style.textAlign;
-  if (style.verticalAlign !== undefined && boxy) patch.verticalAlign = style.verticalAlign;
-  if (style.cornerRadius !== undefined && (type === 'rectangle' || type === 'diamond')) patch.cornerRadius = style.cornerRadius;
-  if (type === 'line' || type === 'arrow') {
-    if (style.startArrowhead !== undefined) patch.startArrowhead = style.startArrowhead;
-    if (style.endArrowhead !== undefined) patch.endArrowhead = style.endArrowhead;
-  }
-  if (style.arrowType !== undefined && type === 'arrow') patch.arrowType = style.arrowType;
-  return patch;
-}
-
-function handleCursor(handle: Exclude<HandleId, 'rotate'>, rotation: number): string {
-  const cursors = ['ew-resize', 'nwse-resize', 'ns-resize', 'nesw-resize'];
-  const base: Record<string, number> = { e: 0, w: 0, se: 1, nw: 1, s: 2, n: 2, sw: 3, ne: 3 };
-  const steps = Math.round(rotation / (Math.PI / 4));
-  return cursors[(((base[handle]! + steps) % 4) + 4) % 4]!;
-}
-
-function sameState(a: EngineState, b: EngineState): boolean {
-  return (
-    a.tool === b.tool &&
-    a.zoom === b.zoom &&
-    a.canUndo === b.canUndo &&
-    a.canRedo === b.canRedo &&
-    a.shapeCount === b.shapeCount &&
-    a.readOnly === b.readOnly &&
-    a.locked === b.locked &&
-    a.gridSnap === b.gridSnap &&
-    a.theme === b.theme &&
-    a.selection.length === b.selection.length &&
-    a.selection.every((id, i) => id === b.selection[i]) &&
-    JSON.stringify(a.style) === JSON.stringify(b.style)
-  );
-}
-

@@ -1,21 +1,20 @@
 import type { Asset, Board, Point } from '@meshboard/board';
-import { Editor, type PointerInput, type TextEditSession } from './editor.js';
+import { IMAGE_TYPES, ImageCache, imageSize } from './dom/images.js';
+import { onBoardKeyDown } from './dom/keyboard.js';
+import { OverviewScheduler } from './dom/overview-scheduler.js';
+import { TextOverlay } from './dom/text-overlay.js';
+import { Editor, type PointerInput } from './editor.js';
 import type { AlignOp } from './transform/align.js';
-import { FONT_STACKS, cssFont } from './style/stroke.js';
-import { LINE_HEIGHT, Renderer, STICKY_PADDING, STICKY_TEXT_COLOR, strokeFor, type FrameStats, type RenderContext } from './renderer.js';
-import { SHORTCUTS, matchShortcut } from './shortcuts.js';
+import { cssFont } from './style/stroke.js';
+import { Renderer, type FrameStats, type RenderContext } from './renderer.js';
+import { SHORTCUTS } from './shortcuts.js';
 import type { CanvasEngineOptions, EngineState, RemoteCursor, Shortcut, StyleState, Theme, ToolId } from './types.js';
-
-/** How long the board must be still before an overview image is (re)built: not during a stream of edits. */
-const OVERVIEW_SETTLE_MS = 300;
-/** The most one idle slice of overview building takes, so input is never held up longer. */
-const OVERVIEW_SLICE_MS = 8;
-const IMAGE_TYPES = new Set<Asset['mimeType']>(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml']);
 
 /**
  * The DOM side of the engine: owns a <canvas> and a text-editing <textarea> inside the container, turns
  * pointer, wheel, keyboard, clipboard and drop events into Editor calls, and draws at most once per
- * animation frame, only when something changed.
+ * animation frame, only when something changed. Its DOM parts are in dom/: the text overlay, decoded
+ * images, keyboard shortcuts and idle-time overview building.
  */
 export class CanvasEngine {
   readonly shortcuts: ReadonlyArray<Shortcut> = SHORTCUTS;
@@ -29,16 +28,14 @@ export class CanvasEngine {
   private readonly board: Board;
   private readonly ctx: CanvasRenderingContext2D;
   private readonly renderer: Renderer;
-  private readonly textarea: HTMLTextAreaElement;
+  private readonly text: TextOverlay;
   private readonly fileInput: HTMLInputElement;
   private readonly resizeObserver: ResizeObserver | null;
   private readonly options: CanvasEngineOptions;
-  private readonly images = new Map<string, { image: CanvasImageSource | null; failedAt?: number }>();
+  private readonly images: ImageCache;
+  private readonly overview: OverviewScheduler;
   private readonly cleanups: Array<() => void> = [];
   private frameRequest: number | null = null;
-  private overviewTimer: number | null = null;
-  private overviewTimerVersion = -1;
-  private overviewIdle: number | null = null;
   private dpr = 1;
   private destroyed = false;
   private lastPointerWorld: Point | null = null;
@@ -49,13 +46,8 @@ export class CanvasEngine {
     this.container = options.container;
     this.board = options.board;
     this.renderer = new Renderer(options.renderMode ?? 'optimized');
-    this.cleanups.push(
-      this.board.onAssetBytes((assetId) => {
-        if (this.images.get(assetId)?.image) return;
-        this.images.delete(assetId); // bytes arrived: replace the placeholder now, not at the next retry
-        this.requestRender();
-      }),
-    );
+    this.images = new ImageCache(this.board, () => this.requestRender());
+    this.cleanups.push(() => this.images.destroy());
     this.canvas = document.createElement('canvas');
     this.canvas.tabIndex = 0;
     this.canvas.setAttribute('aria-label', 'Whiteboard canvas');
@@ -66,25 +58,7 @@ export class CanvasEngine {
     if (!ctx) throw new Error('Canvas 2D is not available');
     this.ctx = ctx;
 
-    this.textarea = document.createElement('textarea');
-    this.textarea.setAttribute('data-meshboard-text-editor', '');
-    this.textarea.spellcheck = true;
-    this.textarea.wrap = 'off';
-    Object.assign(this.textarea.style, {
-      position: 'absolute',
-      display: 'none',
-      margin: '0',
-      padding: '0',
-      border: 'none',
-      outline: 'none',
-      resize: 'none',
-      overflow: 'hidden',
-      background: 'transparent',
-      transformOrigin: 'center center',
-      whiteSpace: 'pre',
-      zIndex: '1',
-    });
-    this.container.appendChild(this.textarea);
+    this.text = new TextOverlay(this.container, this.canvas, this.ctx, () => this.editor);
     this.watchFonts();
 
     this.fileInput = document.createElement('input');
@@ -97,7 +71,7 @@ export class CanvasEngine {
       this.board,
       {
         requestRender: () => this.requestRender(),
-        onTextEdit: (session) => this.showTextEditor(session),
+        onTextEdit: (session) => this.text.show(session),
         onSelectionChange: (ids) => options.onSelectionChange?.(ids),
         measureText: (text, font) => {
           this.ctx.font = font;
@@ -105,6 +79,11 @@ export class CanvasEngine {
         },
       },
       { readOnly: options.readOnly ?? false, theme: options.theme ?? 'light' },
+    );
+    this.overview = new OverviewScheduler(
+      this.renderer,
+      () => ({ camera: this.editor.camera, dpr: this.dpr, theme: this.editor.theme, scene: this.editor.scene }),
+      () => this.requestRender(),
     );
     this.editor.subscribe((state) => {
       this.container.dataset.shapeCount = String(state.shapeCount);
@@ -139,7 +118,7 @@ export class CanvasEngine {
 
   setTheme(theme: Theme): void {
     this.editor.setTheme(theme);
-    this.styleTextarea();
+    this.text.restyle();
   }
 
   setReadOnly(readOnly: boolean): void {
@@ -173,6 +152,16 @@ export class CanvasEngine {
   /** The board's frames (id and name), for a frames list. */
   frames(): Array<{ id: string; name: string }> {
     return this.editor.frames();
+  }
+
+  /** Renames a frame (the frames list); synced to peers like any shape change. */
+  renameFrame(id: string, name: string): void {
+    this.editor.renameFrame(id, name);
+  }
+
+  /** Opens a frame's name for typing over its title on the canvas (the context menu's Rename). */
+  editFrameName(id: string): void {
+    this.editor.editFrameName(id);
   }
 
   /** Brings a shape into view and selects it (a frames list entry). */
@@ -278,13 +267,12 @@ export class CanvasEngine {
     if (this.destroyed) return;
     this.destroyed = true;
     if (this.frameRequest !== null) cancelAnimationFrame(this.frameRequest);
-    if (this.overviewTimer !== null) clearTimeout(this.overviewTimer);
-    if (this.overviewIdle !== null) (typeof window.cancelIdleCallback === 'function' ? window.cancelIdleCallback : clearTimeout)(this.overviewIdle);
+    this.overview.stop();
     this.resizeObserver?.disconnect();
     for (const cleanup of this.cleanups) cleanup();
     this.editor.destroy();
     this.canvas.remove();
-    this.textarea.remove();
+    this.text.remove();
     this.fileInput.remove();
     this.options.onCursorMove?.(null);
   }
@@ -311,48 +299,14 @@ export class CanvasEngine {
       theme: this.editor.theme,
       scene: this.editor.scene,
       overlay: this.editor.overlay(),
-      getImage: (assetId) => this.image(assetId),
+      getImage: (assetId) => this.images.get(assetId),
     });
     this.lastFrame = stats;
-    if (this.editor.textEdit) this.positionTextarea(this.editor.textEdit);
+    if (this.editor.textEdit) this.text.position(this.editor.textEdit);
     // Some strokes were drawn with a stand-in to keep this frame fast: refine them on the next one.
     if (stats.deferred > 0) this.requestRender();
-    if (this.renderer.overviewWanted) this.scheduleOverview();
+    if (this.renderer.overviewWanted) this.overview.schedule();
     return stats;
-  }
-
-  /**
-   * A zoomed-out frame of a big board wanted an overview image (see overview.ts): build it once the board
-   * has been still for OVERVIEW_SETTLE_MS, in slices while the page is idle, so no frame and no input waits.
-   */
-  private scheduleOverview(): void {
-    if (this.destroyed || this.overviewIdle !== null) return;
-    // debounced: every change while waiting starts the wait again
-    const version = this.editor.scene.version;
-    if (this.overviewTimer !== null) {
-      if (version === this.overviewTimerVersion) return;
-      clearTimeout(this.overviewTimer);
-    }
-    this.overviewTimerVersion = version;
-    this.overviewTimer = window.setTimeout(() => {
-      this.overviewTimer = null;
-      this.buildOverviewSlice();
-    }, OVERVIEW_SETTLE_MS);
-  }
-
-  private buildOverviewSlice(): void {
-    const idle = (callback: (budgetMs: number) => void): number =>
-      typeof window.requestIdleCallback === 'function'
-        ? window.requestIdleCallback((deadline) => callback(deadline.timeRemaining()), { timeout: 500 })
-        : window.setTimeout(() => callback(OVERVIEW_SLICE_MS), 0);
-    this.overviewIdle = idle((budgetMs) => {
-      this.overviewIdle = null;
-      if (this.destroyed) return;
-      const input = { camera: this.editor.camera, dpr: this.dpr, theme: this.editor.theme, scene: this.editor.scene };
-      const progress = this.renderer.buildOverview(input, Math.min(Math.max(budgetMs, 4), OVERVIEW_SLICE_MS));
-      if (progress === 'level-ready') this.requestRender();
-      if (progress !== 'idle') this.buildOverviewSlice();
-    });
   }
 
   private resize(): void {
@@ -367,33 +321,6 @@ export class CanvasEngine {
       if (this.board.size > 0) this.editor.zoomToFit();
     }
     if (!this.destroyed) this.render();
-  }
-
-  private image(assetId: string): CanvasImageSource | null {
-    const cached = this.images.get(assetId);
-    if (cached?.image) return cached.image;
-    // A missing asset may still be syncing: retry now and then.
-    if (cached && (cached.failedAt === undefined || performance.now() - cached.failedAt < 1000)) return null;
-    const asset = this.board.getAsset(assetId);
-    // The doc holds metadata only: the bytes come from the blob storage (placeholder until they arrive).
-    const bytes = asset ? this.board.getAssetBytes(assetId) : null;
-    const entry: { image: CanvasImageSource | null; failedAt?: number } = { image: null };
-    this.images.set(assetId, entry);
-    if (!asset || !bytes) {
-      entry.failedAt = performance.now();
-      setTimeout(() => this.requestRender(), 1000);
-      return null;
-    }
-    const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: asset.mimeType });
-    loadImage(blob)
-      .then((image) => {
-        entry.image = image;
-        this.requestRender();
-      })
-      .catch(() => {
-        entry.failedAt = performance.now();
-      });
-    return null;
   }
 
   /**
@@ -411,79 +338,6 @@ export class CanvasEngine {
     fonts.addEventListener('loadingdone', redraw);
     this.cleanups.push(() => fonts.removeEventListener('loadingdone', redraw));
     for (const family of ['hand', 'serif', 'mono'] as const) void fonts.load(cssFont(20, family)).catch(() => undefined);
-  }
-
-  // ---- text overlay ------------------------------------------------------------------------------------
-
-  private showTextEditor(session: TextEditSession | null): void {
-    const textarea = this.textarea;
-    if (!session) {
-      textarea.style.display = 'none';
-      if (document.activeElement === textarea) this.canvas.focus({ preventScroll: true });
-      return;
-    }
-    textarea.value = session.text;
-    textarea.style.display = 'block';
-    this.styleTextarea();
-    this.positionTextarea(session);
-    // Focus after the current pointer event, or the pointerdown's default action steals focus back.
-    setTimeout(() => {
-      if (this.editor.textEdit !== session) return;
-      textarea.focus({ preventScroll: true });
-      textarea.setSelectionRange(textarea.value.length, textarea.value.length);
-    }, 0);
-  }
-
-  private styleTextarea(): void {
-    const session = this.editor.textEdit;
-    if (!session) return;
-    const color = session.type === 'sticky' ? STICKY_TEXT_COLOR : strokeFor(session.color, this.editor.theme);
-    Object.assign(this.textarea.style, { color, caretColor: color, fontFamily: FONT_STACKS[session.fontFamily], lineHeight: String(LINE_HEIGHT), textAlign: session.textAlign });
-    const wraps = session.type !== 'text';
-    this.textarea.wrap = wraps ? 'soft' : 'off';
-    this.textarea.style.whiteSpace = wraps ? 'pre-wrap' : 'pre';
-  }
-
-  private positionTextarea(session: TextEditSession): void {
-    const zoom = this.editor.camera.zoom;
-    const topLeft = this.editor.camera.worldToScreen({ x: session.x, y: session.y });
-    const pad = session.type === 'sticky' ? STICKY_PADDING * zoom : 0;
-    const textarea = this.textarea;
-    let width: number;
-    let height: number;
-    if (session.type === 'sticky' || session.type === 'label') {
-      width = session.w * zoom - pad * 2;
-      height = session.h * zoom - pad * 2;
-      if (session.type === 'label') {
-        // the label's text sits in the middle of its box, like the canvas draws it
-        const lines = Math.max(1, Math.ceil(textarea.scrollHeight / (session.fontSize * LINE_HEIGHT * zoom) - 0.01));
-        const used = Math.min(lines * session.fontSize * LINE_HEIGHT * zoom, Math.max(height, 0));
-        textarea.style.paddingTop = `${Math.max((height - used) / 2, 0)}px`;
-      } else textarea.style.paddingTop = '';
-    } else {
-      textarea.style.paddingTop = '';
-      // Plain text grows with its content.
-      const lines = textarea.value.split('\n');
-      this.ctx.font = cssFont(session.fontSize, session.fontFamily);
-      const widest = Math.max(...lines.map((line) => this.ctx.measureText(line).width), session.fontSize);
-      width = (widest + session.fontSize) * zoom;
-      height = lines.length * session.fontSize * LINE_HEIGHT * zoom;
-    }
-    Object.assign(textarea.style, {
-      left: `${topLeft.x + pad}px`,
-      top: `${topLeft.y + pad}px`,
-      width: `${Math.max(width, 8)}px`,
-      height: `${Math.max(height, session.fontSize * LINE_HEIGHT * zoom)}px`,
-      fontSize: `${session.fontSize * zoom}px`,
-      transformOrigin: `${-pad}px ${-pad}px`,
-      transform: session.rotation ? `rotate(${session.rotation}rad)` : '',
-    });
-    if (session.rotation) {
-      // Rotate about the shape's centre, like the canvas does.
-      const cx = (session.w * zoom) / 2 - pad;
-      const cy = (session.h * zoom) / 2 - pad;
-      textarea.style.transformOrigin = `${cx}px ${cy}px`;
-    }
   }
 
   // ---- events ------------------------------------------------------------------------------------------
@@ -588,21 +442,7 @@ export class CanvasEngine {
       files.forEach((file, i) => void this.insertImage(file, { x: at.x + i * 24, y: at.y + i * 24 }));
     });
 
-    const textarea = this.textarea;
-    this.listen(textarea, 'input', () => {
-      this.editor.updateTextDraft(textarea.value);
-      if (this.editor.textEdit) this.positionTextarea(this.editor.textEdit);
-    });
-    this.listen(textarea, 'blur', () => {
-      if (this.editor.textEdit) this.editor.commitTextEdit(textarea.value);
-    });
-    this.listen(textarea, 'keydown', (event) => {
-      event.stopPropagation();
-      if (event.key === 'Escape' || (event.key === 'Enter' && (event.ctrlKey || event.metaKey))) {
-        event.preventDefault();
-        this.editor.commitTextEdit(textarea.value);
-      }
-    });
+    this.text.attach((target, type, handler) => this.listen(target, type, handler));
     this.listen(this.fileInput, 'change', () => {
       const file = this.fileInput.files?.[0];
       this.fileInput.value = '';
@@ -615,75 +455,14 @@ export class CanvasEngine {
   private isForeignEditable(target: EventTarget | null): boolean {
     if (!(target instanceof HTMLElement)) return false;
     if (target === this.canvas) return false;
-    if (target === this.textarea) return true;
+    if (target === this.text.textarea) return true;
     const tag = target.tagName;
     return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || target.isContentEditable;
   }
 
   private onKeyDown(event: KeyboardEvent): void {
     if (this.destroyed || event.defaultPrevented || this.isForeignEditable(event.target) || this.editor.textEdit) return;
-    if (event.code === 'Space' && !event.repeat) {
-      this.editor.spaceHeld = true;
-      this.updateCursor();
-      event.preventDefault();
-      return;
-    }
-    if (event.key.startsWith('Arrow') && this.editor.selection.length > 0) {
-      const step = event.shiftKey ? 10 : 1;
-      const dx = event.key === 'ArrowLeft' ? -step : event.key === 'ArrowRight' ? step : 0;
-      const dy = event.key === 'ArrowUp' ? -step : event.key === 'ArrowDown' ? step : 0;
-      this.editor.nudgeSelection(dx, dy);
-      event.preventDefault();
-      return;
-    }
-    const action = matchShortcut(event);
-    if (!action) return;
-    event.preventDefault();
-    switch (action.kind) {
-      case 'tool':
-        this.setTool(action.tool);
-        break;
-      case 'undo':
-        this.undo();
-        break;
-      case 'redo':
-        this.redo();
-        break;
-      case 'delete':
-        this.deleteSelection();
-        break;
-      case 'duplicate':
-        this.duplicateSelection();
-        break;
-      case 'selectAll':
-        this.selectAll();
-        break;
-      case 'reorder':
-        this.reorderSelection(action.op);
-        break;
-      case 'zoomIn':
-        this.zoomIn();
-        break;
-      case 'zoomOut':
-        this.zoomOut();
-        break;
-      case 'resetZoom':
-        this.resetZoom();
-        break;
-      case 'zoomToFit':
-        this.zoomToFit();
-        break;
-      case 'escape':
-        this.editor.escape();
-        break;
-      case 'group':
-        this.editor.groupSelection();
-        break;
-      case 'ungroup':
-        this.editor.ungroupSelection();
-        break;
-    }
-    this.updateCursor();
+    onBoardKeyDown(event, this, () => this.updateCursor());
   }
 
   private hasFocus(): boolean {
@@ -738,26 +517,4 @@ export class CanvasEngine {
     const rect = this.canvas.getBoundingClientRect();
     this.canvas.style.cursor = this.editor.cursorAt({ x: event.clientX - rect.left, y: event.clientY - rect.top });
   }
-}
-
-async function loadImage(blob: Blob): Promise<CanvasImageSource> {
-  if (typeof createImageBitmap === 'function' && blob.type !== 'image/svg+xml') return createImageBitmap(blob);
-  const url = URL.createObjectURL(blob);
-  try {
-    const image = new Image();
-    image.src = url;
-    await image.decode();
-    return image;
-  } finally {
-    // The decoded image keeps its pixels; the URL is no longer needed.
-    setTimeout(() => URL.revokeObjectURL(url), 0);
-  }
-}
-
-async function imageSize(blob: Blob): Promise<{ width: number; height: number }> {
-  const image = await loadImage(blob);
-  const width = 'width' in image ? Number(image.width) : 0;
-  const height = 'height' in image ? Number(image.height) : 0;
-  if ('close' in image && typeof image.close === 'function') image.close();
-  return { width: width || 300, height: height || 200 };
 }

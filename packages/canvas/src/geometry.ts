@@ -1,5 +1,5 @@
-import { routeArrow } from './style/arrow-route.js';
-import { LABEL_LINE_HEIGHT } from './style/label-layout.js';
+import { routeArrow, type ArrowRoute } from './style/arrow-route.js';
+import { ARROW_LABEL_GAP, LABEL_LINE_HEIGHT, arrowLabelPlacement } from './style/label-layout.js';
 import { flattenPath } from './style/path.js';
 import { pointsBounds, rotatePoint, shapeBounds, shapeCenter, type Bounds, type Point, type Shape } from '@meshboard/board';
 
@@ -108,6 +108,19 @@ export function resolveArrowPoints(shape: Extract<Shape, { type: 'arrow' | 'line
   return points;
 }
 
+/**
+ * The drawn course of a line or arrow, bound ends resolved. Elbow arrows also need the bounds of the shapes
+ * they are bound to: they route around them and attach perpendicular to a side (style/elbow-route.ts).
+ */
+export function arrowRoute(shape: Extract<Shape, { type: 'arrow' | 'line' }>, lookup: ShapeLookup): ArrowRoute {
+  if (shape.type === 'line') return routeArrow(linePointsWorld(shape), 'straight');
+  const points = resolveArrowPoints(shape, lookup);
+  if (shape.arrowType !== 'elbow' || (!shape.startBinding && !shape.endBinding)) return routeArrow(points, shape.arrowType);
+  const start = shape.startBinding ? lookup(shape.startBinding) : undefined;
+  const end = shape.endBinding ? lookup(shape.endBinding) : undefined;
+  return routeArrow(points, 'elbow', { start: start ? shapeBounds(start) : null, end: end ? shapeBounds(end) : null, gap: BINDING_GAP });
+}
+
 /** Bounds of a flat [x, y, ...] list grown by `pad` on every side. */
 export function boundsOfFlat(points: readonly number[], pad: number): Bounds {
   const b = pointsBounds(points, 2);
@@ -117,13 +130,15 @@ export function boundsOfFlat(points: readonly number[], pad: number): Bounds {
 /** Bounds used by the spatial index: everything the shape paints (stroke outline, arrowheads, bound ends). */
 export function paintBounds(shape: Shape, lookup: ShapeLookup): Bounds {
   if (shape.type === 'arrow' && (shape.startBinding || shape.endBinding || shape.arrowType !== 'straight' || shape.text)) {
-    const route = routeArrow(resolveArrowPoints(shape, lookup), shape.arrowType);
+    const route = arrowRoute(shape, lookup);
     const b = boundsOfFlat(flattenPath(route.path, 8), shape.strokeWidth * 2 + 12);
     if (!shape.text) return b;
-    // the label is centred on the course's middle and at most 20 em wide (label-layout.ts); lines estimated
+    // the label is centred on the course's middle, at most 20 em wide (label-layout.ts; lines estimated) and
+    // may be turned along the line: it can reach as far in any direction
     const half = shape.fontSize * 10;
     const tall = shape.fontSize * LABEL_LINE_HEIGHT * (shape.text.split('\n').length + Math.ceil(shape.text.length / 40));
-    return { minX: Math.min(b.minX, route.middle.x - half), minY: Math.min(b.minY, route.middle.y - tall), maxX: Math.max(b.maxX, route.middle.x + half), maxY: Math.max(b.maxY, route.middle.y + tall) };
+    const reach = Math.max(half, tall);
+    return { minX: Math.min(b.minX, route.middle.x - reach), minY: Math.min(b.minY, route.middle.y - reach), maxX: Math.max(b.maxX, route.middle.x + reach), maxY: Math.max(b.maxY, route.middle.y + reach) };
   }
   const b = shapeBounds(shape);
   let pad = 0;
@@ -150,15 +165,30 @@ function isFilled(color: string): boolean {
 }
 
 /**
+ * Is `p` on an arrow's label (so clicking its text selects the arrow and a double-click edits it)? Hit
+ * testing has no text measurer, so the label's size is estimated (0.6 em per character, as the exporters
+ * do), then placed and turned as it is drawn (arrowLabelPlacement).
+ */
+function hitArrowLabel(shape: Extract<Shape, { type: 'arrow' }>, p: Point, tolerance: number, lookup: ShapeLookup): boolean {
+  const lines = shape.text.split('\n');
+  const w = Math.min(Math.max(...lines.map((line) => line.length)) * shape.fontSize * 0.6, shape.fontSize * 20);
+  const h = lines.length * shape.fontSize * LABEL_LINE_HEIGHT;
+  const gap = shape.fontSize * ARROW_LABEL_GAP;
+  const place = arrowLabelPlacement(arrowRoute(shape, lookup), w, gap);
+  const local = rotatePoint(p, place, -place.angle);
+  return Math.abs(local.x - place.x) <= w / 2 + tolerance && Math.abs(local.y - place.y) <= h / 2 + tolerance;
+}
+
+/**
  * Does `p` (world) hit the shape? `tolerance` is in world units (a few screen pixels / zoom).
  * Outlines of unfilled boxes are hit only near their stroke, so shapes inside a big empty frame stay clickable.
  */
 export function hitShape(shape: Shape, p: Point, tolerance: number, lookup: ShapeLookup): boolean {
   const reach = tolerance + shape.strokeWidth / 2;
   if (shape.type === 'arrow' || shape.type === 'line') {
-    const points = shape.type === 'arrow' ? resolveArrowPoints(shape, lookup) : linePointsWorld(shape);
-    const course = shape.type === 'arrow' && shape.arrowType !== 'straight' ? flattenPath(routeArrow(points, shape.arrowType).path) : points;
-    return distanceToPolyline(p, course, 2) <= reach;
+    const course = shape.type === 'arrow' && shape.arrowType !== 'straight' ? flattenPath(arrowRoute(shape, lookup).path) : shape.type === 'arrow' ? resolveArrowPoints(shape, lookup) : linePointsWorld(shape);
+    if (distanceToPolyline(p, course, 2) <= reach) return true;
+    return shape.type === 'arrow' && shape.text.length > 0 && hitArrowLabel(shape, p, tolerance, lookup);
   }
   const local = toLocal(shape, p);
   const { w, h } = shape;

@@ -1,5 +1,5 @@
 import { rotatePoint, unionBounds, type Point, type Shape } from '@meshboard/board';
-import { boundsOfFlat, freehandSize, linePointsWorld, paintBounds, resolveArrowPoints, type ShapeLookup } from './geometry.js';
+import { arrowRoute, boundsOfFlat, freehandSize, linePointsWorld, paintBounds, resolveArrowPoints, type ShapeLookup } from './geometry.js';
 
 /** The box a selection is transformed by: a shape's own rotated box, or the axis-aligned union of several. */
 export interface Frame {
@@ -75,7 +75,8 @@ export function displayFrame(frame: Frame, zoom: number): Frame {
 export function selectionOutline(shape: Shape, lookup: ShapeLookup, zoom: number): Point[] {
   const gap = SELECTION_GAP / zoom;
   if (shape.type === 'line' || shape.type === 'arrow') {
-    const pts = shape.type === 'arrow' ? resolveArrowPoints(shape, lookup) : linePointsWorld(shape);
+    // an elbow arrow's corners, which may go around the shapes it joins; otherwise its resolved points
+    const pts = shape.type === 'arrow' ? (shape.arrowType === 'elbow' ? arrowRoute(shape, lookup).points : resolveArrowPoints(shape, lookup)) : linePointsWorld(shape);
     const b = boundsOfFlat(pts, strokeHalf(shape) + (shape.type === 'arrow' ? 10 + shape.strokeWidth * 2 : 0) + gap);
     return [
       { x: b.minX, y: b.minY },

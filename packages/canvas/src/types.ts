@@ -37,6 +37,8 @@ export interface EngineState {
   locked: boolean;
   /** moves snap to the grid */
   gridSnap: boolean;
+  /** goes up whenever a frame is added, changed (renamed, here or by a peer) or removed: re-read `frames()` */
+  framesVersion: number;
 }
 
 /** A collaborator's pointer, in world coordinates. */

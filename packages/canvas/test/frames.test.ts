@@ -1,5 +1,7 @@
+import * as Y from 'yjs';
+import { Board } from '@meshboard/board';
 import { describe, expect, it } from 'vitest';
-import { drag, newEditor } from './helpers.js';
+import { drag, newEditor, pointer } from './helpers.js';
 
 describe('frames', () => {
   it('the frame tool adopts the shapes wholly inside, goes beneath them, and is named', () => {
@@ -55,5 +57,44 @@ describe('frames', () => {
     drag(editor, [[at.x, at.y], [to.x, to.y]]);
     const rect = board.listShapes().find((shape) => shape.type === 'rectangle')!;
     expect(rect.frameId).toBe(frame.id);
+  });
+
+  it("double-clicking a frame's title renames it in place (one undo step); the name reaches another peer", () => {
+    const docA = new Y.Doc();
+    const docB = new Y.Doc();
+    docA.on('update', (update: Uint8Array) => Y.applyUpdate(docB, update));
+    const a = newEditor(new Board(docA, { userId: 'a' }));
+    const b = newEditor(new Board(docB, { userId: 'b' }));
+    const frame = a.board.addShape({ type: 'frame', x: 100, y: 100, w: 300, h: 200, name: 'Frame 1' });
+    const versionB = b.editor.getState().framesVersion;
+    // the title is drawn just above the top-left corner (13 px high at zoom 1): double-click it
+    expect(a.editor.frameTitleAt({ x: 110, y: 90 })?.id).toBe(frame.id);
+    expect(a.editor.frameTitleAt({ x: 110, y: 110 })).toBeNull(); // inside the frame is not its title
+    a.editor.doubleClick(pointer(110, 90));
+    expect(a.editor.textEdit).toMatchObject({ id: frame.id, type: 'name', text: 'Frame 1', x: 100 });
+    expect(a.editor.textEdit!.y + a.editor.textEdit!.h).toBeLessThanOrEqual(100);
+    a.editor.commitTextEdit('Onboarding  ');
+    expect(a.board.getShape(frame.id)).toMatchObject({ name: 'Onboarding' });
+    expect(a.editor.frames()).toEqual([{ id: frame.id, name: 'Onboarding' }]);
+    // the other peer's frames list is told to re-read, and reads the new name
+    expect(b.editor.getState().framesVersion).toBeGreaterThan(versionB);
+    expect(b.editor.frames()).toEqual([{ id: frame.id, name: 'Onboarding' }]);
+    // renaming from the frames list: the same, and each rename is one undo step
+    a.editor.renameFrame(frame.id, 'Launch');
+    expect(b.board.getShape(frame.id)).toMatchObject({ name: 'Launch' });
+    a.editor.undo();
+    expect(b.board.getShape(frame.id)).toMatchObject({ name: 'Onboarding' });
+  });
+
+  it('a locked frame or a read-only board keeps its name', () => {
+    const { editor, board } = newEditor();
+    const frame = board.addShape({ type: 'frame', x: 0, y: 0, w: 100, h: 100, name: 'Kept', locked: true });
+    editor.renameFrame(frame.id, 'Changed');
+    editor.editFrameName(frame.id);
+    expect(editor.textEdit).toBeNull();
+    board.updateShape(frame.id, { locked: false });
+    editor.setReadOnly(true);
+    editor.renameFrame(frame.id, 'Changed');
+    expect(board.getShape(frame.id)).toMatchObject({ name: 'Kept' });
   });
 });

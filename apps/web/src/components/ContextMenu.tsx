@@ -33,6 +33,8 @@ export function ContextMenu({ engine, state, at, onClose }: { engine: CanvasEngi
   }, [onClose]);
 
   const count = state.selection.length;
+  // a single frame selected: offer to rename it (typed over its title on the canvas)
+  const frame = count === 1 ? engine.frames().find((f) => f.id === state.selection[0]) : undefined;
   const items: Item[] =
     count === 0
       ? [
@@ -41,6 +43,7 @@ export function ContextMenu({ engine, state, at, onClose }: { engine: CanvasEngi
           { id: 'zoom-fit', label: 'Zoom to fit', run: () => engine.zoomToFit() },
         ]
       : [
+          { id: 'rename', label: 'Rename frame', run: () => engine.editFrameName(frame!.id), when: !!frame && !state.locked },
           { id: 'copy', label: 'Copy', run: () => void engine.copyToClipboard() },
           { id: 'duplicate', label: 'Duplicate', run: () => engine.duplicateSelection(), when: !state.locked },
           { id: 'delete', label: 'Delete', run: () => engine.deleteSelection(), when: !state.locked },

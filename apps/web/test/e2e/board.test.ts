@@ -204,10 +204,24 @@ describe('web app', () => {
     await pa.click('[data-testid="tool-select"]');
     // a label in the ellipse (double-click, type)
     await pa.mouse.dblclick(1060, 490);
+    await waitForTextEditor(pa); // typing before the editor has focus would lose the first letters
     await pa.keyboard.type('Ship it');
     await pa.keyboard.press('Escape');
+    // an elbow arrow from the ellipse to a rectangle: it leaves the ellipse's left side and enters the
+    // rectangle's right side at right angles, and its label sits on the path's middle, turned along it
+    await pa.click('[data-testid="tool-rectangle"]');
+    await drag(pa, [[560, 630], [720, 710]]);
+    await pa.click('[data-testid="tool-arrow"]');
+    await pa.click('[data-testid="arrow-type-elbow"]');
+    await drag(pa, [[1000, 490], [800, 600], [640, 670]]);
+    await pa.click('[data-testid="tool-select"]');
+    await pa.click('[data-testid="font-family-sans"]');
+    await pa.mouse.dblclick(840, 580);
+    await waitForTextEditor(pa);
+    await pa.keyboard.type('yes');
+    await pa.keyboard.press('Escape');
     await pa.mouse.click(1100, 700);
-    await waitForShapeCount(b.page, 6, 20_000);
+    await waitForShapeCount(b.page, 8, 20_000);
     const shot = await save(pa, 'readme');
     expect((await inkIn(pa, { x: 0, y: 0, width: 1280, height: 800 }, undefined, shot)).ink).toBeGreaterThan(0.02);
     if (process.env.MESHBOARD_UPDATE_SCREENSHOT === '1') {

@@ -4,7 +4,7 @@
  * controls with a double-click label, a second peer drawing that shape with exactly the same pixels, and a
  * phone-width toolbar that shows every tool without scrolling.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drag, inkIn, launch, newPeer, waitForShapeCount } from './browser';
 import { startStack, type Stack } from './harness';
@@ -165,6 +165,158 @@ describe('frames', () => {
     await page.click('[data-testid="frame-item-0"]');
     await expect.poll(async () => (await darkIn(page, { x: 300, y: 250, width: 680, height: 400 })).count, { timeout: 10_000 }).toBeGreaterThan(500);
     expect(await page.getAttribute('[data-testid="frame-item-0"]', 'aria-pressed')).toBe('true');
+  });
+});
+
+/** Creates a board of its own in `p` (a fresh peer) and returns its URL. */
+async function createBoard(p: Page, title: string): Promise<string> {
+  await p.goto(stack.webUrl);
+  await p.fill('[data-testid="new-board-title"]', title);
+  await p.click('[data-testid="create-board"]');
+  await p.waitForURL(/\/b\/[A-Za-z0-9_-]{22}#mb1\./, { timeout: 20_000 });
+  await p.waitForSelector('[data-testid="canvas"][data-shape-count="0"]', { timeout: 30_000 });
+  return p.url();
+}
+
+/** Dark pixels of a page region, as page coordinates [x0, y0, x1, y1, ...] (pixel centres). */
+async function darkPixels(p: Page, region: { x: number; y: number; width: number; height: number }): Promise<number[]> {
+  const png = await p.screenshot({ clip: region, animations: 'disabled', caret: 'hide' });
+  return p.evaluate(
+    async ({ b64, region }) => {
+      const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
+      const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+      ctx.drawImage(bitmap, 0, 0);
+      const { data } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+      const out: number[] = [];
+      for (let i = 0; i < data.length; i += 4) {
+        if ((data[i]! + data[i + 1]! + data[i + 2]!) / 3 >= 120) continue;
+        out.push(region.x + ((i / 4) % bitmap.width) + 0.5, region.y + Math.floor(i / 4 / bitmap.width) + 0.5);
+      }
+      return out;
+    },
+    { b64: png.toString('base64'), region },
+  );
+}
+
+/**
+ * Where an arrow's label is, read from pixels in the frame of the line from `from` to `to`: `along` runs with
+ * the line from its middle, `across` is the distance off the line. Ink more than 2.5 px off the line near
+ * the middle is the label's.
+ */
+async function labelOnLine(p: Page, from: [number, number], to: [number, number]) {
+  const mx = (from[0] + to[0]) / 2;
+  const my = (from[1] + to[1]) / 2;
+  const len = Math.hypot(to[0] - from[0], to[1] - from[1]);
+  const dx = (to[0] - from[0]) / len;
+  const dy = (to[1] - from[1]) / len;
+  const pts = await darkPixels(p, { x: Math.round(mx - 90), y: Math.round(my - 90), width: 180, height: 180 });
+  const text: Array<{ along: number; across: number }> = [];
+  const line: Array<{ along: number; across: number }> = [];
+  for (let i = 0; i < pts.length; i += 2) {
+    const along = (pts[i]! - mx) * dx + (pts[i + 1]! - my) * dy;
+    const across = -(pts[i]! - mx) * dy + (pts[i + 1]! - my) * dx;
+    if (Math.abs(across) <= 1.5) line.push({ along, across });
+    else if (Math.abs(across) > 2.5 && Math.abs(along) < 40) text.push({ along, across });
+  }
+  const mean = (xs: number[]) => xs.reduce((sum, x) => sum + x, 0) / Math.max(xs.length, 1);
+  const reach = Math.max(...text.map((t) => Math.abs(t.along)));
+  const onLine = (lo: number, hi: number) => line.filter((l) => Math.abs(l.along) >= lo && Math.abs(l.along) <= hi).length;
+  return {
+    textPixels: text.length,
+    centre: { along: mean(text.map((t) => t.along)), across: mean(text.map((t) => t.across)) },
+    /** how far the label's ink spreads off the line: a level label on a slanted line would spread far more */
+    spreadAcross: Math.max(...text.map((t) => t.across)) - Math.min(...text.map((t) => t.across)),
+    reach,
+    /** line pixels just past the text's ends (the knocked-out gap) and farther on (the line itself) */
+    gapInk: onLine(reach + 2, reach + 4),
+    lineInk: onLine(reach + 14, reach + 40),
+  };
+}
+
+describe('arrow labels and frame names between peers', () => {
+  let a: { context: BrowserContext; page: Page };
+  let b: { context: BrowserContext; page: Page };
+  let url = '';
+  beforeAll(async () => {
+    a = await newPeer(browser, stack.webUrl);
+    url = await createBoard(a.page, 'Labels and frames');
+    b = await newPeer(browser, stack.webUrl);
+    await b.page.goto(url);
+    await b.page.waitForSelector('[data-testid="canvas"][data-shape-count="0"]', { timeout: 30_000 });
+  }, 120_000);
+  afterAll(async () => {
+    await a?.context.close();
+    await b?.context.close();
+  });
+
+  it("an arrow's label is drawn on the middle of the line, turned along it, with a gap in the line, for the other peer too", async () => {
+    const from: [number, number] = [500, 300];
+    const to: [number, number] = [820, 480];
+    await a.page.click('[data-testid="tool-arrow"]');
+    await drag(a.page, [from, [660, 390], to]);
+    await waitForShapeCount(a.page, 1);
+    await a.page.click('[data-testid="tool-select"]');
+    await a.page.mouse.dblclick(660, 390);
+    await a.page.waitForSelector('[data-meshboard-text-editor]', { state: 'visible' });
+    await a.page.keyboard.type('Yes');
+    await a.page.keyboard.press('Escape');
+    await a.page.keyboard.press('Escape'); // nothing selected: no selection outline in the picture
+    await a.page.mouse.move(640, 80);
+    await waitForShapeCount(b.page, 1, 30_000);
+    for (const p of [a.page, b.page]) {
+      // the other peer draws the label once the text has arrived
+      await expect.poll(async () => (await labelOnLine(p, from, to)).textPixels, { timeout: 15_000 }).toBeGreaterThan(30);
+      const label = await labelOnLine(p, from, to);
+      expect(Math.abs(label.centre.along), JSON.stringify(label)).toBeLessThanOrEqual(4);
+      expect(Math.abs(label.centre.across), JSON.stringify(label)).toBeLessThanOrEqual(5);
+      // turned along the 29° line: a level 'Yes' would spread ~30 px across it
+      expect(label.spreadAcross, JSON.stringify(label)).toBeLessThan(22);
+      expect(label.gapInk, JSON.stringify(label)).toBe(0);
+      expect(label.lineInk, JSON.stringify(label)).toBeGreaterThan(20);
+    }
+    await b.page.screenshot({ path: 'test/e2e/artifacts/drawing-arrow-label.png' }).catch(() => undefined);
+  });
+
+  it('renaming a frame by double-clicking its title, or from the frames list, reaches the other peer', async () => {
+    await a.page.click('[data-testid="tool-frame"]');
+    await drag(a.page, [[420, 560], [600, 640], [760, 720]]);
+    await a.page.waitForSelector('[data-testid="frame-item-0"]');
+    await expect.poll(() => b.page.textContent('[data-testid="frame-item-0"]').catch(() => null), { timeout: 15_000 }).toBe('Frame 1');
+    await a.page.keyboard.press('Escape');
+    await a.page.mouse.move(640, 80);
+    const title = { x: 418, y: 532, width: 120, height: 22 };
+    await expect.poll(async () => (await darkIn(b.page, title)).count, { timeout: 10_000 }).toBeGreaterThan(20);
+    const before = (await darkIn(b.page, title)).pixels;
+    // the title is drawn just above the frame's top-left corner: double-click it and type a new name
+    await a.page.mouse.dblclick(432, 550);
+    await a.page.waitForSelector('[data-meshboard-text-editor]', { state: 'visible' });
+    expect(await a.page.inputValue('[data-meshboard-text-editor]')).toBe('Frame 1');
+    await a.page.keyboard.press('Control+A');
+    await a.page.keyboard.type('Roadmap');
+    await a.page.keyboard.press('Enter');
+    await expect.poll(() => a.page.textContent('[data-testid="frame-item-0"]')).toBe('Roadmap');
+    await expect.poll(() => b.page.textContent('[data-testid="frame-item-0"]'), { timeout: 15_000 }).toBe('Roadmap');
+    // the other peer's canvas draws the new title (pixels where the title sits change, and are still text)
+    await a.page.mouse.move(640, 80);
+    await expect.poll(async () => (await darkIn(b.page, title)).pixels, { timeout: 10_000 }).not.toBe(before);
+    expect((await darkIn(b.page, title)).count).toBeGreaterThan(20);
+    // and renaming from the frames list on that peer comes back
+    await b.page.click('[data-testid="frame-rename-0"]');
+    await b.page.fill('[data-testid="frame-name-input"]', 'Launch plan');
+    await b.page.keyboard.press('Enter');
+    await expect.poll(() => b.page.textContent('[data-testid="frame-item-0"]')).toBe('Launch plan');
+    await expect.poll(() => a.page.textContent('[data-testid="frame-item-0"]'), { timeout: 15_000 }).toBe('Launch plan');
+    // and from the context menu: Rename frame opens the title for typing
+    await a.page.click('[data-testid="frame-item-0"]');
+    const box = (await a.page.locator('[data-testid="canvas"]').boundingBox())!;
+    await a.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { button: 'right' });
+    await a.page.click('[data-testid="menu-rename"]');
+    await a.page.waitForSelector('[data-meshboard-text-editor]', { state: 'visible' });
+    await expect.poll(() => a.page.evaluate(() => document.activeElement?.hasAttribute('data-meshboard-text-editor'))).toBe(true);
+    await a.page.keyboard.press('Control+A');
+    await a.page.keyboard.type('Q3');
+    await a.page.keyboard.press('Enter');
+    await expect.poll(() => b.page.textContent('[data-testid="frame-item-0"]'), { timeout: 15_000 }).toBe('Q3');
   });
 });
 

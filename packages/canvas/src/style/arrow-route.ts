@@ -1,4 +1,5 @@
-import type { ArrowType, Point } from '@meshboard/board';
+import type { ArrowType, Bounds, Point } from '@meshboard/board';
+import { routeElbow } from './elbow-route.js';
 import type { PathSegment } from './path.js';
 
 /** The drawn course of an arrow (or line): its path, the directions into each end, and where its label sits. */
@@ -10,6 +11,10 @@ export interface ArrowRoute {
   endAngle: number;
   /** the middle of the course (half its length), where a label is centred */
   middle: Point;
+  /** the direction of travel at the middle (radians), which a label follows */
+  middleAngle: number;
+  /** how far the course runs straight on from the middle, the shorter way (a longer label would overhang a bend) */
+  middleRun: number;
   /** the course's approximate length */
   length: number;
   /** for elbow arrows, the corner points (start, bends..., end); otherwise the stored points */
@@ -19,21 +24,35 @@ export interface ArrowRoute {
 /** How far a curved two-point arrow bows out, as a share of its length. */
 export const CURVE_BOW = 0.2;
 
+/** The bounds of the shapes an elbow arrow's ends are bound to, and the gap its ends keep from them. */
+export interface ElbowBindings {
+  start?: Bounds | null;
+  end?: Bounds | null;
+  gap: number;
+}
+
 /**
  * Routes an arrow through its world points [x0, y0, x1, y1, ...] (ends already resolved to their bound shapes):
  * - straight: the polyline itself;
  * - curved: two points bow out to the left of the travel direction by CURVE_BOW of the length (one quadratic);
  *   more points give a smooth curve through them (quadratics between midpoints);
- * - elbow: only horizontal and vertical segments: start and end leave along the axis where they are farther
- *   apart, turning once halfway (Z-shape: three segments), or straight when already aligned.
+ * - elbow: only horizontal and vertical segments. With an end bound to a shape (`bindings`), the course
+ *   leaves and enters the shapes perpendicular to their sides and goes around them (elbow-route.ts); between
+ *   free points, start and end leave along the axis where they are farther apart, turning once halfway
+ *   (Z-shape: three segments), or straight when already aligned.
  */
-export function routeArrow(points: readonly number[], type: ArrowType): ArrowRoute {
+export function routeArrow(points: readonly number[], type: ArrowType, bindings?: ElbowBindings): ArrowRoute {
   const n = points.length;
   const sx = points[0]!;
   const sy = points[1]!;
   const ex = points[n - 2]!;
   const ey = points[n - 1]!;
-  if (type === 'elbow') return polylineRoute(elbowPoints(sx, sy, ex, ey));
+  if (type === 'elbow') {
+    if (bindings && (bindings.start || bindings.end)) {
+      return polylineRoute(routeElbow({ point: { x: sx, y: sy }, box: bindings.start }, { point: { x: ex, y: ey }, box: bindings.end }, bindings.gap));
+    }
+    return polylineRoute(elbowPoints(sx, sy, ex, ey));
+  }
   if (type === 'curved') {
     if (n === 4) {
       const len = Math.hypot(ex - sx, ey - sy);
@@ -50,6 +69,10 @@ export function routeArrow(points: readonly number[], type: ArrowType): ArrowRou
         startAngle: Math.atan2(sy - cy, sx - cx),
         endAngle: Math.atan2(ey - cy, ex - cx),
         middle,
+        // a symmetric quadratic's tangent at its middle is parallel to its chord; near the middle it is
+        // nearly straight for about a quarter of its length each way
+        middleAngle: Math.atan2(ey - sy, ex - sx),
+        middleRun: len / 4,
         length: quadLength(sx, sy, cx, cy, ex, ey),
         points: [...points],
       };
@@ -92,23 +115,30 @@ function polylineRoute(points: number[]): ArrowRoute {
     path,
     startAngle: Math.atan2(points[1]! - points[3]!, points[0]! - points[2]!),
     endAngle: Math.atan2(points[n - 1]! - points[n - 3]!, points[n - 2]! - points[n - 4]!),
-    middle: pointAlong(points, length / 2),
+    ...pointAlong(points, length / 2),
     length,
     points,
   };
 }
 
-/** The point `distance` along a polyline. */
-function pointAlong(points: readonly number[], distance: number): Point {
+/** The point `distance` along a polyline, the direction of its segment there and the straight run left each way. */
+function pointAlong(points: readonly number[], distance: number): { middle: Point; middleAngle: number; middleRun: number } {
   let left = distance;
   for (let i = 2; i + 1 < points.length; i += 2) {
     const x0 = points[i - 2]!;
     const y0 = points[i - 1]!;
     const seg = Math.hypot(points[i]! - x0, points[i + 1]! - y0);
-    if (seg >= left && seg > 0) return { x: x0 + ((points[i]! - x0) * left) / seg, y: y0 + ((points[i + 1]! - y0) * left) / seg };
+    if (seg >= left && seg > 0) {
+      return {
+        middle: { x: x0 + ((points[i]! - x0) * left) / seg, y: y0 + ((points[i + 1]! - y0) * left) / seg },
+        middleAngle: Math.atan2(points[i + 1]! - y0, points[i]! - x0),
+        middleRun: Math.min(left, seg - left),
+      };
+    }
     left -= seg;
   }
-  return { x: points[points.length - 2]!, y: points[points.length - 1]! };
+  const n = points.length;
+  return { middle: { x: points[n - 2]!, y: points[n - 1]! }, middleAngle: n >= 4 ? Math.atan2(points[n - 1]! - points[n - 3]!, points[n - 2]! - points[n - 4]!) : 0, middleRun: 0 };
 }
 
 function quadLength(x0: number, y0: number, cx: number, cy: number, x1: number, y1: number): number {

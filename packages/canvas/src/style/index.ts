@@ -9,3 +9,4 @@ export * from './arrowheads.js';
 export * from './arrow-route.js';
 export * from './label-layout.js';
 export * from './rough.js';
+export * from './elbow-route.js';

@@ -1,5 +1,6 @@
 import type { NewShape, Point } from '@meshboard/board';
-import { DEFAULT_STYLE_STATE, type Editor } from '../editor.js';
+import type { Editor } from '../editor.js';
+import { DEFAULT_STYLE_STATE } from '../style-state.js';
 import type { PointerInput } from '../input.js';
 import { draftShape, pressureOf } from './gesture-math.js';
 import type { Tool } from './Tool.js';

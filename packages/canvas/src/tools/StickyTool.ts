@@ -1,7 +1,7 @@
 import type { Point } from '@meshboard/board';
 import type { Editor } from '../editor.js';
 import type { PointerInput } from '../input.js';
-import { DEFAULT_STICKY_FILL } from '../renderer.js';
+import { DEFAULT_STICKY_FILL } from '../render/theme.js';
 import type { Tool } from './Tool.js';
 
 /** Sticky note: a click places a 200×200 note there and opens it for typing. */
