@@ -207,8 +207,14 @@ async function main() {
     config: { peers: PEERS, updatesPerPeer: UPDATES, intervalMs: INTERVAL_MS, joins: JOINS, idleConnections: IDLE },
   };
 
-  const store = await startPersistence(SECRET);
-  const signalingEnv = { MESHBOARD_TOKEN_SECRET: SECRET, PERSISTENCE_URL: store.url };
+  // every simulated person shares one loopback address here: per-IP budgets would treat them as one abuser
+  const store = await startPersistence(SECRET, { env: { MESHBOARD_RATE_LIMIT_EXEMPT: '127.0.0.1/32,::1/128' } });
+  const signalingEnv = {
+    MESHBOARD_TOKEN_SECRET: SECRET,
+    PERSISTENCE_URL: store.url,
+    SIGNALING_MAX_CONNECTIONS_PER_IP: String(Math.max(IDLE, 1000) * 2),
+    SIGNALING_CONNECTIONS_PER_IP_PER_MINUTE: String(Math.max(IDLE, 1000) * 20),
+  };
   const signaling: ServiceProcess = await startService(signalingEnv);
   const stockServer = await startStockServer();
   const bareServer = await startBareServer();
