@@ -28,6 +28,7 @@ import { PeerTable } from './PeerTable.js';
 import { P2PProvider } from './P2PProvider.js';
 import { StuckConnectionRecovery } from './StuckConnectionRecovery.js';
 import { CursorThrottle } from './CursorThrottle.js';
+import { LiveAwareness } from './LiveAwareness.js';
 import { refuseRevokedPeers } from './revocation.js';
 import { BlobClient } from './BlobClient.js';
 import { OfflineCopy } from './OfflineCopy.js';
@@ -381,6 +382,13 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
   const onPageHide = () => {
     const rest = uploader.takeAll();
     if (rest && role === 'edit') store.beaconUpdate(boardId, token, rest);
+    // leaving: everyone drops our cursor and presence now, not after the awareness or WebRTC timeouts
+    // (peers over WebRTC hear the removal from y-webrtc, the relay from onAwarenessUpdate, presence from leave)
+    if (!destroyed && joined) {
+      awareness.setLocalState(null);
+      sendAwareness();
+      socket.emit(SocketEvent.leave);
+    }
   };
   win?.addEventListener('pagehide', onPageHide);
   win?.addEventListener('online', runAntiEntropy);
@@ -475,13 +483,13 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
     awareness.destroy();
   };
 
-  const cursor = new CursorThrottle(
-    limits.maxCursorHz,
-    (point) => {
-      if (!destroyed) awareness.setLocalStateField('cursor', point);
-    },
-    later,
-  );
+  // live fields (cursor, drafts, laser, viewport) share one bounded stream of awareness frames
+  const liveFields = new LiveAwareness((patch) => {
+    if (destroyed) return;
+    const current = awareness.getLocalState();
+    if (current) awareness.setLocalState({ ...current, ...patch });
+  }, later);
+  const cursor = new CursorThrottle(limits.maxCursorHz, (point) => liveFields.set('cursor', point), later);
 
   return {
     boardId,
@@ -506,6 +514,17 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
     setCursor: (point) => cursor.set(point),
     setSelection(ids) {
       if (!destroyed) awareness.setLocalStateField('selection', [...ids]);
+    },
+    setLive: (field, value) => liveFields.set(field, value),
+    setPresent(request) {
+      if (!destroyed) liveFields.now({ present: request });
+    },
+    setUser(user) {
+      if (destroyed) return;
+      options.user = { ...user };
+      // awareness reaches peers at once (WebRTC and relay); presence (the server's list) follows
+      liveFields.now({ user: { id: user.id, name: user.name, color: user.color } });
+      if (joined) socket.emit(SocketEvent.presenceUpdate, { user: { id: user.id, name: user.name, color: user.color } });
     },
     whenSeeded: () => seeded,
     async flush() {
