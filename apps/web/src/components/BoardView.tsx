@@ -198,6 +198,8 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
         onLaser: (trail) => conn.setLive('laser', trail),
         onViewChange: (view, byUser) => {
           conn.setLive('view', view);
+          // the visible world rectangle, for tests and tools that compare views (follow, presentation)
+          (containerRef.current ?? container).dataset.view = [view.x, view.y, view.w, view.h].map((v) => v.toFixed(2)).join(',');
           // following lasts until this person pans or zooms
           if (byUser && followRef.current) stopFollowingRef.current?.();
         },
