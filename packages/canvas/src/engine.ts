@@ -687,6 +687,15 @@ export class CanvasEngine {
     });
 
     const textarea = this.textarea;
+    // the pointer over the text being typed is still on the board: others keep seeing where it is
+    this.listen(textarea, 'pointermove', (event) => {
+      const rect = canvas.getBoundingClientRect();
+      const world = this.editor.camera.screenToWorld({ x: event.clientX - rect.left, y: event.clientY - rect.top });
+      this.options.onCursorMove?.({ x: world.x, y: world.y });
+    });
+    this.listen(textarea, 'pointerleave', (event) => {
+      if (event.relatedTarget !== canvas) this.options.onCursorMove?.(null);
+    });
     this.listen(textarea, 'input', () => {
       this.editor.updateTextDraft(textarea.value);
       this.requestRender(); // publishes the typing draft (publishLive)

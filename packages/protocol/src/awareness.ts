@@ -34,6 +34,8 @@ export const AWARENESS_STATE_BOUNDS = { maxDepth: 8, maxBytes: 96 * 1024, maxNod
 const Finite = z.number().finite().min(-1e9).max(1e9);
 const Point = z.object({ x: Finite, y: Finite });
 const ShapeId = z.string().min(1).max(64);
+/** a wall-clock time (ms since the epoch) on the sender's clock */
+const Time = z.number().finite().min(0).max(1e14);
 
 /** Typing in progress: a new text at (x, y), or the text of an existing shape (`id`) being edited. */
 export const TextDraft = z.object({
@@ -64,7 +66,7 @@ export type LiveDraft = z.infer<typeof LiveDraft>;
 
 /** A laser trail: world points with their age in ms relative to `at` (the sender's clock at publishing). */
 export const LaserTrail = z.object({
-  at: Finite,
+  at: Time,
   points: z.array(z.tuple([Finite, Finite, z.number().finite().min(0).max(60_000)])).max(MAX_LASER_POINTS),
 });
 export type LaserTrail = z.infer<typeof LaserTrail>;
@@ -74,7 +76,7 @@ export const ViewRect = z.object({ x: Finite, y: Finite, w: z.number().finite().
 export type ViewRect = z.infer<typeof ViewRect>;
 
 /** A presentation: everyone is asked to follow; `since` tells a new request from the one already dismissed. */
-export const PresentRequest = z.object({ since: Finite, frame: z.number().int().min(0).max(100_000).nullable() });
+export const PresentRequest = z.object({ since: Time, frame: z.number().int().min(0).max(100_000).nullable() });
 export type PresentRequest = z.infer<typeof PresentRequest>;
 
 export interface AwarenessState {

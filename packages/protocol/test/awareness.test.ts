@@ -10,9 +10,9 @@ describe('readAwarenessState: someone else’s awareness state is untrusted', ()
       cursor: { x: 1, y: 2 },
       selection: ['a'],
       draft: { shape: { type: 'rectangle', x: 0, y: 0, w: 10, h: 10 } },
-      laser: { at: 5, points: [[1, 2, 30]] },
+      laser: { at: Date.now(), points: [[1, 2, 30]] },
       view: { x: 0, y: 0, w: 100, h: 50 },
-      present: { since: 1, frame: 0 },
+      present: { since: Date.now(), frame: 0 },
     });
     expect(state).toMatchObject({ user, cursor: { x: 1, y: 2 }, view: { w: 100 }, present: { frame: 0 } });
     expect(state?.laser?.points).toHaveLength(1);
