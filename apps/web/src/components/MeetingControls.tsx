@@ -3,7 +3,7 @@
 /** Shown while this tab follows someone: whose view it shows, and a way out. */
 export function FollowBanner({ name, color, presenting, onStop }: { name: string; color: string; presenting: boolean; onStop: () => void }) {
   return (
-    <div className="follow-banner" role="status" data-testid="follow-banner" data-presenting={presenting ? 'true' : 'false'} style={{ position: 'absolute', top: 64, left: '50%', transform: 'translateX(-50%)', zIndex: 20, display: 'flex', gap: 8, alignItems: 'center', padding: '6px 10px', borderRadius: 8, background: 'var(--panel, #fff)', border: `2px solid ${color}`, boxShadow: '0 2px 8px rgba(0,0,0,0.15)' }}>
+    <div className="follow-banner" role="status" data-testid="follow-banner" data-presenting={presenting ? 'true' : 'false'} style={{ position: 'absolute', top: 116, left: '50%', transform: 'translateX(-50%)', zIndex: 20, display: 'flex', gap: 8, alignItems: 'center', padding: '6px 10px', borderRadius: 8, background: 'var(--panel, #fff)', border: `2px solid ${color}`, boxShadow: '0 2px 8px rgba(0,0,0,0.15)' }}>
       <span className="avatar" style={{ background: color, width: 12, height: 12, borderRadius: 6, display: 'inline-block' }} aria-hidden />
       <span>
         {presenting ? `${name} is presenting — you are following their view` : `Following ${name}`} · pan or zoom to look around on your own
