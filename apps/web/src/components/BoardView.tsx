@@ -447,38 +447,44 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
     }
   }, []);
 
-  // ---- presentation: this tab walks the board's frames in order and everyone follows its view
+  // ---- presentation: this tab walks the board's frames in order and everyone follows its view.
+  // The order is the frames' names, numbers compared as numbers ("Frame 2" before "Frame 10"): new frames are
+  // named in creation order, and renaming ("1 Intro", "2 Plan") reorders a talk without moving anything.
+  const presentationFrames = useCallback(
+    () => (session ? [...session.engine.frames()].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }) || a.id.localeCompare(b.id)) : []),
+    [session],
+  );
   const showFrame = useCallback(
     (index: number) => {
       if (!session) return;
-      const frames = session.engine.frames();
+      const frames = presentationFrames();
       const frame = frames[index] ? session.board.getShape(frames[index].id) : null;
       if (!frame) return;
       const pad = Math.max(frame.w, frame.h) * 0.05;
       session.engine.setView({ x: frame.x - pad, y: frame.y - pad, w: frame.w + pad * 2, h: frame.h + pad * 2 });
     },
-    [session],
+    [session, presentationFrames],
   );
   const startPresenting = useCallback(() => {
     if (!session) return;
     const since = Date.now();
-    const total = session.engine.frames().length;
+    const total = presentationFrames().length;
     followRef.current = null;
     refreshRef.current?.();
     setPresenting({ since, index: 0 });
     if (total > 0) showFrame(0);
     session.conn.setPresent({ since, frame: total > 0 ? 0 : null });
-  }, [session, showFrame]);
+  }, [session, showFrame, presentationFrames]);
   const movePresentation = useCallback(
     (delta: number) => {
       if (!session || !presenting) return;
-      const total = session.engine.frames().length;
+      const total = presentationFrames().length;
       const index = Math.min(Math.max(presenting.index + delta, 0), Math.max(total - 1, 0));
       setPresenting({ ...presenting, index });
       showFrame(index);
       session.conn.setPresent({ since: presenting.since, frame: total > 0 ? index : null });
     },
-    [session, presenting, showFrame],
+    [session, presenting, showFrame, presentationFrames],
   );
   const endPresenting = useCallback(() => {
     setPresenting(null);
@@ -596,8 +602,8 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
           {presenting ? (
             <PresentBar
               index={presenting.index}
-              total={session.engine.frames().length}
-              frameName={session.engine.frames()[presenting.index]?.name ?? ''}
+              total={presentationFrames().length}
+              frameName={presentationFrames()[presenting.index]?.name ?? ''}
               onPrev={() => movePresentation(-1)}
               onNext={() => movePresentation(1)}
               onEnd={endPresenting}

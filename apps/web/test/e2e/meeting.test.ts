@@ -337,6 +337,7 @@ describe('presentation', () => {
 
     await a.page.click('[data-testid="present-start"]');
     await a.page.waitForSelector('[data-testid="present-bar"][data-index="0"]');
+    expect(await a.page.textContent('[data-testid="present-position"]')).toContain('1 / 2 · Frame 1'); // named order, not z order
     await b.page.waitForSelector('[data-testid="follow-banner"][data-presenting="true"]', { timeout: 10_000 });
     const first = await viewOf(a.page);
     await expect.poll(async () => sameView(await viewOf(b.page), await viewOf(a.page)), { timeout: 10_000, interval: 100 }).toBe(true);
@@ -344,6 +345,7 @@ describe('presentation', () => {
 
     await a.page.keyboard.press('ArrowRight');
     await a.page.waitForSelector('[data-testid="present-bar"][data-index="1"]');
+    expect(await a.page.textContent('[data-testid="present-position"]')).toContain('2 / 2 · Frame 2');
     const second = await viewOf(a.page);
     expect(Math.hypot(centreOf(second).x - centreOf(first).x, centreOf(second).y - centreOf(first).y)).toBeGreaterThan(200);
     await expect.poll(async () => sameView(await viewOf(b.page), second), { timeout: 10_000, interval: 100 }).toBe(true);
