@@ -385,12 +385,22 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
     // leaving: everyone drops our cursor and presence now, not after the awareness or WebRTC timeouts
     // (peers over WebRTC hear the removal from y-webrtc, the relay from onAwarenessUpdate, presence from leave)
     if (!destroyed && joined) {
+      stateBeforeHide = awareness.getLocalState();
       awareness.setLocalState(null);
       sendAwareness();
       socket.emit(SocketEvent.leave);
     }
   };
+  // a page kept in the back/forward cache and shown again: come back (the server ended our connection on leave)
+  let stateBeforeHide: Record<string, unknown> | null = null;
+  const onPageShow = (event: Event) => {
+    if (destroyed || !(event as PageTransitionEvent).persisted) return;
+    if (stateBeforeHide && !awareness.getLocalState()) awareness.setLocalState(stateBeforeHide);
+    stateBeforeHide = null;
+    if (!socket.connected) socket.connect();
+  };
   win?.addEventListener('pagehide', onPageHide);
+  win?.addEventListener('pageshow', onPageShow);
   win?.addEventListener('online', runAntiEntropy);
 
   // ------------------------------------------------------------------ start: local cache, store, then signaling
@@ -466,6 +476,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
     clearInterval(sweepTimer);
     timers.clear();
     win?.removeEventListener('pagehide', onPageHide);
+    win?.removeEventListener('pageshow', onPageShow);
     win?.removeEventListener('online', runAntiEntropy);
     awareness.setLocalState(null);
     if (joined) {
