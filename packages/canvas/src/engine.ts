@@ -8,6 +8,8 @@ import type { AlignOp } from './transform/align.js';
 import { cssFont } from './style/stroke.js';
 import { Renderer, type FrameStats, type RenderContext } from './renderer.js';
 import { SHORTCUTS } from './shortcuts.js';
+import { clampZoom } from './camera.js';
+import { LiveOverlays, localLiveDraft, type RemoteLive } from './overlays/LiveOverlays.js';
 import type { CanvasEngineOptions, EngineState, RemoteCursor, Shortcut, StyleState, Theme, ToolId } from './types.js';
 
 /**
@@ -40,12 +42,22 @@ export class CanvasEngine {
   private destroyed = false;
   private lastPointerWorld: Point | null = null;
   private laidOut = false;
+  /** other people's drafts and laser trails, and ours (overlays/LiveOverlays.ts) */
+  private readonly live: LiveOverlays;
+  private laserColor: string | null = null;
+  private lastDraftRef: unknown = null;
+  private lastDraftText: string | null = null;
+  private laserPublished = false;
+  private lastViewKey = '';
+  private lastCameraKey = '';
+  private expectedCameraKey: string | null = null;
 
   constructor(options: CanvasEngineOptions) {
     this.options = options;
     this.container = options.container;
     this.board = options.board;
     this.renderer = new Renderer(options.renderMode ?? 'optimized');
+    this.live = new LiveOverlays(options.board);
     this.images = new ImageCache(this.board, () => this.requestRender());
     this.cleanups.push(() => this.images.destroy());
     this.canvas = document.createElement('canvas');
@@ -225,6 +237,38 @@ export class CanvasEngine {
     this.editor.zoomToFit();
   }
 
+  /** Other people's live drafts and laser trails (validated here before anything is drawn). */
+  setRemoteLive(people: readonly RemoteLive[]): void {
+    this.live.setRemote(people);
+    this.requestRender();
+  }
+
+  /** The laser pointer: while on, pointer drags draw a fading trail for everyone instead of using a tool. */
+  setLaser(color: string | null): void {
+    this.laserColor = color;
+    if (!color) this.live.laserEnd();
+    this.updateCursor();
+  }
+
+  get laserOn(): boolean {
+    return this.laserColor !== null;
+  }
+
+  /** The visible world rectangle. */
+  getView(): { x: number; y: number; w: number; h: number } {
+    const { camera, viewport } = this.editor;
+    return { x: camera.x, y: camera.y, w: viewport.width / camera.zoom, h: viewport.height / camera.zoom };
+  }
+
+  /** Shows the world rectangle `view` (fitted and centred): following someone, or a presentation's frame. */
+  setView(view: { x: number; y: number; w: number; h: number }): void {
+    const { camera, viewport } = this.editor;
+    camera.zoom = clampZoom(Math.min(viewport.width / Math.max(view.w, 1e-6), viewport.height / Math.max(view.h, 1e-6)));
+    camera.centerOn({ x: view.x + view.w / 2, y: view.y + view.h / 2 }, viewport);
+    this.expectedCameraKey = cameraKey(camera);
+    this.editor.changed();
+  }
+
   setRemoteCursors(cursors: RemoteCursor[]): void {
     this.editor.setRemoteCursors(cursors);
   }
@@ -298,10 +342,12 @@ export class CanvasEngine {
       dpr: this.dpr,
       theme: this.editor.theme,
       scene: this.editor.scene,
-      overlay: this.editor.overlay(),
+      overlay: this.withRemoteDrafts(this.editor.overlay()),
       getImage: (assetId) => this.images.get(assetId),
     });
     this.lastFrame = stats;
+    if (this.live.draw(this.ctx, this.editor.camera, this.editor.viewport, this.dpr)) this.requestRender();
+    this.publishLive();
     if (this.editor.textEdit) this.text.position(this.editor.textEdit);
     // Some strokes were drawn with a stand-in to keep this frame fast: refine them on the next one.
     if (stats.deferred > 0) this.requestRender();
@@ -366,6 +412,39 @@ export class CanvasEngine {
     };
   }
 
+  private withRemoteDrafts(overlay: ReturnType<Editor['overlay']>): ReturnType<Editor['overlay']> {
+    const remote = this.live.remoteDrafts();
+    return remote.length === 0 ? overlay : { ...overlay, drafts: [...remote, ...overlay.drafts] };
+  }
+
+  /** Tells the host what changed in our draft, laser and view since the last frame. */
+  private publishLive(): void {
+    const { drafts, textEdit } = this.editor;
+    const text = textEdit ? textEdit.text : null;
+    if (drafts !== this.lastDraftRef || text !== this.lastDraftText) {
+      const wasEmpty = this.lastDraftRef === null && this.lastDraftText === null;
+      const draft = localLiveDraft(drafts, textEdit);
+      this.lastDraftRef = drafts.length > 0 ? drafts : null;
+      this.lastDraftText = text;
+      if (draft || !wasEmpty) this.options.onLiveDraft?.(draft);
+      if (!draft) this.lastDraftRef = null;
+    }
+    if (this.laserColor || this.laserPublished) {
+      const trail = this.live.localLaser();
+      if (trail || this.laserPublished) this.options.onLaser?.(trail);
+      this.laserPublished = trail !== null;
+    }
+    const key = cameraKey(this.editor.camera);
+    const view = this.getView();
+    const viewKey = `${key}|${this.editor.viewport.width}x${this.editor.viewport.height}`;
+    if (viewKey !== this.lastViewKey) {
+      const byUser = key !== this.lastCameraKey && key !== this.expectedCameraKey;
+      this.lastViewKey = viewKey;
+      this.lastCameraKey = key;
+      this.options.onViewChange?.(view, byUser);
+    }
+  }
+
   private attachEvents(): void {
     const canvas = this.canvas;
     this.listen(canvas, 'pointerdown', (event) => {
@@ -373,6 +452,12 @@ export class CanvasEngine {
       event.preventDefault();
       canvas.focus({ preventScroll: true });
       canvas.setPointerCapture?.(event.pointerId);
+      if (this.laserColor) {
+        const at = this.editor.camera.screenToWorld(this.pointerInput(event));
+        this.live.laserStart(at.x, at.y, this.laserColor);
+        this.requestRender();
+        return;
+      }
       this.editor.pointerDown(this.pointerInput(event));
       this.updateCursor(event);
     });
@@ -381,6 +466,10 @@ export class CanvasEngine {
       const world = this.editor.camera.screenToWorld(input);
       this.lastPointerWorld = world;
       this.options.onCursorMove?.({ x: world.x, y: world.y });
+      if (this.live.laserMove(world.x, world.y)) {
+        this.requestRender();
+        return;
+      }
       // Drawing tools take every sampled point (pens report far more than one per frame).
       const coalesced = (this.editor.tool === 'pen' || this.editor.tool === 'highlighter') && event.getCoalescedEvents ? event.getCoalescedEvents() : [];
       if (coalesced.length > 1) for (const sample of coalesced) this.editor.pointerMove(this.pointerInput(sample));
@@ -388,13 +477,22 @@ export class CanvasEngine {
       this.updateCursor(event);
     });
     const up = (event: PointerEvent): void => {
+      if (this.live.lasering) {
+        this.live.laserEnd();
+        if (canvas.hasPointerCapture?.(event.pointerId)) canvas.releasePointerCapture(event.pointerId);
+        this.requestRender();
+        return;
+      }
       this.editor.pointerUp(this.pointerInput(event));
       if (canvas.hasPointerCapture?.(event.pointerId)) canvas.releasePointerCapture(event.pointerId);
       this.updateCursor(event);
     };
     this.listen(canvas, 'pointerup', up);
     this.listen(canvas, 'pointercancel', (event) => this.editor.pointerCancel(this.pointerInput(event)));
-    this.listen(canvas, 'pointerleave', () => this.options.onCursorMove?.(null));
+    // into the text being typed is not leaving: others keep seeing our cursor while we type
+    this.listen(canvas, 'pointerleave', (event) => {
+      if (event.relatedTarget !== this.text.textarea) this.options.onCursorMove?.(null);
+    });
     this.listen(canvas, 'dblclick', (event) => {
       const rect = canvas.getBoundingClientRect();
       this.editor.doubleClick({ x: event.clientX - rect.left, y: event.clientY - rect.top, pointerId: 1, pointerType: 'mouse', pressure: 0, button: 0, shiftKey: event.shiftKey, altKey: event.altKey, ctrlKey: event.ctrlKey, metaKey: event.metaKey });
@@ -443,6 +541,17 @@ export class CanvasEngine {
     });
 
     this.text.attach((target, type, handler) => this.listen(target, type, handler));
+    const textarea = this.text.textarea;
+    // the pointer over the text being typed is still on the board: others keep seeing where it is
+    this.listen(textarea, 'pointermove', (event) => {
+      const rect = canvas.getBoundingClientRect();
+      const world = this.editor.camera.screenToWorld({ x: event.clientX - rect.left, y: event.clientY - rect.top });
+      this.options.onCursorMove?.({ x: world.x, y: world.y });
+    });
+    this.listen(textarea, 'pointerleave', (event) => {
+      if (event.relatedTarget !== canvas) this.options.onCursorMove?.(null);
+    });
+    this.listen(textarea, 'input', () => this.requestRender()); // publishes the typing draft (publishLive)
     this.listen(this.fileInput, 'change', () => {
       const file = this.fileInput.files?.[0];
       this.fileInput.value = '';
@@ -510,6 +619,10 @@ export class CanvasEngine {
   }
 
   private updateCursor(event?: PointerEvent): void {
+    if (this.laserColor) {
+      this.canvas.style.cursor = 'crosshair';
+      return;
+    }
     if (!event) {
       this.canvas.style.cursor = this.editor.tool === 'hand' || this.editor.spaceHeld ? 'grab' : this.editor.tool === 'select' ? 'default' : 'crosshair';
       return;
@@ -517,4 +630,8 @@ export class CanvasEngine {
     const rect = this.canvas.getBoundingClientRect();
     this.canvas.style.cursor = this.editor.cursorAt({ x: event.clientX - rect.left, y: event.clientY - rect.top });
   }
+}
+
+function cameraKey(camera: { x: number; y: number; zoom: number }): string {
+  return `${camera.x.toFixed(3)},${camera.y.toFixed(3)},${camera.zoom.toFixed(5)}`;
 }

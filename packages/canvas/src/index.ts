@@ -12,3 +12,4 @@ export * from './style/index.js';
 export { alignPatches, distributePatches, type AlignOp } from './transform/align.js';
 export { flipPatches, scaleShapePatch, type AxisFrame } from './transform/scale.js';
 export { snapBounds, snapToGrid, type Guide, type SnapResult } from './transform/snap.js';
+export { LiveOverlays, LASER_FADE_MS, localLiveDraft, type LocalLiveDraft, type LaserTrailOut, type RemoteLive } from './overlays/LiveOverlays.js';

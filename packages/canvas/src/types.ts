@@ -61,6 +61,18 @@ export interface CanvasEngineOptions {
   /** world coordinates of the local pointer (null when it leaves), for presence */
   onCursorMove?: (point: { x: number; y: number } | null) => void;
   onSelectionChange?: (ids: string[]) => void;
+  /**
+   * What this tab is drawing or typing changed (null: nothing any more): the host publishes it so others see
+   * strokes, shapes and text before they are committed (overlays/LiveOverlays.ts). Called at frame rate at most.
+   */
+  onLiveDraft?: (draft: import('./overlays/LiveOverlays.js').LocalLiveDraft | null) => void;
+  /** The local laser trail changed (null: faded out). */
+  onLaser?: (trail: import('./overlays/LiveOverlays.js').LaserTrailOut | null) => void;
+  /**
+   * The visible world rectangle changed; `byUser` is false when it was set by `setView` (following someone)
+   * and true when this person panned or zoomed.
+   */
+  onViewChange?: (view: { x: number; y: number; w: number; h: number }, byUser: boolean) => void;
   /** a right-click on the canvas (after the shape under it was selected): the app shows its context menu */
   onContextMenu?: (at: { clientX: number; clientY: number; selection: string[] }) => void;
   /**

@@ -8,3 +8,4 @@ export * from './socket.js';
 export * from './bounded.js';
 export * from './blobs.js';
 export * from './ice.js';
+export * from './awareness.js';

@@ -28,6 +28,7 @@ import { PeerTable } from './PeerTable.js';
 import { P2PProvider } from './P2PProvider.js';
 import { StuckConnectionRecovery } from './StuckConnectionRecovery.js';
 import { CursorThrottle } from './CursorThrottle.js';
+import { LiveAwareness } from './LiveAwareness.js';
 import { refuseRevokedPeers } from './revocation.js';
 import { BlobClient } from './BlobClient.js';
 import { OfflineCopy } from './OfflineCopy.js';
@@ -398,8 +399,25 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
   const onPageHide = () => {
     const rest = uploader.takeAll();
     if (rest && role === 'edit') store.beaconUpdate(boardId, token, rest);
+    // leaving: everyone drops our cursor and presence now, not after the awareness or WebRTC timeouts
+    // (peers over WebRTC hear the removal from y-webrtc, the relay from onAwarenessUpdate, presence from leave)
+    if (!destroyed && joined) {
+      stateBeforeHide = awareness.getLocalState();
+      awareness.setLocalState(null);
+      sendAwareness();
+      socket.emit(SocketEvent.leave);
+    }
+  };
+  // a page kept in the back/forward cache and shown again: come back (the server ended our connection on leave)
+  let stateBeforeHide: Record<string, unknown> | null = null;
+  const onPageShow = (event: Event) => {
+    if (destroyed || !(event as PageTransitionEvent).persisted) return;
+    if (stateBeforeHide && !awareness.getLocalState()) awareness.setLocalState(stateBeforeHide);
+    stateBeforeHide = null;
+    if (!socket.connected) socket.connect();
   };
   win?.addEventListener('pagehide', onPageHide);
+  win?.addEventListener('pageshow', onPageShow);
   win?.addEventListener('online', runAntiEntropy);
 
   // ------------------------------------------------------------------ start: local cache, store, then signaling
@@ -475,6 +493,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
     clearInterval(sweepTimer);
     timers.clear();
     win?.removeEventListener('pagehide', onPageHide);
+    win?.removeEventListener('pageshow', onPageShow);
     win?.removeEventListener('online', runAntiEntropy);
     awareness.setLocalState(null);
     if (joined) {
@@ -492,13 +511,13 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
     awareness.destroy();
   };
 
-  const cursor = new CursorThrottle(
-    limits.maxCursorHz,
-    (point) => {
-      if (!destroyed) awareness.setLocalStateField('cursor', point);
-    },
-    later,
-  );
+  // live fields (cursor, drafts, laser, viewport) share one bounded stream of awareness frames
+  const liveFields = new LiveAwareness((patch) => {
+    if (destroyed) return;
+    const current = awareness.getLocalState();
+    if (current) awareness.setLocalState({ ...current, ...patch });
+  }, later);
+  const cursor = new CursorThrottle(limits.maxCursorHz, (point) => liveFields.set('cursor', point), later);
 
   return {
     boardId,
@@ -523,6 +542,17 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
     setCursor: (point) => cursor.set(point),
     setSelection(ids) {
       if (!destroyed) awareness.setLocalStateField('selection', [...ids]);
+    },
+    setLive: (field, value) => liveFields.set(field, value),
+    setPresent(request) {
+      if (!destroyed) liveFields.now({ present: request });
+    },
+    setUser(user) {
+      if (destroyed) return;
+      options.user = { ...user };
+      // awareness reaches peers at once (WebRTC and relay); presence (the server's list) follows
+      liveFields.now({ user: { id: user.id, name: user.name, color: user.color } });
+      if (joined) socket.emit(SocketEvent.presenceUpdate, { user: { id: user.id, name: user.name, color: user.color } });
     },
     whenSeeded: () => seeded,
     async flush() {

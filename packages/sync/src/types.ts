@@ -86,6 +86,15 @@ export interface BoardConnection {
   onStatus(listener: (s: ConnectionStatus) => void): () => void;
   setCursor(point: { x: number; y: number } | null): void;
   setSelection(ids: string[]): void;
+  /**
+   * A live awareness field (see @meshboard/protocol awareness.ts): batched with the cursor into at most
+   * LIVE_HZ awareness frames per second, always ending on the latest value.
+   */
+  setLive(field: 'draft' | 'laser' | 'view', value: unknown): void;
+  /** Asks everyone to follow this tab (a presentation), or stops asking (null); sent at once. */
+  setPresent(request: { since: number; frame: number | null } | null): void;
+  /** A new name or colour: everyone sees it at once (awareness) and in the presence list (presence update). */
+  setUser(user: BoardUser): void;
   whenSeeded(): Promise<void>;
   flush(): Promise<void>;
   destroy(): Promise<void>;

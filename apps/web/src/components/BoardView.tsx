@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import Link from 'next/link';
 import { Board, metaOf } from '@meshboard/board';
-import { CanvasEngine, type EngineState, type RemoteCursor } from '@meshboard/canvas';
+import { CanvasEngine, type EngineState } from '@meshboard/canvas';
 import { MeshboardError, peekTokenClaims, type HistoryEntry } from '@meshboard/protocol';
 import { connectBoard, type BoardConnection, type ConnectionStatus } from '@meshboard/sync';
 import type { RuntimeConfig } from '../lib/runtime-config';
@@ -27,6 +27,8 @@ import { EmptyBoardHint } from './EmptyBoardHint';
 import { FramesList } from './FramesList';
 import { Icon } from './icons';
 import { ConnectionStatusView, PresenceList, StylePanel, Toolbar, ZoomAndHistory, type PresenceEntry } from './panels';
+import { FollowBanner, PresentBar } from './MeetingControls';
+import { readPeople, type PeopleSnapshot } from '../lib/meeting';
 import { ThemeToggle } from './ThemeToggle';
 import { UserBadge } from './UserBadge';
 
@@ -41,10 +43,12 @@ interface Session {
   role: 'edit' | 'view';
 }
 
-interface AwarenessState {
-  user?: { id?: string; name?: string; color?: string };
-  cursor?: { x: number; y: number } | null;
-  selection?: string[];
+/** Whom this tab follows: a person clicked in the presence list, or a presenter who asked everyone. */
+interface Follow {
+  clientId: number;
+  reason: 'click' | 'present';
+  /** the presentation request this follows (a dismissed one is not followed again) */
+  since?: number;
 }
 
 /** The token is the URL fragment (`#<token>`), so it never reaches any server's logs. */
@@ -75,7 +79,16 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
   const [notice, setNotice] = useState<string | null>(null);
   /** true while this tab revokes its own links: its old connection failing then is expected, not an error */
   const rotatingRef = useRef(false);
+  const stopFollowingRef = useRef<(() => void) | null>(null);
   const [styleOpen, setStyleOpen] = useState(true);
+  const [laser, setLaser] = useState(false);
+  /** follow state lives in refs (read by awareness handlers at 20 Hz) and is mirrored into React for the banner */
+  const followRef = useRef<Follow | null>(null);
+  const dismissedPresentRef = useRef<number | null>(null);
+  const peopleRef = useRef<PeopleSnapshot | null>(null);
+  const refreshRef = useRef<(() => void) | null>(null);
+  const [follow, setFollow] = useState<{ clientId: number; name: string; color: string; presenting: boolean } | null>(null);
+  const [presenting, setPresenting] = useState<{ since: number; index: number } | null>(null);
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
@@ -180,6 +193,16 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
         readOnly: role === 'view',
         theme: loadTheme(),
         onCursorMove: (p) => conn.setCursor(p),
+        // live strokes, shapes and typing; the laser; our view (for followers): awareness, never the document
+        onLiveDraft: (draft) => conn.setLive('draft', draft),
+        onLaser: (trail) => conn.setLive('laser', trail),
+        onViewChange: (view, byUser) => {
+          conn.setLive('view', view);
+          // the visible world rectangle, for tests and tools that compare views (follow, presentation)
+          (containerRef.current ?? container).dataset.view = [view.x, view.y, view.w, view.h].map((v) => v.toFixed(2)).join(',');
+          // following lasts until this person pans or zooms
+          if (byUser && followRef.current) stopFollowingRef.current?.();
+        },
         onSelectionChange: (ids) => conn.setSelection(ids),
         onContextMenu: (at) => setMenu({ x: at.clientX, y: at.clientY }),
       });
@@ -195,22 +218,58 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
       syncTitle();
 
       const selfClientId = conn.doc.clientID;
-      const refreshPeople = (s: ConnectionStatus) => {
-        const states = conn.awareness.getStates() as Map<number, AwarenessState>;
-        const cursors: RemoteCursor[] = [];
-        for (const [clientId, state] of states) {
-          if (clientId === selfClientId || !state?.cursor || !state.user) continue;
-          cursors.push({ clientId, name: state.user.name ?? 'Someone', color: state.user.color ?? '#868e96', x: state.cursor.x, y: state.cursor.y, ...(state.selection ? { selection: state.selection } : {}) });
-        }
-        engine.setRemoteCursors(cursors);
-        const self = (states.get(selfClientId)?.user as LocalUser | undefined) ?? me;
-        const entries: PresenceEntry[] = [{ key: `self-${selfClientId}`, name: self.name, color: self.color, role, self: true }];
-        for (const peer of s.peers) {
-          if (peer.clientId === selfClientId) continue;
-          entries.push({ key: String(peer.clientId), name: peer.user.name, color: peer.user.color, role: peer.role, mode: peer.mode });
-        }
-        setPresence(entries);
+      let lastEntriesJson = '';
+      let lastFollowJson = '';
+      let lastAppliedView = '';
+      const stopFollowing = () => {
+        const current = followRef.current;
+        if (current?.reason === 'present' && current.since !== undefined) dismissedPresentRef.current = current.since;
+        followRef.current = null;
+        refreshRef.current?.();
       };
+      stopFollowingRef.current = stopFollowing;
+      const refreshPeople = (s: ConnectionStatus) => {
+        const selfUser = (conn.awareness.getLocalState() as { user?: LocalUser } | null)?.user ?? me;
+        const self = { clientId: selfClientId, id: selfUser.id, name: selfUser.name, color: selfUser.color, role };
+        // a presenter asks everyone to follow (unless this person stopped following that presentation)
+        let people = readPeople(conn.awareness.getStates(), s.peers, self, followRef.current?.clientId ?? null);
+        const presenter = people.presenter;
+        const current = followRef.current;
+        if (presenter && dismissedPresentRef.current !== presenter.since && !(current?.clientId === presenter.clientId)) {
+          followRef.current = { clientId: presenter.clientId, reason: 'present', since: presenter.since };
+        } else if (current?.reason === 'present' && (!presenter || presenter.clientId !== current.clientId)) {
+          followRef.current = null; // the presentation ended
+        } else if (current && !people.states.has(current.clientId)) {
+          followRef.current = null; // the person left
+        }
+        if (followRef.current?.clientId !== current?.clientId) people = readPeople(conn.awareness.getStates(), s.peers, self, followRef.current?.clientId ?? null);
+        peopleRef.current = people;
+        engine.setRemoteCursors(people.cursors);
+        engine.setRemoteLive(people.live);
+        const entriesJson = JSON.stringify(people.entries);
+        if (entriesJson !== lastEntriesJson) {
+          lastEntriesJson = entriesJson;
+          setPresence(people.entries);
+        }
+        const target = followRef.current;
+        const leader = target ? people.states.get(target.clientId) : undefined;
+        const shown = target ? people.entries.find((e) => e.following) : undefined;
+        const followView = target ? { clientId: target.clientId, name: shown?.name ?? leader?.user?.name ?? 'Someone', color: shown?.color ?? leader?.user?.color ?? '#868e96', presenting: target.reason === 'present' } : null;
+        const followJson = JSON.stringify(followView);
+        if (followJson !== lastFollowJson) {
+          lastFollowJson = followJson;
+          setFollow(followView);
+          lastAppliedView = '';
+        }
+        if (target && leader?.view) {
+          const viewJson = JSON.stringify(leader.view);
+          if (viewJson !== lastAppliedView) {
+            lastAppliedView = viewJson;
+            engine.setView(leader.view);
+          }
+        }
+      };
+      refreshRef.current = () => refreshPeople(conn.status());
       const onAwareness = () => refreshPeople(conn.status());
       conn.awareness.on('change', onAwareness);
       // The connection stops for good (store 'error') when its link is revoked or the board deleted while
@@ -258,6 +317,9 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
         offEngine();
         offStatus();
         conn.awareness.off('change', onAwareness);
+        refreshRef.current = null;
+        stopFollowingRef.current = null;
+        followRef.current = null;
         meta.unobserve(syncTitle);
         engine.destroy();
         board.destroy();
@@ -361,12 +423,99 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
   const onUser = useCallback(
     (next: LocalUser) => {
       setUser(next);
-      // re-announce ourselves with the new name / colour
-      const awareness = session?.conn.awareness as { setLocalStateField?: (k: string, v: unknown) => void } | undefined;
-      awareness?.setLocalStateField?.('user', { id: next.id, name: next.name, color: next.color });
+      // re-announce ourselves with the new name / colour: awareness at once, and the server's presence list
+      session?.conn.setUser({ id: next.id, name: next.name, color: next.color });
+      refreshRef.current?.();
+      if (laser) session?.engine.setLaser(next.color);
     },
+    [session, laser],
+  );
+
+  const toggleLaser = useCallback(
+    (on: boolean) => {
+      setLaser(on);
+      session?.engine.setLaser(on ? (user?.color ?? '#e03131') : null);
+    },
+    [session, user],
+  );
+
+  const followPerson = useCallback((clientId: number | null) => {
+    if (clientId === null) stopFollowingRef.current?.();
+    else {
+      followRef.current = { clientId, reason: 'click' };
+      refreshRef.current?.();
+    }
+  }, []);
+
+  // ---- presentation: this tab walks the board's frames in order and everyone follows its view.
+  // The order is the frames' names, numbers compared as numbers ("Frame 2" before "Frame 10"): new frames are
+  // named in creation order, and renaming ("1 Intro", "2 Plan") reorders a talk without moving anything.
+  const presentationFrames = useCallback(
+    () => (session ? [...session.engine.frames()].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }) || a.id.localeCompare(b.id)) : []),
     [session],
   );
+  const showFrame = useCallback(
+    (index: number) => {
+      if (!session) return;
+      const frames = presentationFrames();
+      const frame = frames[index] ? session.board.getShape(frames[index].id) : null;
+      if (!frame) return;
+      const pad = Math.max(frame.w, frame.h) * 0.05;
+      session.engine.setView({ x: frame.x - pad, y: frame.y - pad, w: frame.w + pad * 2, h: frame.h + pad * 2 });
+    },
+    [session, presentationFrames],
+  );
+  const startPresenting = useCallback(() => {
+    if (!session) return;
+    const since = Date.now();
+    const total = presentationFrames().length;
+    followRef.current = null;
+    refreshRef.current?.();
+    setPresenting({ since, index: 0 });
+    if (total > 0) showFrame(0);
+    session.conn.setPresent({ since, frame: total > 0 ? 0 : null });
+  }, [session, showFrame, presentationFrames]);
+  const movePresentation = useCallback(
+    (delta: number) => {
+      if (!session || !presenting) return;
+      const total = presentationFrames().length;
+      const index = Math.min(Math.max(presenting.index + delta, 0), Math.max(total - 1, 0));
+      setPresenting({ ...presenting, index });
+      showFrame(index);
+      session.conn.setPresent({ since: presenting.since, frame: total > 0 ? index : null });
+    },
+    [session, presenting, showFrame, presentationFrames],
+  );
+  const endPresenting = useCallback(() => {
+    setPresenting(null);
+    session?.conn.setPresent(null);
+  }, [session]);
+  useEffect(() => {
+    if (!presenting) return;
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+      if (e.key === 'Escape') endPresenting();
+      else if (e.key === 'ArrowRight' || e.key === 'PageDown') movePresentation(1);
+      else if (e.key === 'ArrowLeft' || e.key === 'PageUp') movePresentation(-1);
+      else return;
+      e.preventDefault();
+      e.stopPropagation();
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [presenting, endPresenting, movePresentation]);
+  useEffect(() => {
+    if (!session) return;
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+      if ((e.key === 'k' || e.key === 'K') && !e.ctrlKey && !e.metaKey && !e.altKey) toggleLaser(!laser);
+      else if (e.key === 'Escape' && laser) toggleLaser(false);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [session, laser, toggleLaser]);
 
   if (phase.kind === 'error') {
     const { switchTo } = phase;
@@ -418,7 +567,13 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
           ) : null}
         </div>
         <div className="row topbar-right">
-          <PresenceList entries={presence} />
+          <PresenceList entries={presence} onFollow={followPerson} />
+          {session ? (
+            <button type="button" className="btn" data-testid="present-start" title="Present: everyone follows your view; with frames, walk them in order (← →, Esc ends)" onClick={presenting ? endPresenting : startPresenting} aria-pressed={Boolean(presenting)}>
+              <span className="hide-narrow">{presenting ? 'Stop presenting' : 'Present'}</span>
+              <span aria-hidden className="show-narrow">▶</span>
+            </button>
+          ) : null}
           {user ? <UserBadge onChange={onUser} /> : null}
           <button type="button" className="btn" data-testid="history-button" title="Version history" aria-label="Version history" onClick={() => setDialog('history')} disabled={!session}>
             <HistoryIcon />
@@ -442,7 +597,18 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
 
       {session && engineState ? (
         <>
-          <Toolbar engine={session.engine} state={engineState} styleOpen={styleOpen} onToggleStyle={() => setStyleOpen((o) => !o)} />
+          <Toolbar engine={session.engine} state={engineState} styleOpen={styleOpen} onToggleStyle={() => setStyleOpen((o) => !o)} laser={laser} onLaser={toggleLaser} />
+          {follow ? <FollowBanner name={follow.name} color={follow.color} presenting={follow.presenting} onStop={() => stopFollowingRef.current?.()} /> : null}
+          {presenting ? (
+            <PresentBar
+              index={presenting.index}
+              total={presentationFrames().length}
+              frameName={presentationFrames()[presenting.index]?.name ?? ''}
+              onPrev={() => movePresentation(-1)}
+              onNext={() => movePresentation(1)}
+              onEnd={endPresenting}
+            />
+          ) : null}
           {!readOnly && styleOpen ? <StylePanel engine={session.engine} state={engineState} /> : null}
           <ZoomAndHistory engine={session.engine} state={engineState} />
           <EmptyBoardHint shapeCount={engineState.shapeCount} readOnly={readOnly} />

@@ -3,10 +3,11 @@
 import { TOOLS, type CanvasEngine, type EngineState, type StyleState, type ToolId } from '@meshboard/canvas';
 import type { ConnectionStatus } from '@meshboard/sync';
 import { Icon } from './icons';
+import type { PresenceEntry } from '../lib/meeting';
 
 const VIEW_TOOLS = new Set<ToolId>(['select', 'hand']);
 
-export function Toolbar({ engine, state, onToggleStyle, styleOpen }: { engine: CanvasEngine; state: EngineState; onToggleStyle: () => void; styleOpen: boolean }) {
+export function Toolbar({ engine, state, onToggleStyle, styleOpen, laser = false, onLaser }: { engine: CanvasEngine; state: EngineState; onToggleStyle: () => void; styleOpen: boolean; laser?: boolean; onLaser?: (on: boolean) => void }) {
   return (
     <nav className="toolbar" aria-label="Tools" data-testid="toolbar">
       {TOOLS.map((tool) => {
@@ -17,17 +18,28 @@ export function Toolbar({ engine, state, onToggleStyle, styleOpen }: { engine: C
             type="button"
             className="tool"
             data-testid={`tool-${tool.id}`}
-            aria-pressed={state.tool === tool.id}
+            aria-pressed={!laser && state.tool === tool.id}
             aria-label={tool.label}
             title={tool.id === 'image' ? `${tool.label} (${tool.key}): pick a file, or paste / drop one on the board` : `${tool.label} (${tool.key})`}
             disabled={disabled}
             // the engine opens its own file picker for the image tool
-            onClick={() => engine.setTool(tool.id)}
+            onClick={() => {
+              onLaser?.(false);
+              engine.setTool(tool.id);
+            }}
           >
             <Icon name={tool.id} />
           </button>
         );
       })}
+      {onLaser ? (
+        <button type="button" className="tool" data-testid="tool-laser" aria-pressed={laser} aria-label="Laser pointer" title="Laser pointer (K): a trail everyone sees for a moment, never saved" onClick={() => onLaser(!laser)}>
+          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+            <circle cx="17" cy="7" r="3" fill="#e03131" stroke="#e03131" />
+            <path d="M4 20c3-1 6-4 8-7" opacity="0.5" />
+          </svg>
+        </button>
+      ) : null}
       {!state.readOnly ? (
         <>
           <span className="sep" aria-hidden />
@@ -247,33 +259,67 @@ export function ConnectionStatusView({ status, localCopy = false, readOnly = fal
   );
 }
 
-export interface PresenceEntry {
-  key: string;
-  name: string;
-  color: string;
-  role: 'edit' | 'view';
-  mode?: keyof typeof MODE_LABEL;
-  self?: boolean;
-}
+export type { PresenceEntry } from '../lib/meeting';
 
-export function PresenceList({ entries }: { entries: PresenceEntry[] }) {
+/**
+ * Everyone on the board, once per person (two tabs show as one, with a count). Clicking someone follows their
+ * viewport until you pan or zoom yourself (or click them again).
+ */
+export function PresenceList({ entries, onFollow }: { entries: PresenceEntry[]; onFollow?: (clientId: number | null) => void }) {
   return (
     <ul className="presence" data-testid="presence-list" data-count={entries.length} aria-label="People on this board">
-      {entries.map((entry) => (
-        <li key={entry.key} title={`${entry.name}${entry.self ? ' (you)' : ''} · ${entry.role === 'edit' ? 'can edit' : 'view only'}${entry.mode ? ` · ${MODE_LABEL[entry.mode]}` : ''}`} data-role={entry.role} data-mode={entry.mode ?? ''}>
-          <span className="avatar" style={{ background: entry.color }}>
-            {entry.name.trim().charAt(0).toUpperCase() || '?'}
-          </span>
-          <span className="presence-name">
-            {entry.name}
-            {entry.self ? ' (you)' : ''}
-          </span>
-          <span className="presence-meta">
-            {entry.role === 'view' ? 'view' : 'edit'}
-            {entry.mode && !entry.self ? ` · ${entry.mode}` : ''}
-          </span>
-        </li>
-      ))}
+      {entries.map((entry) => {
+        const label = `${entry.name}${entry.self ? ' (you)' : ''} · ${entry.role === 'edit' ? 'can edit' : 'view only'}${entry.mode ? ` · ${MODE_LABEL[entry.mode]}` : ''}${entry.count > 1 ? ` · ${entry.count} tabs` : ''}`;
+        const followable = !entry.self && entry.clientId !== null && onFollow;
+        return (
+          <li
+            key={entry.key}
+            title={followable ? `${label} — ${entry.following ? 'click to stop following' : 'click to follow'}` : label}
+            data-testid="presence-entry"
+            data-user-id={entry.userId}
+            data-name={entry.name}
+            data-count={entry.count}
+            data-self={entry.self ? 'true' : 'false'}
+            data-following={entry.following ? 'true' : 'false'}
+            data-presenting={entry.presenting ? 'true' : 'false'}
+            data-role={entry.role}
+            data-mode={entry.mode ?? ''}
+            role={followable ? 'button' : undefined}
+            tabIndex={followable ? 0 : undefined}
+            aria-pressed={followable ? Boolean(entry.following) : undefined}
+            style={followable ? { cursor: 'pointer', outline: entry.following ? `2px solid ${entry.color}` : undefined, borderRadius: 6 } : undefined}
+            onClick={followable ? () => onFollow(entry.following ? null : entry.clientId) : undefined}
+            onKeyDown={
+              followable
+                ? (e) => {
+                    if (e.key === 'Enter' || e.key === ' ') {
+                      e.preventDefault();
+                      onFollow(entry.following ? null : entry.clientId);
+                    }
+                  }
+                : undefined
+            }
+          >
+            <span className="avatar" style={{ background: entry.color }}>
+              {entry.name.trim().charAt(0).toUpperCase() || '?'}
+            </span>
+            <span className="presence-name">
+              {entry.name}
+              {entry.self ? ' (you)' : ''}
+            </span>
+            {entry.count > 1 ? (
+              <span className="tab-count" data-testid="presence-tab-count" aria-label={`${entry.count} tabs`}>
+                ×{entry.count}
+              </span>
+            ) : null}
+            <span className="presence-meta">
+              {entry.presenting ? 'presenting · ' : entry.following ? 'following · ' : ''}
+              {entry.role === 'view' ? 'view' : 'edit'}
+              {entry.mode && !entry.self ? ` · ${entry.mode}` : ''}
+            </span>
+          </li>
+        );
+      })}
     </ul>
   );
 }
