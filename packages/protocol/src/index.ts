@@ -8,3 +8,5 @@ export * from './socket.js';
 export * from './bounded.js';
 export * from './blobs.js';
 export * from './ice.js';
+export * from './comments.js';
+export * from './admin.js';
