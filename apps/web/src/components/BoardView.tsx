@@ -29,6 +29,7 @@ import { Icon } from './icons';
 import { ConnectionStatusView, PresenceList, StylePanel, Toolbar, ZoomAndHistory, type PresenceEntry } from './panels';
 import { ThemeToggle } from './ThemeToggle';
 import { UserBadge } from './UserBadge';
+import { CommentsLayer } from './CommentsLayer';
 
 /** `switchTo`: a newer link to this board that this browser knows; "Try again" opens the board with it. */
 type Phase = { kind: 'loading' } | { kind: 'error'; title: string; message: string; retry: boolean; switchTo?: string } | { kind: 'ready' };
@@ -420,6 +421,9 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
         <div className="row topbar-right">
           <PresenceList entries={presence} />
           {user ? <UserBadge onChange={onUser} /> : null}
+          {session ? (
+            <CommentsLayer storeUrl={config.storeUrl} boardId={boardId} token={session.token} link={peekTokenClaims(session.token)?.r ?? 'view'} engine={session.engine} board={session.board} host={containerRef.current} />
+          ) : null}
           <button type="button" className="btn" data-testid="history-button" title="Version history" aria-label="Version history" onClick={() => setDialog('history')} disabled={!session}>
             <HistoryIcon />
             <span className="hide-narrow">History</span>

@@ -133,7 +133,6 @@ export function DashboardCard({ storeUrl, board, onChanged }: { storeUrl: string
     <div className={styles.card} data-testid="dashboard-card" data-board-id={board.id} data-status={status}>
       <a className={styles.thumb} href={token ? `/b/${board.id}#${token}` : undefined} aria-label={`Open ${board.title || 'Untitled board'}`} data-testid="dashboard-open">
         {thumb ? (
-          // eslint-disable-next-line @next/next/no-img-element
           <img src={thumb} alt={`Thumbnail of ${board.title || 'Untitled board'}`} data-testid="dashboard-thumbnail" data-updated-at={shown.current ?? ''} />
         ) : (
           <span className={styles.placeholder} data-testid="dashboard-thumbnail-empty">
