@@ -80,13 +80,19 @@ export function CommentsLayer({ storeUrl, boardId, token, link, engine, board, h
     if (open) setSeen(markSeen(boardId, threads));
   }, [open, threads, boardId]);
 
-  // pins follow pan and zoom: re-render when the camera moved
+  // pins follow pan, zoom and their shapes: re-render when the camera or a pinned shape moved
+  const pinnedShapes = useRef<string[]>([]);
+  pinnedShapes.current = [...threads.map((t) => t.anchor.shapeId), draft?.anchor.shapeId].filter((id): id is string => !!id);
   useEffect(() => {
     let raf = 0;
     let last = '';
     const tick = () => {
       const c = engine.editor.camera;
-      const now = `${c.x},${c.y},${c.zoom}`;
+      let now = `${c.x},${c.y},${c.zoom}`;
+      for (const id of pinnedShapes.current) {
+        const shape = board.getShape(id);
+        now += shape ? `|${shape.x},${shape.y},${shape.w}` : '|-';
+      }
       if (now !== last) {
         last = now;
         setFrame((n) => n + 1);
@@ -95,7 +101,7 @@ export function CommentsLayer({ storeUrl, boardId, token, link, engine, board, h
     };
     raf = requestAnimationFrame(tick);
     return () => cancelAnimationFrame(raf);
-  }, [engine]);
+  }, [engine, board]);
 
   useEffect(() => {
     if (!placing) return;

@@ -43,7 +43,7 @@ export async function compareRenderings(page: Page, a: Buffer, b: Buffer, cols =
           for (let c = 0; c < cols; c++) {
             const x0 = minX + Math.floor((c * w) / cols), x1 = minX + Math.floor(((c + 1) * w) / cols);
             const y0 = minY + Math.floor((r * h) / rows), y1 = minY + Math.floor(((r + 1) * h) / rows);
-            const sum = [0, 0, 0];
+            const sum: [number, number, number] = [0, 0, 0];
             let n = 0;
             for (let y = y0; y < Math.max(y1, y0 + 1); y++)
               for (let x = x0; x < Math.max(x1, x0 + 1); x++) {
