@@ -4,15 +4,19 @@ import type { Page } from 'playwright-core';
  * Compares two renderings of the same board (e.g. the board's canvas and its dashboard thumbnail) in the page's
  * own browser: each PNG is cropped to its content (pixels far off its background colour: strokes), resampled to a
  * `cols` x `rows` grid of average colours, and the grids compared. Returns the mean per-channel difference
- * (0..255) over the cells, the fraction of cells whose colours clearly differ, and the two content aspect ratios.
+ * (0..255) over the cells (`mirrorB` flips `b` left to right first: a control that must not match), the fraction of cells whose colours clearly differ, and the two content aspect ratios.
  */
-export async function compareRenderings(page: Page, a: Buffer, b: Buffer, cols = 24, rows = 16): Promise<{ meanDiff: number; mismatched: number; aspectA: number; aspectB: number; inkA: number; inkB: number }> {
+export async function compareRenderings(page: Page, a: Buffer, b: Buffer, { cols = 24, rows = 16, mirrorB = false } = {}): Promise<{ meanDiff: number; mismatched: number; aspectA: number; aspectB: number; inkA: number; inkB: number }> {
   return page.evaluate(
-    async ({ a64, b64, cols, rows }) => {
-      async function grid(b64: string) {
+    async ({ a64, b64, cols, rows, mirrorB }) => {
+      async function grid(b64: string, mirror: boolean) {
         const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
         const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
         const ctx = canvas.getContext('2d')!;
+        if (mirror) {
+          ctx.translate(bitmap.width, 0);
+          ctx.scale(-1, 1);
+        }
         ctx.drawImage(bitmap, 0, 0);
         const { data, width, height } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
         const counts = new Map<number, number>();
@@ -57,7 +61,7 @@ export async function compareRenderings(page: Page, a: Buffer, b: Buffer, cols =
           }
         return { cells, aspect: w / h, ink: ink / (width * height) };
       }
-      const [ga, gb] = [await grid(a64), await grid(b64)];
+      const [ga, gb] = [await grid(a64, false), await grid(b64, mirrorB)];
       let diff = 0;
       let mismatched = 0;
       for (let i = 0; i < ga.cells.length; i += 3) {
@@ -68,6 +72,6 @@ export async function compareRenderings(page: Page, a: Buffer, b: Buffer, cols =
       const n = ga.cells.length / 3;
       return { meanDiff: diff / (3 * n), mismatched: mismatched / n, aspectA: ga.aspect, aspectB: gb.aspect, inkA: ga.ink, inkB: gb.ink };
     },
-    { a64: a.toString('base64'), b64: b.toString('base64'), cols, rows },
+    { a64: a.toString('base64'), b64: b.toString('base64'), cols, rows, mirrorB },
   );
 }
