@@ -2,10 +2,10 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { MeshboardError } from '@meshboard/protocol';
-import { appendUpdate, getState } from '../lib/board-api';
+import { appendUpdate, copyBlobs, getState } from '../lib/board-api';
 import { createBoard, deleteBoard, describeError, getBoardMeta, renameBoard } from '../lib/store-api';
 import { forgetBoard, rememberBoard, type RecentBoard } from '../lib/recent-boards';
-import { thumbnailOf } from '../lib/thumbnails';
+import { imageHashesOf, thumbnailOf } from '../lib/thumbnails';
 import styles from './dashboard.module.css';
 
 /** How often the dashboard asks each board whether it changed (one small metadata read per board). */
@@ -105,6 +105,8 @@ export function DashboardCard({ storeUrl, board, onChanged }: { storeUrl: string
     try {
       const state = await getState(storeUrl, board.id, token);
       const copy = await createBoard(storeUrl, `${board.title || 'Untitled board'} (copy)`.slice(0, 200));
+      // the files first, so the copy never shows an image whose bytes are missing
+      await copyBlobs(storeUrl, { id: board.id, token }, { id: copy.id, token: copy.editToken }, imageHashesOf(state));
       await appendUpdate(storeUrl, copy.id, copy.editToken, state);
       // the copy is new and this browser made it: it holds every link, and it is listed right under the original
       rememberBoard({ id: copy.id, title: copy.title, ownerToken: copy.ownerToken, editToken: copy.editToken, viewToken: copy.viewToken });

@@ -8,6 +8,7 @@ import {
   MeshboardError,
   adminPaths,
   apiPaths,
+  blobPath,
   commentPaths,
   type CommentAnchor,
   type CommentAuthor,
@@ -67,6 +68,24 @@ export async function getState(storeUrl: string, boardId: string, token: string)
 /** Appends one update to a board (a duplicate's whole content). */
 export async function appendUpdate(storeUrl: string, boardId: string, token: string, update: Uint8Array): Promise<void> {
   await request(storeUrl, apiPaths.updates(boardId), { method: 'POST', token, headers: { 'content-type': BINARY_CONTENT_TYPE }, body: update as BodyInit });
+}
+
+/**
+ * Copies the image files a board's shapes use to another board (a duplicate): the document names them by
+ * sha-256, their bytes live in each board's blob store. Files the source no longer has are skipped.
+ */
+export async function copyBlobs(storeUrl: string, from: { id: string; token: string }, to: { id: string; token: string }, hashes: Iterable<string>): Promise<void> {
+  for (const hash of new Set(hashes)) {
+    let source: Response;
+    try {
+      source = await request(storeUrl, blobPath(from.id, hash), { token: from.token });
+    } catch (error) {
+      if (error instanceof MeshboardError && error.code === 'not_found') continue;
+      throw error;
+    }
+    const type = source.headers.get('content-type') ?? 'application/octet-stream';
+    await request(storeUrl, blobPath(to.id, hash), { method: 'PUT', token: to.token, headers: { 'content-type': type }, body: new Uint8Array(await source.arrayBuffer()) as BodyInit });
+  }
 }
 
 export async function adminListBoards(storeUrl: string, adminToken: string): Promise<AdminBoardList> {

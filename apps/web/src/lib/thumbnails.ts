@@ -22,3 +22,17 @@ export function thumbnailOf(state: Uint8Array, theme: 'light' | 'dark' = 'light'
     doc.destroy();
   }
 }
+
+/** The sha-256 names of the images a board state's shapes show (what a duplicate must copy). */
+export function imageHashesOf(state: Uint8Array): string[] {
+  const doc = new Y.Doc();
+  try {
+    Y.applyUpdate(doc, state);
+    const board = new Board(doc, { userId: 'duplicate' });
+    const hashes = board.listShapes().flatMap((shape) => (shape.type === 'image' ? [shape.assetId] : []));
+    board.destroy();
+    return hashes;
+  } finally {
+    doc.destroy();
+  }
+}

@@ -8,10 +8,10 @@
  * - with MESHBOARD_ADMIN_TOKEN, /admin refuses a wrong token, lists every board with its size and deletes one.
  * Takes the README screenshot of the dashboard (docs/images/dashboard.png with MESHBOARD_UPDATE_SCREENSHOT=1).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { countShapes } from '@meshboard/board';
+import { Board, countShapes } from '@meshboard/board';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -154,13 +154,28 @@ describe('dashboard', () => {
     await expect.poll(async () => ((await (await fetch(`${stack.storeUrl}/v1/boards/${links.id}`, { headers: { authorization: `Bearer ${links.viewToken}` } })).json()) as { title: string }).title).toBe('Roadmap 2027');
     await owner.page.waitForSelector(`[data-testid="recent-boards"] li:has-text("Roadmap 2027")`);
 
-    // duplicate: a new board this browser owns, with the same shapes
+    // an image on the board (its bytes in the board's blob store), so the duplicate must copy the file too
+    const png = randomBytes(2000);
+    png.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const hash = createHash('sha256').update(png).digest('hex');
+    expect((await fetch(`${stack.storeUrl}/v1/boards/${links.id}/blobs/${hash}`, { method: 'PUT', headers: { authorization: `Bearer ${links.editToken}`, 'content-type': 'image/png' }, body: png })).status).toBe(201);
+    {
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, new Uint8Array(await (await fetch(`${stack.storeUrl}/v1/boards/${links.id}/state`, { headers: { authorization: `Bearer ${links.viewToken}` } })).arrayBuffer()));
+      const before = Y.encodeStateVector(doc);
+      new Board(doc, { userId: 'test' }).addShape({ type: 'image', assetId: hash, x: 900, y: 250, w: 40, h: 40 });
+      const appended = await fetch(`${stack.storeUrl}/v1/boards/${links.id}/updates`, { method: 'POST', headers: { authorization: `Bearer ${links.editToken}`, 'content-type': 'application/octet-stream' }, body: Y.encodeStateAsUpdate(doc, before) as BodyInit });
+      expect(appended.status).toBe(200);
+    }
+
+    // duplicate: a new board this browser owns, with the same shapes and the image's file
     await owner.page.click(`${card(links.id)} [data-testid="dashboard-duplicate"]`);
     await owner.page.waitForSelector('[data-testid="recent-boards"] li:has-text("Roadmap 2027 (copy)")', { timeout: 20_000 });
     const copy = ((await owner.page.evaluate(() => JSON.parse(localStorage.getItem('meshboard:recent-boards') ?? '[]'))) as Array<Links & { title: string }>).find((b) => b.title === 'Roadmap 2027 (copy)')!;
     expect(copy.id).not.toBe(links.id);
     await owner.page.waitForSelector(`${card(copy.id)} [data-testid="dashboard-thumbnail"]`, { timeout: 20_000 });
-    await storeHasShapes({ ...copy }, 3);
+    await storeHasShapes({ ...copy }, 4);
+    expect((await fetch(`${stack.storeUrl}/v1/boards/${copy.id}/blobs/${hash}`, { method: 'HEAD', headers: { authorization: `Bearer ${copy.viewToken}` } })).status).toBe(200);
 
     // the owner revokes the edit link: the editor's dashboard says so
     const rotated = await fetch(`${stack.storeUrl}/v1/boards/${links.id}/links/edit/rotate`, { method: 'POST', headers: { authorization: `Bearer ${links.ownerToken}` } });
