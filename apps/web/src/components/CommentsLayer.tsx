@@ -148,8 +148,12 @@ export function CommentsLayer({ storeUrl, boardId, token, link, engine, board, h
         aria-pressed={open}
         onClick={() => setOpen((o) => !o)}
         title="Comments"
+        aria-label="Comments"
       >
-        Comments
+        <svg width="20" height="20" viewBox="0 0 20 20" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinejoin="round" aria-hidden>
+          <path d="M4 4h12a1 1 0 0 1 1 1v8a1 1 0 0 1-1 1H9l-4 3v-3H4a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1z" />
+        </svg>
+        <span className="hide-narrow">Comments</span>
         {unread.length > 0 ? (
           <span className={styles.count} data-testid="comments-unread-count">
             {unread.length}
@@ -267,6 +271,8 @@ export function CommentsLayer({ storeUrl, boardId, token, link, engine, board, h
                 checked={viewersMayComment}
                 onChange={(e) => {
                   const value = e.target.checked;
+                  // shown at once; a refusal re-reads the store's setting (run() refreshes on error)
+                  setViewersMay(value);
                   void run(async () => {
                     const saved = await setViewersMayComment(storeUrl, boardId, token, value);
                     setViewersMay(saved.viewersMayComment);
