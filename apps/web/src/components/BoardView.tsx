@@ -421,9 +421,6 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
         <div className="row topbar-right">
           <PresenceList entries={presence} />
           {user ? <UserBadge onChange={onUser} /> : null}
-          {session ? (
-            <CommentsLayer storeUrl={config.storeUrl} boardId={boardId} token={session.token} link={peekTokenClaims(session.token)?.r ?? 'view'} engine={session.engine} board={session.board} host={containerRef.current} />
-          ) : null}
           <button type="button" className="btn" data-testid="history-button" title="Version history" aria-label="Version history" onClick={() => setDialog('history')} disabled={!session}>
             <HistoryIcon />
             <span className="hide-narrow">History</span>
@@ -453,6 +450,9 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
           <FramesList engine={session.engine} state={engineState} />
           {menu && !readOnly ? <ContextMenu engine={session.engine} state={engineState} at={menu} onClose={closeMenu} /> : null}
         </>
+      ) : null}
+      {session ? (
+        <CommentsLayer storeUrl={config.storeUrl} boardId={boardId} token={session.token} link={peekTokenClaims(session.token)?.r ?? 'view'} engine={session.engine} board={session.board} host={containerRef.current} />
       ) : null}
       <ConnectionStatusView status={status} localCopy={session?.role === 'edit'} readOnly={readOnly} />
       {notice ? (
