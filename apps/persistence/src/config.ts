@@ -68,6 +68,8 @@ export interface PersistenceConfig {
   store: StoreOptions;
   /** HTTP limits; each one missing takes its default (`defaultHttpLimits`) */
   limits?: Partial<HttpLimits>;
+  /** `MESHBOARD_ADMIN_TOKEN`: enables `/v1/admin/*` (every board, sizes, delete); unset = no admin routes */
+  adminToken?: string;
   /** content-addressed blobs (src/blob-config.ts); tests may pass only the fields they change */
   blobs?: Partial<BlobOptions>;
 }
@@ -104,6 +106,13 @@ function trustProxyFrom(raw: string | undefined): boolean | string | number {
   if (raw === 'true') return true;
   if (/^\d+$/.test(raw)) return Number(raw);
   return raw;
+}
+
+/** `MESHBOARD_ADMIN_TOKEN`: optional; when set, long enough that guessing it is hopeless. */
+function adminTokenFrom(env: Record<string, string | undefined>): string | undefined {
+  const token = envOptional(env, 'MESHBOARD_ADMIN_TOKEN');
+  if (token !== undefined && Buffer.byteLength(token) < 16) throw new ConfigError('MESHBOARD_ADMIN_TOKEN must be at least 16 bytes (e.g. `openssl rand -base64 32`)');
+  return token;
 }
 
 /** prisma/migrations at the repo root; this file sits at apps/persistence/{src,dist}/config.{ts,js}. */
@@ -151,6 +160,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rateLimitExempt: envList(env, 'MESHBOARD_RATE_LIMIT_EXEMPT'),
       trustProxy: trustProxyFrom(envOptional(env, 'MESHBOARD_TRUST_PROXY')),
     },
+    adminToken: adminTokenFrom(env),
     blobs: loadBlobOptions(env),
   };
 }

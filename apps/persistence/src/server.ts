@@ -32,6 +32,8 @@ import { BoardStore, type BoardRecord, type HistoryItem } from './store.js';
 import type { BlobStore } from './BlobStore.js';
 import { registerBlobRoutes } from './routes/blobs.js';
 import { registerLinkRoutes } from './routes/links.js';
+import { checkAdminToken, registerAdminRoutes } from './routes/admin.js';
+import { registerCommentRoutes } from './routes/comments.js';
 
 export const SERVICE_NAME = 'persistence';
 export const SERVICE_VERSION = '0.1.0';
@@ -172,14 +174,15 @@ export async function createPersistenceServer(config: PersistenceConfig, overrid
       socket.destroySoon();
     },
   });
-  const guards: StoreLimits = await installLimits(app, httpLimits, (request) => {
+  const tokenKeyOf = (request: FastifyRequest): string | undefined => {
     try {
       const token = tokenOf(request);
       return token ? tokenKey(token) : undefined;
     } catch {
       return undefined;
     }
-  });
+  };
+  const guards: StoreLimits = await installLimits(app, httpLimits, tokenKeyOf);
   app.decorateRequest('grant', null);
   await app.register(cors, {
     origin: config.allowedOrigins.includes('*') ? true : config.allowedOrigins,
@@ -222,7 +225,9 @@ export async function createPersistenceServer(config: PersistenceConfig, overrid
     if (access === 'open') return;
     await guards.perIp.check(request, reply);
     if (access === undefined) return; // unknown routes: counted, then answered 404
-    if (access === 'create') {
+    if (access === 'admin') {
+      checkAdminToken(request, config.adminToken);
+    } else if (access === 'create') {
       checkCreateSecret(request, httpLimits.createSecret);
       await guards.creates.check(request, reply);
     } else {
@@ -356,6 +361,8 @@ export async function createPersistenceServer(config: PersistenceConfig, overrid
   });
 
   registerLinkRoutes(app, { store, tokenSecret: config.tokenSecret, granted, jsonBody, parseWith });
+  registerCommentRoutes(app, { prisma: db.prisma, limits: guards, tokenKeyOf, granted, jsonBody, parseWith });
+  registerAdminRoutes(app, { prisma: db.prisma, store });
 
   const blobs = registerBlobRoutes(app, {
     prisma: db.prisma,

@@ -53,7 +53,7 @@ describe('migrations', () => {
     const tables = await db.prisma.$queryRawUnsafe<{ table_name: string }[]>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
     );
-    expect(tables.map((t) => t.table_name)).toEqual(['_prisma_migrations', 'blobs', 'board_updates', 'boards', 'snapshot_history', 'snapshots']);
+    expect(tables.map((t) => t.table_name)).toEqual(['_prisma_migrations', 'blobs', 'board_updates', 'boards', 'comment_threads', 'comments', 'snapshot_history', 'snapshots']);
     await db.close();
     const again = await openDatabase({ kind: 'postgres', url: pg.url }, migrationsDir);
     expect(again.appliedMigrations).toEqual([]);

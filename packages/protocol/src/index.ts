@@ -9,3 +9,5 @@ export * from './bounded.js';
 export * from './blobs.js';
 export * from './ice.js';
 export * from './awareness.js';
+export * from './comments.js';
+export * from './admin.js';

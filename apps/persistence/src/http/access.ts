@@ -9,7 +9,8 @@ import type { BoardRecord } from '../store.js';
  * revoked token costs the store one HMAC and (for a well-signed token) one primary-key read, never a 64 MiB
  * buffer. Routes declare what they need in `config.access`.
  */
-export type Access = 'view' | 'edit' | 'owner' | 'create' | 'open';
+/** `admin`: the instance admin token (`MESHBOARD_ADMIN_TOKEN`, routes/admin.ts), no board token. */
+export type Access = 'view' | 'edit' | 'owner' | 'create' | 'open' | 'admin';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -31,6 +31,7 @@ import { FollowBanner, PresentBar } from './MeetingControls';
 import { readPeople, type PeopleSnapshot } from '../lib/meeting';
 import { ThemeToggle } from './ThemeToggle';
 import { UserBadge } from './UserBadge';
+import { CommentsLayer } from './CommentsLayer';
 
 /** `switchTo`: a newer link to this board that this browser knows; "Try again" opens the board with it. */
 type Phase = { kind: 'loading' } | { kind: 'error'; title: string; message: string; retry: boolean; switchTo?: string } | { kind: 'ready' };
@@ -615,6 +616,9 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
           <FramesList engine={session.engine} state={engineState} />
           {menu && !readOnly ? <ContextMenu engine={session.engine} state={engineState} at={menu} onClose={closeMenu} /> : null}
         </>
+      ) : null}
+      {session ? (
+        <CommentsLayer storeUrl={config.storeUrl} boardId={boardId} token={session.token} link={peekTokenClaims(session.token)?.r ?? 'view'} engine={session.engine} board={session.board} host={containerRef.current} />
       ) : null}
       <ConnectionStatusView status={status} localCopy={session?.role === 'edit'} readOnly={readOnly} />
       {notice ? (

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
 import type { RuntimeConfig } from '../lib/runtime-config';
 import { createBoard, describeError, needsCreatePassword } from '../lib/store-api';
@@ -8,6 +8,7 @@ import { createBoardFromFile } from '../lib/import-files';
 import { forgetBoard, listRecentBoards, rememberBoard, type RecentBoard } from '../lib/recent-boards';
 import { ThemeToggle } from './ThemeToggle';
 import { UserBadge } from './UserBadge';
+import { DashboardCard } from './DashboardCard';
 
 function boardHref(board: RecentBoard): string | null {
   const token = board.ownerToken ?? board.editToken ?? board.viewToken;
@@ -47,6 +48,7 @@ export function HomeView({ config }: { config: RuntimeConfig }) {
   const [recent, setRecent] = useState<RecentBoard[] | null>(null);
 
   useEffect(() => setRecent(listRecentBoards()), []);
+  const reloadRecent = useCallback(() => setRecent(listRecentBoards()), []);
   const fileRef = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
 
@@ -190,7 +192,7 @@ export function HomeView({ config }: { config: RuntimeConfig }) {
       </section>
 
       <section className="card">
-        <h2>Recent boards</h2>
+        <h2>Your boards</h2>
         {recent === null ? null : recent.length === 0 ? (
           <p className="muted">Boards you create or open in this browser are listed here.</p>
         ) : (
@@ -230,6 +232,7 @@ export function HomeView({ config }: { config: RuntimeConfig }) {
                       Forget
                     </button>
                   )}
+                  <DashboardCard storeUrl={config.storeUrl} board={board} onChanged={reloadRecent} />
                 </li>
               );
             })}
