@@ -73,6 +73,13 @@ describe('comments', () => {
 
     // owner: a comment pinned to a point
     await owner.page.click('[data-testid="comments-button"]');
+    // the open panel never covers the button that closes it: the button's centre is the topmost element there
+    expect(
+      await owner.page.$eval('[data-testid="comments-button"]', (button) => {
+        const r = button.getBoundingClientRect();
+        return button.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
+      }),
+    ).toBe(true);
     await owner.page.click('[data-testid="comment-add"]');
     await owner.page.mouse.click(760, 260);
     await owner.page.fill('[data-testid="comment-input"]', 'Should the launch date move to May?');
