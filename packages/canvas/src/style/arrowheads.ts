@@ -1,5 +1,4 @@
-import type { Arrowhead } from '@meshboard/board';
-import type { PathSegment } from './path.js';
+import type { Arrowhead, PathSegment } from '@meshboard/board';
 
 /**
  * One arrowhead as geometry: a path and whether it is filled (with the stroke colour) or only stroked.
