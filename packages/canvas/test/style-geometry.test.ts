@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Shape } from '@meshboard/board';
 import {
-  arrowheadGeometry,
   dashPattern,
-  flattenPath,
   labelBox,
   layoutLabel,
   roughArrowPaths,
@@ -66,23 +64,8 @@ describe('arrow routing', () => {
   });
 });
 
+// arrowhead geometry is pure and shared with the exporters: its test moved to packages/board/test/geometry-arrowheads.test.ts
 describe('arrowheads and strokes', () => {
-  it('gives each arrowhead its geometry at the tip, pointing along the line', () => {
-    expect(arrowheadGeometry('none', 0, 0, 0, 2)).toBeNull();
-    const arrow = arrowheadGeometry('arrow', 100, 0, 0, 2)!;
-    expect(arrow.filled).toBe(false);
-    expect(arrow.path[1]).toEqual({ op: 'L', x: 100, y: 0 });
-    // both barbs lie behind the tip (smaller x), one either side
-    const [a, , b] = arrow.path as Array<{ x: number; y: number }>;
-    expect(a!.x).toBeLessThan(100);
-    expect(Math.sign(a!.y)).toBe(-Math.sign(b!.y));
-    expect(arrowheadGeometry('triangle', 100, 0, 0, 2)!.filled).toBe(true);
-    const bar = arrowheadGeometry('bar', 100, 0, 0, 2)!.path as Array<{ x: number; y: number }>;
-    expect(bar.map((p) => Math.round(p.x))).toEqual([100, 100]);
-    const dot = flattenPath(arrowheadGeometry('dot', 100, 0, 0, 2)!.path);
-    expect(Math.max(...dot.filter((_, i) => i % 2 === 0))).toBeCloseTo(100);
-  });
-
   it('dash patterns grow with the stroke width; solid has none', () => {
     expect(dashPattern('solid', 2)).toEqual([]);
     expect(dashPattern('dashed', 2)).toEqual([12, 10]);

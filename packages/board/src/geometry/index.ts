@@ -9,5 +9,6 @@ export * from './path.js';
 export * from './outlines.js';
 export * from './elbow-route.js';
 export * from './arrow-route.js';
+export * from './arrowheads.js';
 export * from './arrow-label.js';
 export * from './bindings.js';

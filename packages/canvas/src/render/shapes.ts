@@ -1,6 +1,5 @@
 import { arrowRoute, shapeCorners } from '../geometry.js';
-import { arrowheadGeometry } from '../style/arrowheads.js';
-import { boxCorners, roundedPolygon, tracePath, type Shape } from '@meshboard/board';
+import { arrowheadGeometry, boxCorners, roundedPolygon, tracePath, type Shape } from '@meshboard/board';
 import { roughArrowPaths, roughBoxPaths, type RoughPath } from '../style/rough.js';
 import { cssFont, dashPattern } from '../style/stroke.js';
 import type { Theme } from '../types.js';

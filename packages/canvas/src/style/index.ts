@@ -6,7 +6,6 @@
  * the canvas's public API keeps offering them.
  */
 export * from './stroke.js';
-export * from './arrowheads.js';
 export * from './label-layout.js';
 export * from './rough.js';
 export {
@@ -14,6 +13,8 @@ export {
   CURVE_BOW,
   ELBOW_STUB,
   arrowLabelPlacement,
+  arrowheadGeometry,
+  arrowheadSize,
   elbowPoints,
   facingSide,
   flattenPath,
@@ -25,6 +26,7 @@ export {
   sidePoint,
   tracePath,
   type ArrowLabelPlacement,
+  type ArrowheadGeometry,
   type ArrowRoute,
   type ElbowBindings,
   type ElbowEnd,

@@ -1,8 +1,7 @@
 import roughImport from 'roughjs';
 import type { Drawable, Options } from 'roughjs/bin/core.js';
 import type { RoughGenerator } from 'roughjs/bin/generator.js';
-import { arrowheadGeometry } from './arrowheads.js';
-import { boxCorners, pathToSvg, roundedPolygon, type ArrowRoute, type Shape } from '@meshboard/board';
+import { arrowheadGeometry, boxCorners, pathToSvg, roundedPolygon, type ArrowRoute, type Shape } from '@meshboard/board';
 import { dashPattern, roughSeed } from './stroke.js';
 
 /**

@@ -1,4 +1,5 @@
-import type { Arrowhead, PathSegment } from '@meshboard/board';
+import type { Arrowhead } from '../schema.js';
+import type { PathSegment } from './path.js';
 
 /**
  * One arrowhead as geometry: a path and whether it is filled (with the stroke colour) or only stroked.
