@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { assetsOf, metaOf, shapesOf, type ShapeMap } from './doc.js';
-import { rotatePoint, shapeCenter, type Point } from './geometry.js';
+import { rotatePoint, shapeCenter, type Point } from './geometry/index.js';
 import { readAsset, readInlineAssetBytes, readShape } from './read.js';
 import { sha256Hex, type BlobStorage } from './assets.js';
 import { asStored, newShapeMap, storedValue } from './storage.js';

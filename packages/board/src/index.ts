@@ -2,7 +2,7 @@ export * from './schema.js';
 export * from './doc.js';
 export * from './read.js';
 export * from './storage.js';
-export * from './geometry.js';
+export * from './geometry/index.js';
 export * from './zorder.js';
 export * from './board.js';
 export * from './assets.js';

@@ -1,18 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Shape } from '@meshboard/board';
 import {
-  arrowheadGeometry,
   dashPattern,
-  elbowPoints,
-  flattenPath,
   labelBox,
   layoutLabel,
-  pathToSvg,
   roughArrowPaths,
   roughBoxPaths,
   roughSeed,
   routeArrow,
-  roundedPolygon,
   wrapLines,
 } from '../src/style/index.js';
 import { hitShape, insideShape } from '../src/geometry.js';
@@ -61,31 +56,6 @@ describe('label layout', () => {
 });
 
 describe('arrow routing', () => {
-  it('elbow routes have only horizontal and vertical segments, from start to end', () => {
-    for (const [sx, sy, ex, ey] of [[0, 0, 100, 40], [0, 0, 30, 200], [50, 50, -80, -10], [0, 0, 100, 0]]) {
-      const pts = elbowPoints(sx!, sy!, ex!, ey!);
-      expect(pts.slice(0, 2)).toEqual([sx, sy]);
-      expect(pts.slice(-2)).toEqual([ex, ey]);
-      for (let i = 2; i < pts.length; i += 2) expect(pts[i] === pts[i - 2] || pts[i + 1] === pts[i - 1]).toBe(true);
-    }
-    // wider than tall: leave horizontally, turn halfway
-    expect(elbowPoints(0, 0, 100, 40)).toEqual([0, 0, 50, 0, 50, 40, 100, 40]);
-    expect(elbowPoints(0, 0, 30, 200)).toEqual([0, 0, 0, 100, 30, 100, 30, 200]);
-    const route = routeArrow([0, 0, 100, 40], 'elbow');
-    expect(route.endAngle).toBe(0); // arrives travelling right
-    expect(route.length).toBe(140);
-    expect(route.middle).toEqual({ x: 50, y: 20 });
-  });
-
-  it('curved two-point arrows bow to one side by a fifth of their length', () => {
-    const route = routeArrow([0, 0, 100, 0], 'curved');
-    expect(route.middle.x).toBeCloseTo(50);
-    expect(Math.abs(route.middle.y)).toBeCloseTo(20);
-    const course = flattenPath(route.path);
-    expect(course.slice(-2)).toEqual([100, 0]);
-    expect(pathToSvg(route.path)).toMatch(/^M0 0 Q/);
-  });
-
   it('hit-tests curved arrows along the curve, not the chord', () => {
     const arrow = shape({ type: 'arrow', w: 100, h: 0, points: [0, 0, 100, 0], arrowType: 'curved' });
     const middle = routeArrow([0, 0, 100, 0], 'curved').middle;
@@ -94,34 +64,13 @@ describe('arrow routing', () => {
   });
 });
 
+// arrowhead geometry is pure and shared with the exporters: its test moved to packages/board/test/geometry-arrowheads.test.ts
 describe('arrowheads and strokes', () => {
-  it('gives each arrowhead its geometry at the tip, pointing along the line', () => {
-    expect(arrowheadGeometry('none', 0, 0, 0, 2)).toBeNull();
-    const arrow = arrowheadGeometry('arrow', 100, 0, 0, 2)!;
-    expect(arrow.filled).toBe(false);
-    expect(arrow.path[1]).toEqual({ op: 'L', x: 100, y: 0 });
-    // both barbs lie behind the tip (smaller x), one either side
-    const [a, , b] = arrow.path as Array<{ x: number; y: number }>;
-    expect(a!.x).toBeLessThan(100);
-    expect(Math.sign(a!.y)).toBe(-Math.sign(b!.y));
-    expect(arrowheadGeometry('triangle', 100, 0, 0, 2)!.filled).toBe(true);
-    const bar = arrowheadGeometry('bar', 100, 0, 0, 2)!.path as Array<{ x: number; y: number }>;
-    expect(bar.map((p) => Math.round(p.x))).toEqual([100, 100]);
-    const dot = flattenPath(arrowheadGeometry('dot', 100, 0, 0, 2)!.path);
-    expect(Math.max(...dot.filter((_, i) => i % 2 === 0))).toBeCloseTo(100);
-  });
-
   it('dash patterns grow with the stroke width; solid has none', () => {
     expect(dashPattern('solid', 2)).toEqual([]);
     expect(dashPattern('dashed', 2)).toEqual([12, 10]);
     expect(dashPattern('dashed', 4)[0]).toBeGreaterThan(12);
     expect(dashPattern('dotted', 2)[1]).toBe(8);
-  });
-
-  it('rounds corners by at most half a side', () => {
-    const path = roundedPolygon([0, 0, 20, 0, 20, 100, 0, 100], 50);
-    expect(path[0]).toEqual({ op: 'M', x: 0, y: 10 });
-    expect(roundedPolygon([0, 0, 10, 0, 10, 10], 0).map((s) => s.op)).toEqual(['M', 'L', 'L', 'Z']);
   });
 });
 

@@ -1,13 +1,13 @@
 import { getStroke } from 'perfect-freehand';
-import { pointsBounds, rotatePoint, shapeBounds, shapeCenter, unionBounds, type Bounds, type Point, type Shape } from '@meshboard/board';
+import { arrowRoute, boxOutline, flattenPath, pointsBounds, shapeBounds, unionBounds, type Bounds, type PathSegment, type Point, type Shape, type ShapeLookup } from '@meshboard/board';
 
 /**
- * Geometry for the exporters (SVG and PDF draw the same outlines): each shape as path commands, arrows with
- * bound ends resolved, and the painted bounds. It mirrors what packages/canvas draws on screen, which this
- * package may not import (imports only go down to @meshboard/board).
+ * What the exporters (SVG and PDF) need beyond the shared drawing geometry: colours, fonts, text layout and
+ * painted bounds. The geometry itself (box outlines, arrow courses with bound ends resolved, elbow routes,
+ * arrowheads, label placement) comes from @meshboard/board (src/geometry/), the same code the canvas draws
+ * with; this package may not import packages/canvas (imports only go down to @meshboard/board).
  */
-export type PathCommand = { op: 'M' | 'L'; p: Point } | { op: 'C'; c1: Point; c2: Point; p: Point } | { op: 'Z' };
-export type Lookup = (id: string) => Shape | undefined;
+export type Lookup = ShapeLookup;
 
 /** Keep in step with packages/canvas (renderer.ts / geometry.ts): what the board shows is what exports. */
 export const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif';
@@ -15,7 +15,6 @@ export const LINE_HEIGHT = 1.25;
 export const STICKY_PADDING = 12;
 export const STICKY_TEXT_COLOR = '#1e1e1e';
 export const DEFAULT_STICKY_FILL = '#ffec99';
-const BINDING_GAP = 6;
 export const THEMES = {
   light: { background: '#ffffff', defaultStroke: '#1e1e1e' },
   dark: { background: '#121212', defaultStroke: '#e3e3e3' },
@@ -37,69 +36,30 @@ export function freehandSize(shape: { strokeWidth: number; variant?: 'pen' | 'hi
   return shape.variant === 'highlighter' ? base * 8 : base * 2.5;
 }
 
-/** Maps a point in the shape's own frame (relative to x/y, before rotation) into the board. */
-export function toWorld(shape: Pick<Shape, 'x' | 'y' | 'w' | 'h' | 'rotation'>, local: Point): Point {
-  const p = { x: shape.x + local.x, y: shape.y + local.y };
-  return shape.rotation ? rotatePoint(p, shapeCenter(shape), shape.rotation) : p;
-}
-
-const KAPPA = 0.5522847498;
-
-/** Outline of a box, freehand or sticky in the shape's own frame; null for text, image, line and arrow. */
-export function localPath(shape: Shape): PathCommand[] | null {
+/**
+ * Outline of a box, freehand, sticky, image or frame in the shape's own frame; null for text, line and
+ * arrow. Boxes are drawn as on the board (rounded corners on rectangles and diamonds, ellipses as cubics).
+ */
+export function localPath(shape: Shape): PathSegment[] | null {
   const { w, h } = shape;
   switch (shape.type) {
     case 'rectangle':
-      if (shape.cornerRadius > 0) return roundedRect(w, h, Math.min(shape.cornerRadius, w / 2, h / 2));
-      return [{ op: 'M', p: { x: 0, y: 0 } }, { op: 'L', p: { x: w, y: 0 } }, { op: 'L', p: { x: w, y: h } }, { op: 'L', p: { x: 0, y: h } }, { op: 'Z' }];
+    case 'diamond':
+      return boxOutline(shape.type, w, h, shape.cornerRadius);
+    case 'ellipse':
+      return boxOutline('ellipse', w, h, 0);
     case 'sticky':
     case 'image':
     case 'frame':
-      return [{ op: 'M', p: { x: 0, y: 0 } }, { op: 'L', p: { x: w, y: 0 } }, { op: 'L', p: { x: w, y: h } }, { op: 'L', p: { x: 0, y: h } }, { op: 'Z' }];
-    case 'diamond':
-      return [{ op: 'M', p: { x: w / 2, y: 0 } }, { op: 'L', p: { x: w, y: h / 2 } }, { op: 'L', p: { x: w / 2, y: h } }, { op: 'L', p: { x: 0, y: h / 2 } }, { op: 'Z' }];
-    case 'ellipse': {
-      // Four cubic arcs: an affine map of them stays exact, so rotation can be applied to the points (PDF).
-      const rx = w / 2;
-      const ry = h / 2;
-      const cx = rx;
-      const cy = ry;
-      const kx = rx * KAPPA;
-      const ky = ry * KAPPA;
-      return [
-        { op: 'M', p: { x: cx + rx, y: cy } },
-        { op: 'C', c1: { x: cx + rx, y: cy + ky }, c2: { x: cx + kx, y: cy + ry }, p: { x: cx, y: cy + ry } },
-        { op: 'C', c1: { x: cx - kx, y: cy + ry }, c2: { x: cx - rx, y: cy + ky }, p: { x: cx - rx, y: cy } },
-        { op: 'C', c1: { x: cx - rx, y: cy - ky }, c2: { x: cx - kx, y: cy - ry }, p: { x: cx, y: cy - ry } },
-        { op: 'C', c1: { x: cx + kx, y: cy - ry }, c2: { x: cx + rx, y: cy - ky }, p: { x: cx + rx, y: cy } },
-        { op: 'Z' },
-      ];
-    }
+      return boxOutline('rectangle', w, h, 0);
     case 'freehand': {
       const outline = freehandOutline(shape);
       if (outline.length === 0) return null;
-      return [...outline.map((p, i) => ({ op: i === 0 ? ('M' as const) : ('L' as const), p })), { op: 'Z' as const }];
+      return [...outline.map((p, i): PathSegment => ({ op: i === 0 ? 'M' : 'L', x: p.x, y: p.y })), { op: 'Z' }];
     }
     default:
       return null;
   }
-}
-
-/** A rectangle with corners of radius r, each a cubic quarter-circle (so an affine map keeps it exact). */
-function roundedRect(w: number, h: number, r: number): PathCommand[] {
-  const k = r * (1 - KAPPA);
-  return [
-    { op: 'M', p: { x: r, y: 0 } },
-    { op: 'L', p: { x: w - r, y: 0 } },
-    { op: 'C', c1: { x: w - k, y: 0 }, c2: { x: w, y: k }, p: { x: w, y: r } },
-    { op: 'L', p: { x: w, y: h - r } },
-    { op: 'C', c1: { x: w, y: h - k }, c2: { x: w - k, y: h }, p: { x: w - r, y: h } },
-    { op: 'L', p: { x: r, y: h } },
-    { op: 'C', c1: { x: k, y: h }, c2: { x: 0, y: h - k }, p: { x: 0, y: h - r } },
-    { op: 'L', p: { x: 0, y: r } },
-    { op: 'C', c1: { x: 0, y: k }, c2: { x: k, y: 0 }, p: { x: r, y: 0 } },
-    { op: 'Z' },
-  ];
 }
 
 /** perfect-freehand outline, with the same options as the canvas so strokes export as they look. */
@@ -122,98 +82,11 @@ export function freehandOutline(shape: Extract<Shape, { type: 'freehand' }>): Po
   }).map(([x, y]) => ({ x: x!, y: y! }));
 }
 
-export function mapPath(path: PathCommand[], map: (p: Point) => Point): PathCommand[] {
-  return path.map((cmd) => {
-    if (cmd.op === 'Z') return cmd;
-    if (cmd.op === 'C') return { op: 'C', c1: map(cmd.c1), c2: map(cmd.c2), p: map(cmd.p) };
-    return { op: cmd.op, p: map(cmd.p) };
-  });
-}
-
-const n = (value: number) => String(Math.round(value * 100) / 100);
-
-export function pathData(path: PathCommand[]): string {
-  return path
-    .map((cmd) => {
-      if (cmd.op === 'Z') return 'Z';
-      if (cmd.op === 'C') return `C${n(cmd.c1.x)} ${n(cmd.c1.y)} ${n(cmd.c2.x)} ${n(cmd.c2.y)} ${n(cmd.p.x)} ${n(cmd.p.y)}`;
-      return `${cmd.op}${n(cmd.p.x)} ${n(cmd.p.y)}`;
-    })
-    .join('');
-}
-
-/** Where a ray from the shape's centre toward `toward` leaves its outline, plus a small gap (as on screen). */
-function outlinePoint(shape: Shape, toward: Point): Point {
-  const center = shapeCenter(shape);
-  const local = shape.rotation ? rotatePoint(toward, center, -shape.rotation) : toward;
-  const dx = local.x - center.x;
-  const dy = local.y - center.y;
-  const rx = shape.w / 2;
-  const ry = shape.h / 2;
-  if ((dx === 0 && dy === 0) || rx === 0 || ry === 0) return center;
-  let t: number;
-  if (shape.type === 'ellipse') t = 1 / Math.sqrt((dx / rx) ** 2 + (dy / ry) ** 2);
-  else if (shape.type === 'diamond') t = 1 / (Math.abs(dx) / rx + Math.abs(dy) / ry);
-  else t = Math.min(dx === 0 ? Infinity : rx / Math.abs(dx), dy === 0 ? Infinity : ry / Math.abs(dy));
-  const length = Math.hypot(dx, dy);
-  const scale = Math.min((Math.min(t, 1) * length + BINDING_GAP) / length, 1);
-  const hit = { x: center.x + dx * scale, y: center.y + dy * scale };
-  return shape.rotation ? rotatePoint(hit, center, shape.rotation) : hit;
-}
-
-/** World points of a line or arrow, bound ends resolved from the bound shapes (as the canvas resolves them). */
-export function linePoints(shape: Extract<Shape, { type: 'line' | 'arrow' }>, lookup: Lookup): Point[] {
-  const points: Point[] = [];
-  for (let i = 0; i + 1 < shape.points.length; i += 2) points.push(toWorld(shape, { x: shape.points[i]!, y: shape.points[i + 1]! }));
-  if (shape.type !== 'arrow' || points.length < 2) return points;
-  const start = shape.startBinding ? lookup(shape.startBinding) : undefined;
-  const end = shape.endBinding ? lookup(shape.endBinding) : undefined;
-  const last = points.length - 1;
-  const startAim = start ? shapeCenter(start) : points[0]!;
-  const endAim = end ? shapeCenter(end) : points[last]!;
-  const afterStart = points.length > 2 ? points[1]! : endAim;
-  const beforeEnd = points.length > 2 ? points[last - 1]! : startAim;
-  if (start) points[0] = outlinePoint(start, afterStart);
-  if (end) points[last] = outlinePoint(end, beforeEnd);
-  return points;
-}
-
-export type ArrowheadKind = 'none' | 'arrow' | 'triangle' | 'bar' | 'dot';
-
-/** An arrowhead as drawing instructions: an open polyline (arrow, bar), a closed filled polygon (triangle) or a dot. */
-export type ArrowheadMark = { kind: 'polyline' | 'polygon'; points: Point[] } | { kind: 'dot'; center: Point; radius: number };
-
-export function arrowheadMark(kind: ArrowheadKind, from: Point, tip: Point, strokeWidth: number): ArrowheadMark | null {
-  if (kind === 'none') return null;
-  const angle = Math.atan2(tip.y - from.y, tip.x - from.x);
-  const length = 10 + strokeWidth * 2;
-  if (kind === 'dot') return { kind: 'dot', center: tip, radius: 3 + strokeWidth };
-  if (kind === 'bar') {
-    const half = length * 0.6;
-    return { kind: 'polyline', points: [{ x: tip.x + half * Math.sin(angle), y: tip.y - half * Math.cos(angle) }, { x: tip.x - half * Math.sin(angle), y: tip.y + half * Math.cos(angle) }] };
-  }
-  const [a, b, c] = arrowheadPoints(from, tip, strokeWidth);
-  return kind === 'triangle' ? { kind: 'polygon', points: [a, b, c] } : { kind: 'polyline', points: [a, b, c] };
-}
-
-/** The two strokes of an arrowhead at `tip`, pointing away from `from` (the canvas's proportions). */
-export function arrowheadPoints(from: Point, tip: Point, strokeWidth: number): [Point, Point, Point] {
-  const angle = Math.atan2(tip.y - from.y, tip.x - from.x);
-  const length = 10 + strokeWidth * 2;
-  const spread = Math.PI / 7;
-  return [
-    { x: tip.x - length * Math.cos(angle - spread), y: tip.y - length * Math.sin(angle - spread) },
-    tip,
-    { x: tip.x - length * Math.cos(angle + spread), y: tip.y - length * Math.sin(angle + spread) },
-  ];
-}
-
 /** Everything a shape paints, in board coordinates. */
 export function paintedBounds(shape: Shape, lookup: Lookup): Bounds {
   if (shape.type === 'line' || shape.type === 'arrow') {
-    const points = linePoints(shape, lookup);
-    const flat = points.flatMap((p) => [p.x, p.y]);
-    const b = pointsBounds(flat, 2);
+    // the drawn course (an elbow's route, a curve's bow), not just the stored points
+    const b = pointsBounds(flattenPath(arrowRoute(shape, lookup).path, 8), 2);
     const pad = shape.type === 'arrow' ? shape.strokeWidth * 2 + 12 : shape.strokeWidth / 2;
     return { minX: b.minX - pad, minY: b.minY - pad, maxX: b.maxX + pad, maxY: b.maxY + pad };
   }
@@ -270,8 +143,9 @@ export function wrapLines(text: string, width: number, measure: (s: string) => n
 
 /**
  * Where each line of a shape's text goes, in the shape's own frame: a text's lines from its top, a sticky's
- * wrapped inside its padding, a box's label wrapped and placed by its vertical alignment. Arrows' labels are
- * placed by `arrowLabelCenter` (they sit on the line, not in a box).
+ * wrapped inside its padding, a box's label wrapped and placed by its vertical alignment. An arrow's label is
+ * laid out around (0, 0); the exporters then place and turn it on the line by `arrowLabelPlacement` from
+ * @meshboard/board, as the canvas does.
  */
 export function textLayout(shape: TextShapeLike, measure: (s: string) => number): TextLine[] {
   if (!shape.text) return [];
@@ -316,21 +190,6 @@ export function textLayout(shape: TextShapeLike, measure: (s: string) => number)
   return lines.map((text, i) => ({ text, x, y: top + i * lineHeight + baseline(lineHeight), anchor }));
 }
 
-/** The middle of a polyline by length: where an arrow's label sits. */
-export function polylineMiddle(points: Point[]): Point {
-  let total = 0;
-  for (let i = 1; i < points.length; i++) total += Math.hypot(points[i]!.x - points[i - 1]!.x, points[i]!.y - points[i - 1]!.y);
-  let left = total / 2;
-  for (let i = 1; i < points.length; i++) {
-    const a = points[i - 1]!;
-    const b = points[i]!;
-    const length = Math.hypot(b.x - a.x, b.y - a.y);
-    if (length >= left && length > 0) return { x: a.x + ((b.x - a.x) * left) / length, y: a.y + ((b.y - a.y) * left) / length };
-    left -= length;
-  }
-  return points[0] ?? { x: 0, y: 0 };
-}
-
 /** Width estimate for text when no font metrics are at hand (close to the system sans at 1 em = 0.55). */
 export function approximateWidth(fontSize: number): (s: string) => number {
   return (s) => s.length * fontSize * 0.55;
@@ -339,4 +198,12 @@ export function approximateWidth(fontSize: number): (s: string) => number {
 /** Drawing order: frames first (a frame is drawn beneath its children), then everything else bottom to top. */
 export function drawingOrder(shapes: readonly Shape[]): Shape[] {
   return [...shapes.filter((shape) => shape.type === 'frame'), ...shapes.filter((shape) => shape.type !== 'frame')];
+}
+
+/**
+ * An arrow label's width for placement: its widest line, at most 20 em (the canvas wraps there), at least
+ * 1 em. The placement rule (turn along the line only if the label fits its straight run) needs it.
+ */
+export function arrowLabelWidth(text: string, fontSize: number, measure: (s: string) => number): number {
+  return Math.min(Math.max(...text.split('\n').map(measure), fontSize), fontSize * 20);
 }

@@ -1,23 +1,31 @@
 import { degrees, LineCapStyle, PDFDocument, rgb, StandardFonts, type Color, type PDFFont, type PDFPage } from 'pdf-lib';
-import type { Bounds, Point, Shape } from '@meshboard/board';
+import {
+  ARROW_LABEL_GAP,
+  arrowheadGeometry,
+  arrowLabelPlacement,
+  arrowRoute,
+  mapPath,
+  pathToSvg,
+  rotatePoint,
+  toWorld,
+  type Arrowhead,
+  type Bounds,
+  type Point,
+  type Shape,
+} from '@meshboard/board';
 import {
   approximateWidth,
-  arrowheadMark,
+  arrowLabelWidth,
   boundsOf,
   dashPattern,
   drawingOrder,
   inkFor,
-  linePoints,
+  LINE_HEIGHT,
   localPath,
-  mapPath,
-  pathData,
-  polylineMiddle,
   STICKY_TEXT_COLOR,
   stickyFill,
   textLayout,
   THEMES,
-  toWorld,
-  type ArrowheadKind,
   type Lookup,
   type TextShapeLike,
   type Theme,
@@ -102,34 +110,52 @@ async function drawShape(pdf: PDFDocument, page: PDFPage, shape: Shape, ctx: Dra
   switch (shape.type) {
     case 'line':
     case 'arrow': {
-      const points = linePoints(shape, ctx.lookup).map(ctx.toPage);
-      svgPath(points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x} ${p.y}`).join(''), { borderColor: ink, borderWidth: shape.strokeWidth, dashed: true });
-      if (points.length >= 2) {
-        const heads: Array<[ArrowheadKind, Point, Point]> = [
-          [shape.endArrowhead, points[points.length - 2]!, points[points.length - 1]!],
-          [shape.startArrowhead, points[1]!, points[0]!],
+      // The course as the canvas draws it (elbow routed around bound shapes, curves as curves), with the
+      // canvas's arrowheads at the angles the course arrives at
+      const route = arrowRoute(shape, ctx.lookup);
+      svgPath(pathToSvg(mapPath(route.path, ctx.toPage)), { borderColor: ink, borderWidth: shape.strokeWidth, dashed: true });
+      const pts = route.points;
+      if (pts.length >= 4) {
+        const heads: Array<[Arrowhead, number, number, number]> = [
+          [shape.endArrowhead, pts[pts.length - 2]!, pts[pts.length - 1]!, route.endAngle],
+          [shape.startArrowhead, pts[0]!, pts[1]!, route.startAngle],
         ];
-        for (const [kind, from, tip] of heads) {
-          const mark = arrowheadMark(kind, from, tip, shape.strokeWidth);
-          if (!mark) continue;
-          if (mark.kind === 'dot') page.drawCircle({ x: mark.center.x, y: ctx.height - mark.center.y, size: mark.radius, color: ink, opacity });
-          else svgPath(mark.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x} ${p.y}`).join('') + (mark.kind === 'polygon' ? 'Z' : ''), { borderColor: ink, borderWidth: shape.strokeWidth, ...(mark.kind === 'polygon' ? { color: ink } : {}) });
+        for (const [kind, x, y, angle] of heads) {
+          const head = arrowheadGeometry(kind, x, y, angle, shape.strokeWidth);
+          if (head) svgPath(pathToSvg(mapPath(head.path, ctx.toPage)), { borderColor: ink, borderWidth: shape.strokeWidth, ...(head.filled ? { color: ink } : {}) });
         }
       }
       if (shape.type === 'arrow' && shape.text) {
-        const mid = polylineMiddle(linePoints(shape, ctx.lookup));
-        drawText(page, shape, ink, ctx, (p) => ctx.toPage({ x: mid.x + p.x, y: mid.y + p.y }), 0);
+        // on the course's middle, turned along the line where it fits its straight run (as on the canvas),
+        // over a background-coloured box that cuts the line
+        const font = shape.fontFamily === 'serif' ? ctx.fonts.serif : shape.fontFamily === 'mono' ? ctx.fonts.mono : ctx.fonts.sans;
+        const measure = (s: string) => {
+          try {
+            return font.widthOfTextAtSize(s, shape.fontSize);
+          } catch {
+            return approximateWidth(shape.fontSize)(s);
+          }
+        };
+        const width = arrowLabelWidth(shape.text, shape.fontSize, measure);
+        const pad = shape.fontSize * ARROW_LABEL_GAP;
+        const place = arrowLabelPlacement(route, width, pad);
+        const onLine = (p: Point) => ctx.toPage(rotatePoint({ x: place.x + p.x, y: place.y + p.y }, place, place.angle));
+        const hw = width / 2 + pad;
+        const hh = (shape.text.split('\n').length * shape.fontSize * LINE_HEIGHT) / 2 + pad;
+        const knockout = [{ x: -hw, y: -hh }, { x: hw, y: -hh }, { x: hw, y: hh }, { x: -hw, y: hh }].map(onLine);
+        svgPath(knockout.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x} ${p.y}`).join('') + 'Z', { color: toRgb(THEMES[ctx.theme].background) ?? rgb(1, 1, 1), opacity: 1 });
+        drawText(page, shape, ink, ctx, onLine, place.angle);
       }
       return;
     }
     case 'rectangle':
     case 'ellipse':
     case 'diamond':
-      svgPath(pathData(mapPath(localPath(shape)!, world)), { ...(fill ? { color: fill } : {}), ...(shape.strokeWidth > 0 ? { borderColor: ink, borderWidth: shape.strokeWidth, dashed: true } : {}) });
+      svgPath(pathToSvg(mapPath(localPath(shape)!, world)), { ...(fill ? { color: fill } : {}), ...(shape.strokeWidth > 0 ? { borderColor: ink, borderWidth: shape.strokeWidth, dashed: true } : {}) });
       drawText(page, shape, ink, ctx, world, shape.rotation);
       return;
     case 'frame':
-      svgPath(pathData(mapPath(localPath(shape)!, world)), { ...(fill ? { color: fill } : {}), borderColor: rgb(0.68, 0.71, 0.74), borderWidth: 1 });
+      svgPath(pathToSvg(mapPath(localPath(shape)!, world)), { ...(fill ? { color: fill } : {}), borderColor: rgb(0.68, 0.71, 0.74), borderWidth: 1 });
       if (shape.name) {
         const origin = world({ x: 0, y: -8 });
         page.drawText(encodable(shape.name, ctx.fonts.sans, ctx.notices), { x: origin.x, y: ctx.height - origin.y, size: 14, font: ctx.fonts.sans, color: rgb(0.53, 0.56, 0.59), rotate: degrees((-shape.rotation * 180) / Math.PI) });
@@ -137,11 +163,11 @@ async function drawShape(pdf: PDFDocument, page: PDFPage, shape: Shape, ctx: Dra
       return;
     case 'freehand': {
       const path = localPath(shape);
-      if (path) svgPath(pathData(mapPath(path, world)), { color: ink, opacity: opacity * (shape.variant === 'highlighter' ? 0.35 : 1) });
+      if (path) svgPath(pathToSvg(mapPath(path, world)), { color: ink, opacity: opacity * (shape.variant === 'highlighter' ? 0.35 : 1) });
       return;
     }
     case 'sticky':
-      svgPath(pathData(mapPath(localPath(shape)!, world)), { color: toRgb(stickyFill(shape.fillColor)) ?? rgb(1, 0.93, 0.6) });
+      svgPath(pathToSvg(mapPath(localPath(shape)!, world)), { color: toRgb(stickyFill(shape.fillColor)) ?? rgb(1, 0.93, 0.6) });
       drawText(page, shape, toRgb(STICKY_TEXT_COLOR)!, ctx, world, shape.rotation);
       return;
     case 'text':
@@ -156,7 +182,7 @@ async function drawShape(pdf: PDFDocument, page: PDFPage, shape: Shape, ctx: Dra
         ctx.images.set(shape.assetId, image);
       }
       if (!image) {
-        svgPath(pathData(mapPath(localPath(shape)!, world)), { color: rgb(0.945, 0.953, 0.961) });
+        svgPath(pathToSvg(mapPath(localPath(shape)!, world)), { color: rgb(0.945, 0.953, 0.961) });
         return;
       }
       // pdf-lib rotates an image about its lower-left corner, which is the shape's bottom-left on the board.

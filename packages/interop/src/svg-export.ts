@@ -1,10 +1,10 @@
-import type { Bounds, Point, Shape } from '@meshboard/board';
+import { ARROW_LABEL_GAP, arrowheadGeometry, arrowLabelPlacement, arrowRoute, pathToSvg, type Arrowhead, type Bounds, type Shape } from '@meshboard/board';
 import { toDataUrl } from './base64.js';
 import { encodeEmbedded, SVG_NAMESPACE } from './embed.js';
 import { serializeBoardFile } from './meshboard-json.js';
 import {
   approximateWidth,
-  arrowheadMark,
+  arrowLabelWidth,
   boundsOf,
   dashPattern,
   drawingOrder,
@@ -12,15 +12,11 @@ import {
   FONT_STACKS,
   inkFor,
   LINE_HEIGHT,
-  linePoints,
   localPath,
-  pathData,
-  polylineMiddle,
   STICKY_TEXT_COLOR,
   stickyFill,
   textLayout,
   THEMES,
-  type ArrowheadKind,
   type Lookup,
   type TextShapeLike,
   type Theme,
@@ -116,24 +112,28 @@ function shapeSvg(shape: Shape, snapshot: BoardSnapshot, lookup: Lookup, theme: 
   const strokeAttrs = (width: number) =>
     `stroke="${ink}" stroke-width="${n(width)}" stroke-linecap="round" stroke-linejoin="round"${dash ? ` stroke-dasharray="${dash.map(n).join(' ')}"` : ''}`;
   if (shape.type === 'line' || shape.type === 'arrow') {
-    const points = linePoints(shape, lookup);
-    let body = `<polyline points="${points.map((p) => `${n(p.x)},${n(p.y)}`).join(' ')}" ${strokeAttrs(shape.strokeWidth)} fill="none"/>`;
-    if (points.length >= 2) {
+    // The course as the canvas draws it (elbow routed around bound shapes, curves as curves), with the
+    // canvas's arrowheads at the angles the course arrives at
+    const route = arrowRoute(shape, lookup);
+    let body = `<path d="${pathToSvg(route.path)}" ${strokeAttrs(shape.strokeWidth)} fill="none"/>`;
+    const pts = route.points;
+    if (pts.length >= 4) {
       const solid = `stroke="${ink}" stroke-width="${n(shape.strokeWidth)}" stroke-linecap="round" stroke-linejoin="round"`;
-      const heads: Array<[ArrowheadKind, Point, Point]> = [
-        [shape.endArrowhead, points[points.length - 2]!, points[points.length - 1]!],
-        [shape.startArrowhead, points[1]!, points[0]!],
+      const heads: Array<[Arrowhead, number, number, number]> = [
+        [shape.endArrowhead, pts[pts.length - 2]!, pts[pts.length - 1]!, route.endAngle],
+        [shape.startArrowhead, pts[0]!, pts[1]!, route.startAngle],
       ];
-      for (const [kind, from, tip] of heads) {
-        const mark = arrowheadMark(kind, from, tip, shape.strokeWidth);
-        if (!mark) continue;
-        if (mark.kind === 'dot') body += `<circle cx="${n(mark.center.x)}" cy="${n(mark.center.y)}" r="${n(mark.radius)}" fill="${ink}"/>`;
-        else body += `<${mark.kind} points="${mark.points.map((p) => `${n(p.x)},${n(p.y)}`).join(' ')}" ${solid} fill="${mark.kind === 'polygon' ? ink : 'none'}"/>`;
+      for (const [kind, x, y, angle] of heads) {
+        const head = arrowheadGeometry(kind, x, y, angle, shape.strokeWidth);
+        if (head) body += `<path d="${pathToSvg(head.path)}" ${solid} fill="${head.filled ? ink : 'none'}"/>`;
       }
     }
     if (shape.type === 'arrow' && shape.text) {
-      const mid = polylineMiddle(points);
-      body += textSvg(shape, ink, measure, theme, `translate(${n(mid.x)} ${n(mid.y)})`);
+      // on the course's middle, turned along the line where it fits its straight run (as on the canvas)
+      const measureLine = measure ? (s: string) => measure(s, shape.fontSize) : approximateWidth(shape.fontSize);
+      const place = arrowLabelPlacement(route, arrowLabelWidth(shape.text, shape.fontSize, measureLine), shape.fontSize * ARROW_LABEL_GAP);
+      const turn = place.angle ? ` rotate(${n((place.angle * 180) / Math.PI)})` : '';
+      body += textSvg(shape, ink, measure, theme, `translate(${n(place.x)} ${n(place.y)})${turn}`);
     }
     return `<g${data}${opacity}>${body}</g>`;
   }
@@ -144,7 +144,7 @@ function shapeSvg(shape: Shape, snapshot: BoardSnapshot, lookup: Lookup, theme: 
     case 'rectangle':
     case 'ellipse':
     case 'diamond':
-      body = `<path d="${pathData(localPath(shape)!)}" fill="${fill}"${shape.strokeWidth > 0 ? ` ${strokeAttrs(shape.strokeWidth)}` : ''}/>` + textSvg(shape, ink, measure, theme);
+      body = `<path d="${pathToSvg(localPath(shape)!)}" fill="${fill}"${shape.strokeWidth > 0 ? ` ${strokeAttrs(shape.strokeWidth)}` : ''}/>` + textSvg(shape, ink, measure, theme);
       break;
     case 'frame':
       body =
@@ -153,7 +153,7 @@ function shapeSvg(shape: Shape, snapshot: BoardSnapshot, lookup: Lookup, theme: 
       break;
     case 'freehand': {
       const path = localPath(shape);
-      if (path) body = `<path d="${pathData(path)}" fill="${ink}"${shape.variant === 'highlighter' ? ' opacity="0.35"' : ''}/>`;
+      if (path) body = `<path d="${pathToSvg(path)}" fill="${ink}"${shape.variant === 'highlighter' ? ' opacity="0.35"' : ''}/>`;
       break;
     }
     case 'sticky':
@@ -180,9 +180,10 @@ function textSvg(shape: TextShapeLike, color: string, measure: Measure, theme: T
   const family = esc(FONT_STACKS[shape.fontFamily]);
   const out: string[] = [];
   if (shape.type === 'arrow') {
-    // The label cuts the line, as on the board: a background-coloured box behind it.
-    const w = Math.max(...lines.map((line) => measureLine(line.text))) + 8;
-    const h = lines.length * shape.fontSize * LINE_HEIGHT;
+    // The label cuts the line, as on the board: a background-coloured box behind it, the label gap wide
+    const pad = shape.fontSize * ARROW_LABEL_GAP;
+    const w = Math.max(...lines.map((line) => measureLine(line.text))) + pad * 2;
+    const h = lines.length * shape.fontSize * LINE_HEIGHT + pad * 2;
     out.push(`<rect x="${n(-w / 2)}" y="${n(-h / 2)}" width="${n(w)}" height="${n(h)}" fill="${THEMES[theme].background}"/>`);
   }
   for (const line of lines) {

@@ -1,6 +1,5 @@
-import type { Shape } from '@meshboard/board';
-import type { ArrowRoute } from '../style/arrow-route.js';
-import { ARROW_LABEL_GAP, arrowLabelBox, arrowLabelPlacement, labelBox, layoutLabel, type LabelLayout } from '../style/label-layout.js';
+import { ARROW_LABEL_GAP, arrowLabelPlacement, type ArrowRoute, type Shape } from '@meshboard/board';
+import { arrowLabelBox, labelBox, layoutLabel, type LabelLayout } from '../style/label-layout.js';
 import type { Theme } from '../types.js';
 import type { RenderContext } from './context.js';
 import { TEXT_GREEK_PX } from './lod.js';

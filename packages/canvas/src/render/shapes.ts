@@ -1,7 +1,5 @@
-import type { Shape } from '@meshboard/board';
 import { arrowRoute, shapeCorners } from '../geometry.js';
-import { arrowheadGeometry } from '../style/arrowheads.js';
-import { roundedPolygon, tracePath } from '../style/path.js';
+import { arrowheadGeometry, boxCorners, roundedPolygon, tracePath, type Shape } from '@meshboard/board';
 import { roughArrowPaths, roughBoxPaths, type RoughPath } from '../style/rough.js';
 import { cssFont, dashPattern } from '../style/stroke.js';
 import type { Theme } from '../types.js';
@@ -114,7 +112,7 @@ export class ShapePainter {
           ctx.beginPath();
           if (shape.type === 'ellipse') ctx.ellipse(w / 2, h / 2, w / 2, h / 2, 0, 0, Math.PI * 2);
           else if (shape.type === 'rectangle' && shape.cornerRadius <= 0) ctx.rect(0, 0, w, h);
-          else tracePath(ctx, roundedPolygon(shape.type === 'rectangle' ? [0, 0, w, 0, w, h, 0, h] : [w / 2, 0, w, h / 2, w / 2, h, 0, h / 2], shape.cornerRadius));
+          else tracePath(ctx, roundedPolygon(boxCorners(shape.type, w, h), shape.cornerRadius));
           paint(ctx, shape, filled);
         }
         if (dashed) ctx.setLineDash([]);

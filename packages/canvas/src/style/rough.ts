@@ -1,10 +1,7 @@
 import roughImport from 'roughjs';
 import type { Drawable, Options } from 'roughjs/bin/core.js';
 import type { RoughGenerator } from 'roughjs/bin/generator.js';
-import type { Shape } from '@meshboard/board';
-import { arrowheadGeometry } from './arrowheads.js';
-import type { ArrowRoute } from './arrow-route.js';
-import { pathToSvg, roundedPolygon } from './path.js';
+import { arrowheadGeometry, boxCorners, pathToSvg, roundedPolygon, type ArrowRoute, type Shape } from '@meshboard/board';
 import { dashPattern, roughSeed } from './stroke.js';
 
 /**
@@ -70,10 +67,9 @@ export function roughBoxPaths(shape: Extract<Shape, { type: 'rectangle' | 'ellip
   let drawable;
   if (shape.type === 'ellipse') drawable = generator.ellipse(w / 2, h / 2, w, h, opts);
   else if (shape.type === 'rectangle') {
-    drawable = shape.cornerRadius > 0 ? generator.path(pathToSvg(roundedPolygon([0, 0, w, 0, w, h, 0, h], shape.cornerRadius)), opts) : generator.rectangle(0, 0, w, h, opts);
+    drawable = shape.cornerRadius > 0 ? generator.path(pathToSvg(roundedPolygon(boxCorners('rectangle', w, h), shape.cornerRadius)), opts) : generator.rectangle(0, 0, w, h, opts);
   } else {
-    const points = [w / 2, 0, w, h / 2, w / 2, h, 0, h / 2];
-    drawable = shape.cornerRadius > 0 ? generator.path(pathToSvg(roundedPolygon(points, shape.cornerRadius)), opts) : generator.polygon([[w / 2, 0], [w, h / 2], [w / 2, h], [0, h / 2]], opts);
+    drawable = shape.cornerRadius > 0 ? generator.path(pathToSvg(roundedPolygon(boxCorners('diamond', w, h), shape.cornerRadius)), opts) : generator.polygon([[w / 2, 0], [w, h / 2], [w / 2, h], [0, h / 2]], opts);
   }
   return toPaths(drawable, shape.strokeStyle !== 'solid');
 }

@@ -1,4 +1,5 @@
-import type { ArrowType, Bounds, Point } from '@meshboard/board';
+import type { ArrowType } from '../schema.js';
+import type { Bounds, Point } from './bounds.js';
 import { routeElbow } from './elbow-route.js';
 import type { PathSegment } from './path.js';
 

@@ -1,4 +1,4 @@
-import type { Bounds, Point } from '@meshboard/board';
+import type { Bounds, Point } from './bounds.js';
 
 /**
  * Elbow arrows between shapes: every segment horizontal or vertical, leaving the start shape and entering the

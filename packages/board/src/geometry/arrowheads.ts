@@ -1,4 +1,4 @@
-import type { Arrowhead } from '@meshboard/board';
+import type { Arrowhead } from '../schema.js';
 import type { PathSegment } from './path.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Shape } from './schema.js';
+import type { Shape } from '../schema.js';
 
 export interface Point {
   x: number;

@@ -1,6 +1,8 @@
 /**
- * A path as plain data, so the canvas renderer and an SVG exporter draw exactly the same geometry:
- * `tracePath` replays it on a canvas context, `pathToSvg` writes it as an SVG `d` attribute.
+ * A path as plain data, so the canvas renderer and the exporters (SVG, PDF) draw exactly the same geometry:
+ * `tracePath` replays it on anything with the canvas path methods (a 2D context; nothing here names a DOM
+ * type), `pathToSvg` writes it as an SVG `d` attribute, `mapPath` moves it into another frame (a shape's
+ * rotation, a PDF page) without approximation, since every segment kind stays exact under an affine map.
  */
 export type PathSegment =
   | { op: 'M'; x: number; y: number }
@@ -29,6 +31,22 @@ export function tracePath(sink: PathSink, path: readonly PathSegment[]): void {
 
 const n = (v: number) => String(Math.round(v * 100) / 100);
 
+/** Every point of a path (end and control points) through `map`; exact for affine maps (rotate, translate). */
+export function mapPath(path: readonly PathSegment[], map: (p: { x: number; y: number }) => { x: number; y: number }): PathSegment[] {
+  return path.map((s): PathSegment => {
+    if (s.op === 'Z') return s;
+    const p = map(s);
+    if (s.op === 'M' || s.op === 'L') return { op: s.op, x: p.x, y: p.y };
+    if (s.op === 'Q') {
+      const c = map({ x: s.cx, y: s.cy });
+      return { op: 'Q', cx: c.x, cy: c.y, x: p.x, y: p.y };
+    }
+    const c1 = map({ x: s.c1x, y: s.c1y });
+    const c2 = map({ x: s.c2x, y: s.c2y });
+    return { op: 'C', c1x: c1.x, c1y: c1.y, c2x: c2.x, c2y: c2.y, x: p.x, y: p.y };
+  });
+}
+
 export function pathToSvg(path: readonly PathSegment[]): string {
   return path
     .map((s) => {
@@ -38,34 +56,6 @@ export function pathToSvg(path: readonly PathSegment[]): string {
       return 'Z';
     })
     .join(' ');
-}
-
-/** A closed polygon through flat [x0, y0, x1, y1, ...] points with every corner rounded by up to `radius`. */
-export function roundedPolygon(points: readonly number[], radius: number): PathSegment[] {
-  const count = points.length / 2;
-  if (radius <= 0 || count < 3) {
-    const path: PathSegment[] = [];
-    for (let i = 0; i < count; i++) path.push({ op: i === 0 ? 'M' : 'L', x: points[i * 2]!, y: points[i * 2 + 1]! });
-    path.push({ op: 'Z' });
-    return path;
-  }
-  const at = (i: number) => ({ x: points[((i + count) % count) * 2]!, y: points[((i + count) % count) * 2 + 1]! });
-  const path: PathSegment[] = [];
-  for (let i = 0; i < count; i++) {
-    const prev = at(i - 1);
-    const corner = at(i);
-    const next = at(i + 1);
-    const lenIn = Math.hypot(corner.x - prev.x, corner.y - prev.y);
-    const lenOut = Math.hypot(next.x - corner.x, next.y - corner.y);
-    // never more than half of either side, so neighbouring corners never overlap
-    const r = Math.min(radius, lenIn / 2, lenOut / 2);
-    const a = lenIn > 0 ? { x: corner.x - ((corner.x - prev.x) / lenIn) * r, y: corner.y - ((corner.y - prev.y) / lenIn) * r } : corner;
-    const b = lenOut > 0 ? { x: corner.x + ((next.x - corner.x) / lenOut) * r, y: corner.y + ((next.y - corner.y) / lenOut) * r } : corner;
-    path.push({ op: i === 0 ? 'M' : 'L', x: a.x, y: a.y });
-    path.push({ op: 'Q', cx: corner.x, cy: corner.y, x: b.x, y: b.y });
-  }
-  path.push({ op: 'Z' });
-  return path;
 }
 
 /** A path's course as flat [x, y, ...] points (curves sampled), for hit testing and bounds. */
