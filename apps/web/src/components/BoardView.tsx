@@ -569,10 +569,11 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
         </div>
         <div className="row topbar-right">
           <PresenceList entries={presence} onFollow={followPerson} />
+          {/* Presenting is for a screen people watch: on a phone the top bar has no room for it (it pushed the
+              bar 29 px past a 390 px screen), and a phone can still follow a presenter */}
           {session ? (
-            <button type="button" className="btn" data-testid="present-start" title="Present: everyone follows your view; with frames, walk them in order (← →, Esc ends)" onClick={presenting ? endPresenting : startPresenting} aria-pressed={Boolean(presenting)}>
-              <span className="hide-narrow">{presenting ? 'Stop presenting' : 'Present'}</span>
-              <span aria-hidden className="show-narrow">▶</span>
+            <button type="button" className="btn hide-narrow" data-testid="present-start" title="Present: everyone follows your view; with frames, walk them in order (← →, Esc ends)" onClick={presenting ? endPresenting : startPresenting} aria-pressed={Boolean(presenting)}>
+              {presenting ? 'Stop presenting' : 'Present'}
             </button>
           ) : null}
           {user ? <UserBadge onChange={onUser} /> : null}
