@@ -1,4 +1,5 @@
 import type { Arrowhead, ArrowType, Board, FontFamily, Roughness, StrokeStyle } from '@meshboard/board';
+import type { LaserTrailOut, LocalLiveDraft } from './overlays/LiveOverlays.js';
 
 export type ToolId = 'select' | 'hand' | 'pen' | 'highlighter' | 'eraser' | 'rectangle' | 'ellipse' | 'diamond' | 'line' | 'arrow' | 'text' | 'sticky' | 'image' | 'frame';
 
@@ -65,9 +66,9 @@ export interface CanvasEngineOptions {
    * What this tab is drawing or typing changed (null: nothing any more): the host publishes it so others see
    * strokes, shapes and text before they are committed (overlays/LiveOverlays.ts). Called at frame rate at most.
    */
-  onLiveDraft?: (draft: import('./overlays/LiveOverlays.js').LocalLiveDraft | null) => void;
+  onLiveDraft?: (draft: LocalLiveDraft | null) => void;
   /** The local laser trail changed (null: faded out). */
-  onLaser?: (trail: import('./overlays/LiveOverlays.js').LaserTrailOut | null) => void;
+  onLaser?: (trail: LaserTrailOut | null) => void;
   /**
    * The visible world rectangle changed; `byUser` is false when it was set by `setView` (following someone)
    * and true when this person panned or zoomed.
