@@ -31,11 +31,19 @@ afterAll(async () => {
 
 async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 15_000, what = 'condition') {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown = null;
   while (Date.now() < deadline) {
-    if (await predicate()) return;
+    // a request to a store that is just restarting may be reset (ECONNRESET, seen in CI): ask again until the
+    // deadline, and say what the last error was if it never answers
+    try {
+      if (await predicate()) return;
+      lastError = null;
+    } catch (error) {
+      lastError = error;
+    }
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
 }
 
 describe('big updates over P2P with the store stopped', () => {
