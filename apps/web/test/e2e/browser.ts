@@ -102,3 +102,10 @@ export async function drag(page: Page, points: Array<[number, number]>, steps = 
   for (const [x, y] of rest) await page.mouse.move(x, y, { steps });
   await page.mouse.up();
 }
+
+/** Opens a board link and waits until its canvas has shapes loaded and the store says synced. */
+export async function openSyncedBoard(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.waitForSelector('[data-testid="canvas"][data-shape-count]', { timeout: 30_000 });
+  await page.waitForSelector('[data-testid="connection-status"][data-store="synced"]', { timeout: 30_000 });
+}

@@ -15,7 +15,7 @@ import { Board, countShapes } from '@meshboard/board';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drag, inkIn, launch, newPeer, waitForShapeCount } from './browser';
+import { drag, inkIn, launch, newPeer, openSyncedBoard as openBoard, waitForShapeCount } from './browser';
 import { startStack, webDir, type Stack } from './harness';
 import { compareRenderings } from './pixels';
 
@@ -36,12 +36,6 @@ async function peer(): Promise<{ context: BrowserContext; page: Page }> {
   const p = await newPeer(browser, stack.webUrl);
   contexts.push(p.context);
   return p;
-}
-
-async function openBoard(page: Page, url: string) {
-  await page.goto(url);
-  await page.waitForSelector('[data-testid="canvas"][data-shape-count]', { timeout: 30_000 });
-  await page.waitForSelector('[data-testid="connection-status"][data-store="synced"]', { timeout: 30_000 });
 }
 
 async function rect(page: Page, x: number, y: number, w: number, h: number, fill: string, count: number) {

@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drag, launch, newPeer, waitForShapeCount } from './browser';
+import { drag, launch, newPeer, openSyncedBoard as openBoard, waitForShapeCount } from './browser';
 import { startStack, webDir, type Stack } from './harness';
 
 let stack: Stack;
@@ -25,12 +25,6 @@ async function peer(): Promise<{ context: BrowserContext; page: Page }> {
   const p = await newPeer(browser, stack.webUrl);
   contexts.push(p.context);
   return p;
-}
-
-async function openBoard(page: Page, url: string) {
-  await page.goto(url);
-  await page.waitForSelector('[data-testid="canvas"][data-shape-count]', { timeout: 30_000 });
-  await page.waitForSelector('[data-testid="connection-status"][data-store="synced"]', { timeout: 30_000 });
 }
 
 async function drawRect(page: Page, x: number, y: number, expectedCount: number) {
