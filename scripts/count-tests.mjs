@@ -33,6 +33,25 @@ for (const dir of workspaceDirs) {
     passed += result.numPassedTests ?? 0;
     failed += (result.numFailedTests ?? 0) + suiteErrors;
     console.log(`${pkg.name}: ${result.numPassedTests} passed, ${result.numFailedTests + suiteErrors} failed`);
+    // Name each failure beside the summary: CI logs are often read from their tail only, and a count without
+    // the test's name and first error line sends the reader back to a log that may no longer exist.
+    for (const file of result.testResults ?? []) {
+      const rel = path.relative(dir, file.name ?? '');
+      const failedTests = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+      if (file.status === 'failed' && failedTests.length === 0) {
+        console.log(`  FAILED ${rel}: ${firstLine(file.message)}`);
+      }
+      for (const test of failedTests) {
+        console.log(`  FAILED ${rel} > ${test.fullName ?? test.title}: ${firstLine(test.failureMessages?.[0])}`);
+      }
+    }
 }
 console.log(`${passed} passed, ${failed} failed`);
+
+function firstLine(text) {
+  // vitest's messages carry ANSI colours and whole stacks; one plain line of at most 300 characters is enough
+  const plain = String(text ?? 'no message').replace(/\u001b\[[0-9;]*m/g, '').trim();
+  const line = plain.split('\n').find((l) => l.trim()) ?? plain;
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
