@@ -5,6 +5,8 @@
  *   npm run bench                 the full run (N up to 100, idle at 1,000 and 5,000, the real app on 50,000 shapes)
  *   --only=latency,fanout,idle,realapp    a subset
  *   --only=latency --sizes=12 --caps=2,4,6,11    the cap sweep behind maxDirectPeers (Meshboard rows only)
+ *   --only=latency --sizes=100 --processes=20    one size as the full run measures it (--sizes alone gives
+ *                                                every client its own process)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -22,6 +24,7 @@ const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';
 const onlyArg = args.find((a) => a.startsWith('--only='));
 const capsArg = args.find((a) => a.startsWith('--caps='));
 const sizesArg = args.find((a) => a.startsWith('--sizes='));
+const processesArg = args.find((a) => a.startsWith('--processes='));
 const only = new Set((onlyArg?.slice(7) ?? (quick ? 'latency,fanout,idle' : 'latency,fanout,idle,realapp')).split(','));
 
 async function main() {
@@ -51,6 +54,7 @@ async function main() {
           ...base,
           ...(sizesArg ? { sizes: sizesArg.slice(8).split(',').map(Number), maxProcesses: Math.max(base.maxProcesses, ...sizesArg.slice(8).split(',').map(Number)) } : {}),
           ...(capsArg ? { caps: capsArg.slice(7).split(',').map(Number) } : {}),
+          ...(processesArg ? { maxProcesses: Number(processesArg.slice(12)) } : {}),
         },
         mb,
         yws,

@@ -48,7 +48,17 @@ export interface Meshboard {
 export async function startMeshboard(extraEnv: Record<string, string> = {}): Promise<Meshboard> {
   const secret = randomBytes(32).toString('base64url');
   const store = await startPersistence(secret);
-  const signalingEnv = { MESHBOARD_TOKEN_SECRET: secret, PERSISTENCE_URL: store.url, ...extraEnv };
+  const signalingEnv = {
+    MESHBOARD_TOKEN_SECRET: secret,
+    PERSISTENCE_URL: store.url,
+    // Every simulated person connects from 127.0.0.1, and the per-address budgets (64 connections, 600 a
+    // minute by default) exist for distinct addresses: at N = 100 and in the 500-subscriber fan-out they refused
+    // the crowd (lost deliveries, a 429 that ended the run). Per-connection message and byte budgets stay as
+    // deployed; the load script (apps/signaling/bench/load.ts) sizes these the same way.
+    SIGNALING_MAX_CONNECTIONS_PER_IP: '100000',
+    SIGNALING_CONNECTIONS_PER_IP_PER_MINUTE: '1000000',
+    ...extraEnv,
+  };
   const signaling = await startService(signalingEnv);
   return {
     secret,
