@@ -90,7 +90,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     generationCacheMs: envInt(env, 'SIGNALING_GENERATION_CACHE_MS', 5_000, { min: 0 }),
     revalidateIntervalMs: envInt(env, 'SIGNALING_REVALIDATE_MS', 30_000, { min: 100 }),
     failOpenMs: envInt(env, 'SIGNALING_FAIL_OPEN_MS', 5 * 60_000, { min: 0 }),
-    maxConnectionsPerIp: envInt(env, 'SIGNALING_MAX_CONNECTIONS_PER_IP', 64, { min: 1 }),
+    // 256: a class or workshop of 100 people behind one school or office NAT address, some with two tabs, must
+    // all get in (64 refused the 65th); 256 idle connections cost a node about 5 MB, so floods stay bounded.
+    maxConnectionsPerIp: envInt(env, 'SIGNALING_MAX_CONNECTIONS_PER_IP', 256, { min: 1 }),
     connectionsPerIpPerMinute: envInt(env, 'SIGNALING_CONNECTIONS_PER_IP_PER_MINUTE', 600, { min: 1 }),
     trustProxy: envBool(env, 'SIGNALING_TRUST_PROXY', false),
     version: envString(env, 'MESHBOARD_VERSION', '0.1.0'),
