@@ -43,9 +43,11 @@ export interface FramingStats {
   messagesSplit: number;
   chunksSent: number;
   messagesJoined: number;
+  /** the biggest message reassembled here (bytes): proves a big update came over a data channel */
+  largestJoined: number;
   sendErrors: number;
 }
-export const framingStats: FramingStats = { messagesSplit: 0, chunksSent: 0, messagesJoined: 0, sendErrors: 0 };
+export const framingStats: FramingStats = { messagesSplit: 0, chunksSent: 0, messagesJoined: 0, largestJoined: 0, sendErrors: 0 };
 
 const toBytes = (data: unknown): Uint8Array | null => {
   if (data instanceof Uint8Array) return data;
@@ -191,6 +193,7 @@ export function installFraming(peer: FramedPeer, options: FramingOptions): void 
     }
     if (!whole) return;
     framingStats.messagesJoined++;
+    framingStats.largestJoined = Math.max(framingStats.largestJoined, whole.byteLength);
     if (options.onOwnMessage?.(whole)) return;
     rawReceive({ data: whole.buffer });
   };

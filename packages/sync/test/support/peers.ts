@@ -9,7 +9,7 @@ export interface PeerSnapshot {
   keys: Record<string, unknown>;
   status: { signaling: string; store: string; pendingUploadBytes: number; peers: Array<{ user: { name: string }; mode: string }> } | null;
   conns: Array<{ peerId: string; connected: boolean }>;
-  framing: { messagesSplit: number; chunksSent: number; messagesJoined: number; sendErrors: number };
+  framing: { messagesSplit: number; chunksSent: number; messagesJoined: number; largestJoined: number; sendErrors: number };
   stateVector: string;
 }
 
