@@ -10,6 +10,7 @@
  * Reports to the parent over IPC every report interval; never exits on its own before `stop`.
  */
 import { io, type Socket } from 'socket.io-client';
+import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 
 interface ClientSpec {
@@ -43,8 +44,11 @@ const counters = {
   cursorsReceived: 0,
   uploads: 0,
   uploadFailures: 0,
+  /** by HTTP status, or 'network' */
+  uploadFailureCodes: {} as Record<string, number>,
 };
 let latencies: number[] = [];
+let cursorLatencies: number[] = [];
 
 /** y-protocols sync message "update": [messageSync=0][messageYjsUpdate=2][varUint length][update]. */
 function syncUpdateMessage(update: Uint8Array): Uint8Array {
@@ -64,6 +68,8 @@ function syncUpdateMessage(update: Uint8Array): Uint8Array {
 class SimClient {
   socket: Socket | null = null;
   private readonly doc = new Y.Doc();
+  private readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  private readonly user = { id: `load-${Math.random().toString(36).slice(2, 10)}`, name: 'load', color: '#3366ff' };
   private editTimer: ReturnType<typeof setTimeout> | undefined;
   private edits = 0;
   private leaving = false;
@@ -79,7 +85,7 @@ class SimClient {
     this.leaving = false;
     const socket = io(this.spec.url, { transports: ['websocket'], forceNew: true, reconnectionDelay: 500, reconnectionDelayMax: 3000 });
     this.socket = socket;
-    const user = { id: `load-${Math.random().toString(36).slice(2, 10)}`, name: 'load', color: '#3366ff' };
+    const user = this.user;
     const clientId = this.doc.clientID;
     socket.on('connect', () => {
       socket
@@ -112,8 +118,13 @@ class SimClient {
       const t = now();
       for (const m of text.matchAll(MARK_RE)) latencies.push(t - Number(m[1]));
     });
-    socket.on('awareness', () => {
+    socket.on('awareness', (frame: { data: Buffer }) => {
       counters.cursorsReceived++;
+      const t = now();
+      // one delivery in ten is timed: all of them (~50,000/s at the defaults) would cost the workers more
+      // CPU in IPC than the clients themselves
+      if (counters.cursorsReceived % 10 !== 0) return;
+      for (const m of Buffer.from(frame.data).toString('latin1').matchAll(MARK_RE)) cursorLatencies.push(t - Number(m[1]));
     });
     this.scheduleEdit();
   }
@@ -143,22 +154,29 @@ class SimClient {
     })
       .then(async (response) => {
         await response.arrayBuffer();
-        if (response.ok) counters.uploads++;
-        else counters.uploadFailures++;
+        if (response.ok) return void counters.uploads++;
+        counters.uploadFailures++;
+        counters.uploadFailureCodes[response.status] = (counters.uploadFailureCodes[response.status] ?? 0) + 1;
       })
-      .catch(() => counters.uploadFailures++);
+      .catch(() => {
+        counters.uploadFailures++;
+        counters.uploadFailureCodes.network = (counters.uploadFailureCodes.network ?? 0) + 1;
+      });
   }
 
   cursor(x: number, y: number): void {
     if (!this.ready || !this.socket) return;
-    // about the size of a y-protocols awareness update carrying {user, cursor}
-    const data = Buffer.from(JSON.stringify({ c: this.doc.clientID, x: Math.round(x), y: Math.round(y), u: 'load', col: '#3366ff' }));
+    // what a tab sends: a y-protocols awareness update of its own clientID's state (the service refuses anything
+    // else, issue 11), the send time riding in the state as a mark the receivers find without decoding
+    this.awareness.setLocalState({ user: this.user, cursor: { x: Math.round(x), y: Math.round(y) }, t: `${MARK}${now().toFixed(3)}@` });
+    const data = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [this.doc.clientID]);
     this.socket.volatile.emit('awareness', { data });
     counters.cursorsSent++;
   }
 
   leave(churn = true): void {
     this.leaving = true;
+    this.awareness.destroy(); // its renewal timer would outlive the client
     this.ready = false;
     clearTimeout(this.editTimer);
     if (this.socket) {
@@ -175,8 +193,9 @@ let cursorTimer: ReturnType<typeof setInterval> | undefined;
 let reportTimer: ReturnType<typeof setInterval> | undefined;
 
 function report(final = false): void {
-  process.send!({ type: final ? 'final' : 'report', counters, latencies, connected: clients.filter((c) => c.ready).length });
+  process.send!({ type: final ? 'final' : 'report', counters, latencies, cursorLatencies, connected: clients.filter((c) => c.ready).length });
   latencies = [];
+  cursorLatencies = [];
 }
 
 process.on('message', async (msg: Start | { cmd: 'churn'; n: number } | { cmd: 'stop' }) => {

@@ -83,6 +83,13 @@ function percentile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
+/** p50 / p99 / max of every sample in the chunks (sorted numerically in a Float64Array) */
+function summarize(chunks: number[][]): { n: number; p50: number; p99: number; max: number } {
+  const all = Float64Array.from(chunks.flat());
+  all.sort();
+  return { n: all.length, p50: percentile(all, 0.5), p99: percentile(all, 0.99), max: all.length ? all[all.length - 1]! : NaN };
+}
+
 interface Series {
   name: string;
   points: Array<{ t: number; rssMb: number; cpuPct: number }>;
@@ -193,6 +200,7 @@ async function main(): Promise<void> {
     const workers: ChildProcess[] = [];
     const latencyChunks: number[][] = [];
     const finals: Array<Record<string, unknown>> = [];
+    const cursorChunks: number[][] = [];
     const connectedBy = new Map<number, number>();
     let lastCounters = new Map<number, Record<string, number>>();
     for (let w = 0; w < WORKERS; w++) {
@@ -200,8 +208,9 @@ async function main(): Promise<void> {
       workers.push(child);
       cleanups.push(() => child.kill('SIGKILL'));
       await new Promise<void>((resolve) => child.once('message', () => resolve()));
-      child.on('message', (msg: { type: string; latencies: number[]; counters: Record<string, number>; connected: number }) => {
+      child.on('message', (msg: { type: string; latencies: number[]; cursorLatencies?: number[]; counters: Record<string, number>; connected: number }) => {
         latencyChunks.push(msg.latencies);
+        if (msg.cursorLatencies) cursorChunks.push(msg.cursorLatencies);
         connectedBy.set(w, msg.connected);
         lastCounters.set(w, msg.counters);
         if (msg.type === 'final') finals.push(msg.counters);
@@ -269,12 +278,14 @@ async function main(): Promise<void> {
     const total: Record<string, number> = {};
     const failures: Record<string, number> = {};
     const reasons: Record<string, number> = {};
+    const uploadFailureCodes: Record<string, number> = {};
     for (const f of finals) {
       for (const [k, v] of Object.entries(f)) {
         if (typeof v === 'number') total[k] = (total[k] ?? 0) + v;
       }
       for (const [k, v] of Object.entries((f.failures as Record<string, number>) ?? {})) failures[k] = (failures[k] ?? 0) + v;
       for (const [k, v] of Object.entries((f.disconnectReasons as Record<string, number>) ?? {})) reasons[k] = (reasons[k] ?? 0) + v;
+      for (const [k, v] of Object.entries((f.uploadFailureCodes as Record<string, number>) ?? {})) uploadFailureCodes[k] = (uploadFailureCodes[k] ?? 0) + v;
     }
     const all = new Float64Array(latencyChunks.reduce((a, c) => a + c.length, 0));
     let o = 0;
@@ -296,6 +307,8 @@ async function main(): Promise<void> {
       cursorsReceived: total.cursorsReceived ?? 0,
       uploads: total.uploads ?? 0,
       uploadFailures: total.uploadFailures ?? 0,
+      uploadFailureCodes,
+      cursorLatencyMs: summarize(cursorChunks),
       relayLatencyMs: { n: all.length, p50: percentile(all, 0.5), p99: percentile(all, 0.99), max: all.length ? all[all.length - 1] : NaN },
       processes: series.map((s) => ({
         name: s.name,
