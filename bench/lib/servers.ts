@@ -45,10 +45,17 @@ export interface Meshboard {
   signalingEnv: Record<string, string>;
   stop(): Promise<void>;
 }
+/**
+ * Every simulated person of a run connects from 127.0.0.1, and the signaling service's per-IP budgets (64
+ * connections, 600 per minute) stand for one abuser: raised here, as apps/signaling/bench/realtime.ts does (the
+ * cursor storm alone holds 200 connections). Per-connection budgets stay as deployed.
+ */
+const LOOPBACK_CROWD_ENV = { SIGNALING_MAX_CONNECTIONS_PER_IP: '4000', SIGNALING_CONNECTIONS_PER_IP_PER_MINUTE: '40000' };
+
 export async function startMeshboard(extraEnv: Record<string, string> = {}): Promise<Meshboard> {
   const secret = randomBytes(32).toString('base64url');
   const store = await startPersistence(secret);
-  const signalingEnv = { MESHBOARD_TOKEN_SECRET: secret, PERSISTENCE_URL: store.url, ...extraEnv };
+  const signalingEnv = { MESHBOARD_TOKEN_SECRET: secret, PERSISTENCE_URL: store.url, ...LOOPBACK_CROWD_ENV, ...extraEnv };
   const signaling = await startService(signalingEnv);
   return {
     secret,
