@@ -37,6 +37,12 @@ export interface BenchClient {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * who this is, in awareness, as apps set it when they connect (Meshboard's connectBoard does). It also matters:
+ * y-protocols gives the initial empty state clock 0, which receivers ignore, so until a first change (or the
+ * 15 s renewal) nobody would see this client at all.
+ */
+const user = (name: string) => ({ id: name, name, color: '#336699' });
 
 /** opens one client; Meshboard's resolves once seeded from the store, the others at once (see `synced`) */
 export async function openClient(o: OpenOptions, doc = new Y.Doc()): Promise<BenchClient> {
@@ -46,7 +52,7 @@ export async function openClient(o: OpenOptions, doc = new Y.Doc()): Promise<Ben
     const conn = connectBoard(o.boardId, o.token!, {
       signalingUrl: o.url,
       storeUrl: o.storeUrl!,
-      user: { id: o.name, name: o.name, color: '#336699' },
+      user: user(o.name),
       doc,
       ...(o.p2p ? { wrtc, iceServers: [] } : { disableP2P: true }),
       transports: ['websocket'],
@@ -71,6 +77,7 @@ export async function openClient(o: OpenOptions, doc = new Y.Doc()): Promise<Ben
   if (o.kind === 'ywebsocket') {
     const { WebsocketProvider } = await import('y-websocket');
     const provider = new WebsocketProvider(o.url, o.boardId, doc, { WebSocketPolyfill: WebSocket as never, disableBc: true });
+    provider.awareness.setLocalStateField('user', user(o.name));
     return {
       doc,
       awareness: provider.awareness,
@@ -90,6 +97,7 @@ export async function openClient(o: OpenOptions, doc = new Y.Doc()): Promise<Ben
     const { HocuspocusProvider } = await import('@hocuspocus/provider');
     let synced = false;
     const provider = new HocuspocusProvider({ url: o.url, name: o.boardId, document: doc, WebSocketPolyfill: WebSocket as never, onSynced: () => (synced = true) } as never);
+    provider.setAwarenessField('user', user(o.name));
     return {
       doc,
       awareness: provider.awareness!,
