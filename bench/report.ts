@@ -133,11 +133,11 @@ function cursorTables(rows: CursorRow[]): string[] {
     }
     out.push('');
   }
-  out.push('| system | sent/s per person | emitted/s per person | received/s per receiver | delivered of emitted | delivered of sent | p50 ms | p99 ms | max ms | of which held in the sender p50 / p99 ms | server CPU-s | client CPU-s | over s | all saw everyone |');
+  out.push('| system | sent/s per person | emitted/s per person | received/s per receiver | delivered of emitted | delivered of sent | p50 ms | p99 ms | max ms | of which held in the sender p50 / p99 ms | server CPU-s | client CPU-s | over s | everyone present / awareness seen before the storm |');
   out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const x of rows) {
     out.push(
-      `| ${x.system} | ${x.sentPerSecond} | ${x.emittedPerSecond} | ${x.receivedPerSecond} | ${pct(x.deliveredOfEmitted)} | ${pct(x.deliveredOfSent)} | ${x.delay.p50} | ${x.delay.p99} | ${x.delay.max} | ${x.heldInClient.p50} / ${x.heldInClient.p99} | ${x.serverCpuSeconds} | ${x.clientCpuSeconds} | ${x.spanSeconds} | ${x.ready ? 'yes' : 'no'} |`,
+      `| ${x.system} | ${x.sentPerSecond} | ${x.emittedPerSecond} | ${x.receivedPerSecond} | ${pct(x.deliveredOfEmitted)} | ${pct(x.deliveredOfSent)} | ${x.delay.p50} | ${x.delay.p99} | ${x.delay.max} | ${x.heldInClient.p50} / ${x.heldInClient.p99} | ${x.serverCpuSeconds} | ${x.clientCpuSeconds} | ${x.spanSeconds} | ${x.ready ? 'yes' : 'no'} / ${x.awarenessBeforeStorm ? 'yes' : 'no'} |`,
     );
   }
   out.push('');

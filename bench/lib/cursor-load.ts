@@ -35,14 +35,24 @@ export interface StormCounts {
   held: number[];
 }
 
-/** every client sees `people` awareness states (itself included) on its board */
-export async function cursorsReady(clients: BenchClient[], o: { people: number; timeoutMs: number }): Promise<{ ready: boolean }> {
-  const until = now() + o.timeoutMs;
-  while (!clients.every((c) => c.awareness.getStates().size >= o.people)) {
-    if (now() > until) return { ready: false };
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const until = now() + timeoutMs;
+  while (!condition()) {
+    if (now() > until) return false;
     await sleep(50);
   }
-  return { ready: true };
+  return true;
+}
+
+/**
+ * Every client has everyone else of its board (Meshboard: presence, each peer on the relay; the peers: synced),
+ * then up to `awarenessWaitMs` more until every client also holds everyone's awareness state (`people` states,
+ * its own included). A state missing at the start arrives with that person's first move, in the warm-up.
+ */
+export async function cursorsReady(clients: BenchClient[], o: { people: number; timeoutMs: number; awarenessWaitMs: number }): Promise<{ ready: boolean; awareness: boolean }> {
+  const ready = await waitFor(() => clients.every((c) => c.ready(o.people - 1)), o.timeoutMs);
+  const awareness = await waitFor(() => clients.every((c) => c.awareness.getStates().size >= o.people), o.awarenessWaitMs);
+  return { ready, awareness };
 }
 
 export async function cursorStorm(clients: BenchClient[], o: StormOptions): Promise<StormCounts> {

@@ -46,7 +46,10 @@ export interface CursorRow {
   serverCpuSeconds: number;
   clientCpuSeconds: number;
   spanSeconds: number;
+  /** every client had everyone of its board before the storm (presence / synced) */
   ready: boolean;
+  /** ... and held everyone's awareness state (3 s later at most) */
+  awarenessBeforeStorm: boolean;
 }
 
 const WARMUP_MS = 1000;
@@ -72,12 +75,14 @@ export async function cursorScenario(o: CursorOptions, mb: Meshboard, yws: Proc,
     { system: 'y-websocket', serverPids: [yws.pid], boards: async () => Array.from({ length: o.boards }, (_, b) => ({ kind: 'ywebsocket', url: yws.url, boardId: `cursors-${room}-${b}` })) },
     { system: 'Hocuspocus', serverPids: [hp.pid], boards: async () => Array.from({ length: o.boards }, (_, b) => ({ kind: 'hocuspocus', url: hp.url, boardId: `cursors-${room}-${b}` })) },
   ];
+  const t0 = Date.now();
   log(`cursors: ${o.boards} boards x ${o.people} people at ${o.hz} Hz for ${o.seconds} s, ${o.processes} processes`);
   const procs = await startPeers(o.processes, 'cursors-');
+  log(`   ${o.processes} processes started in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const rows: CursorRow[] = [];
-  const t0 = Date.now();
   try {
     for (const sys of systems) {
+      const setup0 = Date.now();
       const boards = await sys.boards();
       // person j of board b lives in process (b * people + j) mod processes: every board spans processes
       await Promise.all(
@@ -89,16 +94,22 @@ export async function cursorScenario(o: CursorOptions, mb: Meshboard, yws: Proc,
           }
         }),
       );
-      const ready = (await Promise.all(procs.map((p) => p.call<{ ready: boolean }>('cursorsReady', { people: o.people, timeoutMs: 60_000 }, 70_000)))).every((r) => r.ready);
-      if (!ready) log(`   ${sys.system}: not every client saw everyone on its board after 60 s; measuring anyway`);
+      const checks = await Promise.all(procs.map((p) => p.call<{ ready: boolean; awareness: boolean }>('cursorsReady', { people: o.people, timeoutMs: 60_000, awarenessWaitMs: 3000 }, 70_000)));
+      const ready = checks.every((r) => r.ready);
+      const awarenessBeforeStorm = checks.every((r) => r.awareness);
+      if (!ready) log(`   ${sys.system}: not every client had everyone of its board after 60 s; measuring anyway`);
+      if (!awarenessBeforeStorm) log(`   ${sys.system}: not every client held everyone's awareness state 3 s later (they arrive with the first moves)`);
+      const setupSeconds = (Date.now() - setup0) / 1000;
       const dropped0 = await sys.rateDropped?.();
-      const row: CursorRow = { ...(await storm(sys.system, procs, sys.serverPids, o)), ready };
+      const row: CursorRow = { ...(await storm(sys.system, procs, sys.serverPids, o)), ready, awarenessBeforeStorm };
       if (sys.rateDropped) row.serverRateDropped = (await sys.rateDropped()) - dropped0!;
       rows.push(row);
       log(
         `   ${sys.system.padEnd(12)} sent ${row.sentPerSecond}/s, emitted ${row.emittedPerSecond}/s per person; received ${row.receivedPerSecond}/s per receiver (${(row.deliveredOfEmitted * 100).toFixed(1)} % of emitted); delay p50 ${row.delay.p50} p99 ${row.delay.p99} ms (held in the client p50 ${row.heldInClient.p50} p99 ${row.heldInClient.p99})${row.serverRateDropped !== undefined ? `, ${row.serverRateDropped} dropped by the server's awareness rate` : ''}; server ${row.serverCpuSeconds} CPU-s, clients ${row.clientCpuSeconds} CPU-s over ${row.spanSeconds} s`,
       );
+      const close0 = Date.now();
       await Promise.all(procs.map((p) => p.call('close')));
+      log(`   ${sys.system}: set up in ${setupSeconds.toFixed(1)} s, closed in ${((Date.now() - close0) / 1000).toFixed(1)} s`);
       await sleep(500);
     }
   } finally {
@@ -115,7 +126,7 @@ async function rejectedCount(url: string, reason: string): Promise<number> {
   return line ? Number(line.split(' ').pop()) : 0;
 }
 
-async function storm(system: string, procs: PeerProcess[], serverPids: number[], o: CursorOptions): Promise<Omit<CursorRow, 'ready' | 'serverRateDropped'>> {
+async function storm(system: string, procs: PeerProcess[], serverPids: number[], o: CursorOptions): Promise<Omit<CursorRow, 'ready' | 'awarenessBeforeStorm' | 'serverRateDropped'>> {
   const base = now();
   const startAt = base + 500;
   const windowFrom = startAt + WARMUP_MS;
