@@ -141,7 +141,7 @@ function cursorTables(rows: CursorRow[]): string[] {
     );
   }
   out.push('');
-  if (m?.serverRateDropped !== undefined) out.push(`Meshboard's signaling service dropped ${m.serverRateDropped} cursor frames over its per-connection awareness rate (its rejected-total metric); the rest of what was emitted and not received was lost on the way (cursor frames are volatile Socket.IO packets by design, dropped while a connection is busy) or arrived after the 1.5 s drain.`);
+  if (m?.serverRateDropped !== undefined) out.push(`Meshboard's signaling service dropped ${m.serverRateDropped} cursor frames over its per-connection awareness rate (its rejected-total metric); the rest of what was emitted and not received was lost on the way (cursor frames are volatile Socket.IO packets by design, dropped while a connection is busy) or arrived after the 1.5 s drain.`, '');
   out.push('Sent: pointer moves handed to the client; emitted: positions that left it (changes of its own awareness state); received: other people\'s positions that arrived, per receiver. Server CPU: every server process of the system (Meshboard: signaling + persistence).');
   out.push('');
   return out;
