@@ -5,27 +5,26 @@
  *   ywebsocket  y-websocket's WebsocketProvider against @y/websocket-server
  *   hocuspocus  @hocuspocus/provider against @hocuspocus/server
  * Latency = arrival time here minus the send time the author wrote into the document, both CLOCK_MONOTONIC
- * (process.hrtime), one clock for every process on Linux.
+ * (process.hrtime), one clock for every process on Linux. The cursor storm (lib/cursor-load.ts) and the join
+ * timing (lib/join-load.ts) run here too; a process hosts one system at a time and is reused after `close`.
  */
 delete (globalThis as { BroadcastChannel?: unknown }).BroadcastChannel;
 import WebSocket from 'ws';
 (globalThis as { WebSocket?: unknown }).WebSocket = WebSocket;
 
 const Y = await import('yjs');
+const { openClient } = await import('./lib/clients.js');
+type BenchClient = Awaited<ReturnType<typeof openClient>>;
 type Doc = InstanceType<typeof Y.Doc>;
 type Msg = { id: number; cmd: string; [key: string]: unknown };
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
-interface Client {
-  doc: Doc;
+interface Client extends BenchClient {
   arrivals: Map<string, number>;
   stamped: Set<string>;
-  ready(expectedPeers: number): boolean;
-  held(): number;
-  close(): Promise<void>;
 }
-const clients: Client[] = [];
+let clients: Client[] = [];
 
 function watch(doc: Doc, arrivals: Map<string, number>) {
   doc.getMap('m').observe((event) => {
@@ -34,47 +33,14 @@ function watch(doc: Doc, arrivals: Map<string, number>) {
   });
 }
 
-async function open(o: {
-  kind: string; count: number; url: string; storeUrl?: string; boardId: string; token?: string; p2p?: boolean; maxDirectPeers?: number; name: string;
-}) {
+/** `count` clients of one board; may be called again for further boards (the cursor storm hosts several) */
+async function open(o: Parameters<typeof openClient>[0] & { count: number }) {
   for (let i = 0; i < o.count; i++) {
     const doc = new Y.Doc();
     const arrivals = new Map<string, number>();
     watch(doc, arrivals);
-    const base = { doc, arrivals, stamped: new Set<string>() };
-    if (o.kind === 'meshboard') {
-      const { connectBoard } = await import('@meshboard/sync');
-      const p2p = o.p2p !== false && i === 0;
-      const wrtc = p2p ? ((await import('@roamhq/wrtc')) as { default: unknown }).default : undefined;
-      const conn = connectBoard(o.boardId, o.token!, {
-        signalingUrl: o.url,
-        storeUrl: o.storeUrl!,
-        user: { id: `${o.name}-${i}`, name: `${o.name}-${i}`, color: '#336699' },
-        doc,
-        ...(p2p ? { wrtc, iceServers: [] } : { disableP2P: true }),
-        transports: ['websocket'],
-        ...(o.maxDirectPeers ? { maxDirectPeers: o.maxDirectPeers } : {}),
-      });
-      await conn.whenSeeded();
-      clients.push({
-        ...base,
-        ready: (n) => {
-          const peers = conn.status().peers;
-          return peers.length >= n && peers.every((p) => p.mode === 'p2p' || p.mode === 'relay');
-        },
-        held: () => conn.provider?.room?.webrtcConns.size ?? 0,
-        close: () => conn.destroy(),
-      });
-    } else if (o.kind === 'ywebsocket') {
-      const { WebsocketProvider } = await import('y-websocket');
-      const provider = new WebsocketProvider(o.url, o.boardId, doc, { WebSocketPolyfill: WebSocket as never, disableBc: true });
-      clients.push({ ...base, ready: () => provider.synced, held: () => 0, close: async () => provider.destroy() });
-    } else if (o.kind === 'hocuspocus') {
-      const { HocuspocusProvider } = await import('@hocuspocus/provider');
-      let synced = false;
-      const provider = new HocuspocusProvider({ url: o.url, name: o.boardId, document: doc, WebSocketPolyfill: WebSocket as never, onSynced: () => (synced = true) } as never);
-      clients.push({ ...base, ready: () => synced, held: () => 0, close: async () => provider.destroy() });
-    } else throw new Error(`unknown kind ${o.kind}`);
+    const client = await openClient({ ...o, name: `${o.name}-${clients.length}`, p2p: o.p2p !== false && i === 0 }, doc);
+    clients.push({ ...client, arrivals, stamped: new Set<string>() });
   }
   return { clients: clients.length };
 }
@@ -112,9 +78,29 @@ async function handle(msg: Msg): Promise<unknown> {
     }
     case 'held':
       return clients.map((c) => c.held());
-    case 'close':
-      await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+    case 'cursorsReady': {
+      const { cursorsReady } = await import('./lib/cursor-load.js');
+      return cursorsReady(clients, msg as never);
+    }
+    case 'cursors': {
+      const { cursorStorm } = await import('./lib/cursor-load.js');
+      return cursorStorm(clients, msg as never);
+    }
+    case 'seed': {
+      const { seedBoard } = await import('./lib/join-load.js');
+      return seedBoard(msg as never);
+    }
+    case 'join': {
+      const { timeJoin } = await import('./lib/join-load.js');
+      return timeJoin(msg as never);
+    }
+    case 'close': {
+      // every client of this process; the process stays up for the next system
+      const closing = clients;
+      clients = [];
+      await Promise.all(closing.map((c) => c.close().catch(() => undefined)));
       return { ok: true };
+    }
     default:
       throw new Error(`unknown command ${msg.cmd}`);
   }

@@ -1,6 +1,8 @@
 /** The results file as a Markdown table and an SVG chart a person can look at. */
 import { writeFileSync } from 'node:fs';
 import type { LatencyRow } from './scenarios/latency.js';
+import type { CursorRow } from './scenarios/cursors.js';
+import type { JoinRow } from './scenarios/join.js';
 import type { FanoutRow } from './scenarios/fanout.js';
 import type { IdleRow } from './scenarios/idle.js';
 import type { RealAppResult } from './scenarios/realapp.js';
@@ -11,6 +13,8 @@ export interface Results {
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; loadavgAtStart: number[]; loadavgAtEnd?: number[] };
   versions: Record<string, string>;
   latency: LatencyRow[];
+  cursors: CursorRow[];
+  join: JoinRow[];
   fanout: FanoutRow[];
   idle: IdleRow[];
   realApp?: RealAppResult;
@@ -62,6 +66,8 @@ export function markdown(r: Results): string {
     out.push('Meshboard\'s server CPU is its signaling + persistence processes (every edit is also stored durably); the peers store nothing.');
     out.push('');
   }
+  if (r.cursors.length) out.push(...cursorTables(r.cursors));
+  if (r.join.length) out.push(...joinTables(r.join));
   if (r.fanout.length) {
     const m = r.fanout.find((x) => x.system.startsWith('Meshboard'));
     const y = r.fanout.find((x) => x.system.startsWith('y-webrtc'));
@@ -100,6 +106,70 @@ export function markdown(r: Results): string {
     }
   }
   return out.join('\n');
+}
+
+const PEERS = ['y-websocket', 'Hocuspocus'];
+/** "a / b | ratio", the ratio marked when Meshboard is worse (`lowerIsBetter`: times, CPU) */
+function versus(m: number, p: number, lowerIsBetter: boolean): string {
+  const loses = lowerIsBetter ? m > p : m < p;
+  return `${m} / ${p} | ${ratio(m, p)}${loses ? ' (Meshboard loses)' : ''}`;
+}
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+
+function cursorTables(rows: CursorRow[]): string[] {
+  const out: string[] = [];
+  const m = rows.find((x) => x.system === 'Meshboard');
+  const first = rows[0]!;
+  out.push(
+    `**Cursor storm**, ${first.boards} boards x ${first.people} people moving cursors at ${first.hz} Hz, ${first.seconds} s counted (awareness; Meshboard through connectBoard.setCursor and its Socket.IO relay, which sends at most 20 positions/s per person by design). Ratio: Meshboard / peer.`,
+  );
+  out.push('');
+  if (m) {
+    out.push('| Meshboard vs peer | received/s per receiver | ratio | p99 delay ms | ratio | server CPU-s | ratio |');
+    out.push('|---|---|---|---|---|---|---|');
+    for (const peer of PEERS) {
+      const p = rows.find((x) => x.system === peer);
+      if (p) out.push(`| vs ${peer} | ${versus(m.receivedPerSecond, p.receivedPerSecond, false)} | ${versus(m.delay.p99, p.delay.p99, true)} | ${versus(m.serverCpuSeconds, p.serverCpuSeconds, true)} |`);
+    }
+    out.push('');
+  }
+  out.push('| system | sent/s per person | emitted/s per person | received/s per receiver | delivered of emitted | delivered of sent | p50 ms | p99 ms | max ms | of which held in the sender p50 / p99 ms | server CPU-s | client CPU-s | over s | everyone present / awareness seen before the storm |');
+  out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const x of rows) {
+    out.push(
+      `| ${x.system} | ${x.sentPerSecond} | ${x.emittedPerSecond} | ${x.receivedPerSecond} | ${pct(x.deliveredOfEmitted)} | ${pct(x.deliveredOfSent)} | ${x.delay.p50} | ${x.delay.p99} | ${x.delay.max} | ${x.heldInClient.p50} / ${x.heldInClient.p99} | ${x.serverCpuSeconds} | ${x.clientCpuSeconds} | ${x.spanSeconds} | ${x.ready ? 'yes' : 'no'} / ${x.awarenessBeforeStorm ? 'yes' : 'no'} |`,
+    );
+  }
+  out.push('');
+  if (m?.serverRateDropped !== undefined) out.push(`Meshboard's signaling service dropped ${m.serverRateDropped} cursor frames over its per-connection awareness rate (its rejected-total metric); the rest of what was emitted and not received was lost on the way (cursor frames are volatile Socket.IO packets by design, dropped while a connection is busy) or arrived after the 1.5 s drain.`, '');
+  out.push('Sent: pointer moves handed to the client; emitted: positions that left it (changes of its own awareness state); received: other people\'s positions that arrived, per receiver. Server CPU: every server process of the system (Meshboard: signaling + persistence).');
+  out.push('');
+  return out;
+}
+
+function joinTables(rows: JoinRow[]): string[] {
+  const out: string[] = [];
+  const first = rows[0]!;
+  out.push(
+    `**Join a ${first.shapes.toLocaleString('en')}-shape board** (${(first.stateBytes / 1e6).toFixed(1)} MB state): ms from opening a client until its document holds every shape, ${first.runs.length} joins per row. Ratio: Meshboard / peer.`,
+  );
+  out.push('');
+  out.push('| peers online | Meshboard vs peer | median ms | ratio | max ms | ratio |');
+  out.push('|---|---|---|---|---|---|');
+  for (const online of [...new Set(rows.map((x) => x.peersOnline))]) {
+    const m = rows.find((x) => x.system === 'Meshboard' && x.peersOnline === online);
+    if (!m) continue;
+    for (const peer of PEERS) {
+      const p = rows.find((x) => x.system === peer && x.peersOnline === online);
+      if (p) out.push(`| ${online || '0 (alone)'} | vs ${peer} | ${versus(m.ms.p50, p.ms.p50, true)} | ${versus(m.ms.max, p.ms.max, true)} |`);
+    }
+  }
+  out.push('');
+  out.push('| system | peers online | median ms | max ms | runs ms |');
+  out.push('|---|---|---|---|---|');
+  for (const x of rows) out.push(`| ${x.system} | ${x.peersOnline} | ${x.ms.p50} | ${x.ms.max} | ${x.runs.map((v) => v.toFixed(0)).join(', ')} |`);
+  out.push('');
+  return out;
 }
 
 const COLORS: Record<string, string> = { Meshboard: '#2563eb', 'Meshboard relay-only': '#60a5fa', 'y-websocket': '#f59e0b', Hocuspocus: '#10b981' };

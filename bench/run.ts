@@ -1,9 +1,11 @@
 /**
  * `npm run bench` (root): Meshboard beside the systems users would pick instead, every party a real process
  * on 127.0.0.1, each row measured in the same run. Writes bench/results/<date>.json, .md and .svg.
- *   npm run bench -- --quick      under 3 minutes: N = 2 and 5, fan-out in three steps, idle at 1,000 (no real-app row)
- *   npm run bench                 the full run (N up to 100, idle at 1,000 and 5,000, the real app on 50,000 shapes)
- *   --only=latency,fanout,idle,realapp    a subset
+ *   npm run bench -- --quick      N = 2 and 5, fan-out in three steps, a small cursor storm, joins, idle at 1,000
+ *                                 (no real-app row)
+ *   npm run bench                 the full run (N up to 100, cursor storm 20 boards x 10 people, idle at 1,000 and
+ *                                 5,000, the real app on 50,000 shapes)
+ *   --only=latency,cursors,join,fanout,idle,realapp    a subset
  *   --only=latency --sizes=12 --caps=2,4,6,11    the cap sweep behind maxDirectPeers (Meshboard rows only)
  *   --only=latency --sizes=100 --processes=20    one size as the full run measures it (--sizes alone gives
  *                                                every client its own process)
@@ -14,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { hocuspocusServer, packageVersion, startMeshboard, yWebrtcServer, yWebsocketServer } from './lib/servers.js';
 import { log } from './lib/util.js';
 import { latencyScenario } from './scenarios/latency.js';
+import { cursorScenario } from './scenarios/cursors.js';
+import { joinScenario } from './scenarios/join.js';
 import { fanoutScenario } from './scenarios/fanout.js';
 import { idleScenario } from './scenarios/idle.js';
 import { realAppScenario } from './scenarios/realapp.js';
@@ -25,7 +29,7 @@ const onlyArg = args.find((a) => a.startsWith('--only='));
 const capsArg = args.find((a) => a.startsWith('--caps='));
 const sizesArg = args.find((a) => a.startsWith('--sizes='));
 const processesArg = args.find((a) => a.startsWith('--processes='));
-const only = new Set((onlyArg?.slice(7) ?? (quick ? 'latency,fanout,idle' : 'latency,fanout,idle,realapp')).split(','));
+const only = new Set((onlyArg?.slice(7) ?? (quick ? 'latency,cursors,join,fanout,idle' : 'latency,cursors,join,fanout,idle,realapp')).split(','));
 
 async function main() {
   const started = new Date();
@@ -37,6 +41,8 @@ async function main() {
       ['yjs', 'y-webrtc', 'y-websocket', '@y/websocket-server', '@hocuspocus/server', '@hocuspocus/provider', 'socket.io', '@roamhq/wrtc'].map((p) => [p, packageVersion(p)]),
     ),
     latency: [],
+    cursors: [],
+    join: [],
     fanout: [],
     idle: [],
   };
@@ -61,6 +67,15 @@ async function main() {
         hp,
       );
     }
+    if (only.has('cursors')) {
+      results.cursors = await cursorScenario(
+        quick ? { boards: 4, people: 10, hz: 30, seconds: 5, processes: 4 } : { boards: 20, people: 10, hz: 30, seconds: 20, processes: 10 },
+        mb,
+        yws,
+        hp,
+      );
+    }
+    if (only.has('join')) results.join = await joinScenario({ shapes: 10_000, repetitions: quick ? 3 : 10, holders: 5 }, mb, yws);
   } finally {
     await hp.stop();
     await yws.stop();

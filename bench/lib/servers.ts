@@ -45,20 +45,18 @@ export interface Meshboard {
   signalingEnv: Record<string, string>;
   stop(): Promise<void>;
 }
+/**
+ * Every simulated person of a run connects from 127.0.0.1, and the signaling service's per-address budgets
+ * (256 connections, 600 a minute by default) are for distinct addresses: with them, N = 100 lost deliveries and
+ * the 500-subscriber fan-out ended on a 429. Raised here, as the load script (apps/signaling/bench/load.ts)
+ * does; per-connection message and byte budgets stay as deployed.
+ */
+const LOOPBACK_CROWD_ENV = { SIGNALING_MAX_CONNECTIONS_PER_IP: '100000', SIGNALING_CONNECTIONS_PER_IP_PER_MINUTE: '1000000' };
+
 export async function startMeshboard(extraEnv: Record<string, string> = {}): Promise<Meshboard> {
   const secret = randomBytes(32).toString('base64url');
   const store = await startPersistence(secret);
-  const signalingEnv = {
-    MESHBOARD_TOKEN_SECRET: secret,
-    PERSISTENCE_URL: store.url,
-    // Every simulated person connects from 127.0.0.1, and the per-address budgets (64 connections, 600 a
-    // minute by default) exist for distinct addresses: at N = 100 and in the 500-subscriber fan-out they refused
-    // the crowd (lost deliveries, a 429 that ended the run). Per-connection message and byte budgets stay as
-    // deployed; the load script (apps/signaling/bench/load.ts) sizes these the same way.
-    SIGNALING_MAX_CONNECTIONS_PER_IP: '100000',
-    SIGNALING_CONNECTIONS_PER_IP_PER_MINUTE: '1000000',
-    ...extraEnv,
-  };
+  const signalingEnv = { MESHBOARD_TOKEN_SECRET: secret, PERSISTENCE_URL: store.url, ...LOOPBACK_CROWD_ENV, ...extraEnv };
   const signaling = await startService(signalingEnv);
   return {
     secret,
