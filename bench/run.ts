@@ -1,9 +1,11 @@
 /**
  * `npm run bench` (root): Meshboard beside the systems users would pick instead, every party a real process
  * on 127.0.0.1, each row measured in the same run. Writes bench/results/<date>.json, .md and .svg.
- *   npm run bench -- --quick      under 3 minutes: N = 2 and 5, fan-out in three steps, idle at 1,000 (no real-app row)
- *   npm run bench                 the full run (N up to 100, idle at 1,000 and 5,000, the real app on 50,000 shapes)
- *   --only=latency,fanout,idle,realapp    a subset
+ *   npm run bench -- --quick      under 4 minutes: N = 2 and 5, fan-out in three steps, idle at 1,000, persistence
+ *                                 with 5,000 edits (no real-app row)
+ *   npm run bench                 the full run (N up to 100, idle at 1,000 and 5,000, persistence with 100,000 edits,
+ *                                 the real app on 50,000 shapes)
+ *   --only=latency,fanout,idle,persistence,realapp    a subset
  *   --only=latency --sizes=12 --caps=2,4,6,11    the cap sweep behind maxDirectPeers (Meshboard rows only)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { log } from './lib/util.js';
 import { latencyScenario } from './scenarios/latency.js';
 import { fanoutScenario } from './scenarios/fanout.js';
 import { idleScenario } from './scenarios/idle.js';
+import { persistenceScenario } from './scenarios/persistence.js';
 import { realAppScenario } from './scenarios/realapp.js';
 import { writeReport, type Results } from './report.js';
 
@@ -22,7 +25,7 @@ const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';
 const onlyArg = args.find((a) => a.startsWith('--only='));
 const capsArg = args.find((a) => a.startsWith('--caps='));
 const sizesArg = args.find((a) => a.startsWith('--sizes='));
-const only = new Set((onlyArg?.slice(7) ?? (quick ? 'latency,fanout,idle' : 'latency,fanout,idle,realapp')).split(','));
+const only = new Set((onlyArg?.slice(7) ?? (quick ? 'latency,fanout,idle,persistence' : 'latency,fanout,idle,persistence,realapp')).split(','));
 
 async function main() {
   const started = new Date();
@@ -31,13 +34,29 @@ async function main() {
     mode: quick ? 'quick' : 'full',
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '?', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadavgAtStart: os.loadavg().map((l) => Number(l.toFixed(2))) },
     versions: Object.fromEntries(
-      ['yjs', 'y-webrtc', 'y-websocket', '@y/websocket-server', '@hocuspocus/server', '@hocuspocus/provider', 'socket.io', '@roamhq/wrtc'].map((p) => [p, packageVersion(p)]),
+      ['yjs', 'y-webrtc', 'y-websocket', '@y/websocket-server', '@hocuspocus/server', '@hocuspocus/provider', '@hocuspocus/extension-database', 'pg', 'socket.io', '@roamhq/wrtc'].map((p) => [p, packageVersion(p)]),
     ),
     latency: [],
     fanout: [],
     idle: [],
   };
   log(`${results.mode} run, ${results.machine.cpus} cores, load ${results.machine.loadavgAtStart.join(' ')}`);
+  if (only.has('latency') || only.has('fanout')) await realtimeScenarios(results);
+  if (only.has('idle')) results.idle = await idleScenario(quick ? [1000] : [1000, 5000]);
+  if (only.has('persistence')) results.persistence = await persistenceScenario(quick ? { count: 5_000, rate: 2_000, timeoutMs: 60_000 } : { count: 100_000, rate: 2_000, timeoutMs: 300_000 });
+  if (only.has('realapp')) results.realApp = await realAppScenario({ shapes: 50_000, opens: quick ? 2 : 5 });
+  results.machine.loadavgAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
+  results.seconds = Math.round((Date.now() - started.getTime()) / 1000);
+  const dir = fileURLToPath(new URL('./results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const base = `${dir}${started.toISOString().replace(/[:]/g, '-').replace(/\..*$/, '')}${quick ? '-quick' : ''}`;
+  writeFileSync(`${base}.json`, JSON.stringify(results, null, 2));
+  writeReport(results, base);
+  log(`wrote ${base}.json, .md, .svg (${results.seconds} s)`);
+}
+
+/** edit latency and signaling fan-out: Meshboard, y-websocket's server and Hocuspocus started once for both */
+async function realtimeScenarios(results: Results) {
   const mb = await startMeshboard();
   const yws = await yWebsocketServer();
   const hp = await hocuspocusServer();
@@ -66,16 +85,6 @@ async function main() {
   } finally {
     await mb.stop();
   }
-  if (only.has('idle')) results.idle = await idleScenario(quick ? [1000] : [1000, 5000]);
-  if (only.has('realapp')) results.realApp = await realAppScenario({ shapes: 50_000, opens: quick ? 2 : 5 });
-  results.machine.loadavgAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
-  results.seconds = Math.round((Date.now() - started.getTime()) / 1000);
-  const dir = fileURLToPath(new URL('./results/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  const base = `${dir}${started.toISOString().replace(/[:]/g, '-').replace(/\..*$/, '')}${quick ? '-quick' : ''}`;
-  writeFileSync(`${base}.json`, JSON.stringify(results, null, 2));
-  writeReport(results, base);
-  log(`wrote ${base}.json, .md, .svg (${results.seconds} s)`);
 }
 
 main().then(
