@@ -15,6 +15,9 @@ import { freePort } from '../lib/util.js';
 export async function yWebsocketIdle(n: number): Promise<IdleResult> {
   const inspect = await freePort();
   const server = await yWebsocketServer(inspectEnv(inspect));
+  // in Node every WebsocketProvider adds a process 'exit' listener
+  const maxListeners = process.getMaxListeners();
+  process.setMaxListeners(n + 20);
   try {
     return await measureIdle(server.pid, inspect, n, (i) => {
       const doc = new Y.Doc();
@@ -31,6 +34,7 @@ export async function yWebsocketIdle(n: number): Promise<IdleResult> {
       });
     });
   } finally {
+    process.setMaxListeners(maxListeners);
     await server.stop();
   }
 }
