@@ -6,10 +6,10 @@
 import { round, stats, type Stats } from './util.js';
 
 export interface Durability {
-  /** edits made durable per second: edits / (last edit durable - first edit made) */
+  /** edits made durable per second: edits / (last edit durable - first edit handed to the client) */
   editsPerSecond: number;
   seconds: number;
-  /** edit made -> durable, ms */
+  /** edit handed to the client -> durable, ms */
   latency: Stats;
   /** edits never covered (should be 0) */
   missing: number;

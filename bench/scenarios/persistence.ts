@@ -47,7 +47,7 @@ export interface PersistenceRow {
   /** how long the editor took to hand every edit to the client */
   handOverSeconds: number;
   durable: Durability;
-  /** Hocuspocus: edit sent -> the server's SyncStatus answer (applied in memory, not stored) */
+  /** Hocuspocus: edit handed to the provider -> the server's SyncStatus answer (applied in memory, not stored) */
   serverAck?: Stats;
   /** Meshboard: HTTP appends; Hocuspocus: row versions written */
   writes: number;
