@@ -5,7 +5,10 @@ import type { CursorRow } from './scenarios/cursors.js';
 import type { JoinRow } from './scenarios/join.js';
 import type { FanoutRow } from './scenarios/fanout.js';
 import type { IdleRow } from './scenarios/idle.js';
+import type { PersistenceResult } from './scenarios/persistence.js';
 import type { RealAppResult } from './scenarios/realapp.js';
+import { persistenceMarkdown } from './report-persistence.js';
+import { ratio } from './lib/util.js';
 
 export interface Results {
   date: string;
@@ -17,11 +20,10 @@ export interface Results {
   join: JoinRow[];
   fanout: FanoutRow[];
   idle: IdleRow[];
+  persistence?: PersistenceResult;
   realApp?: RealAppResult;
   seconds?: number;
 }
-
-const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}x` : 'n/a');
 
 export function markdown(r: Results): string {
   const out: string[] = [];
@@ -90,6 +92,7 @@ export function markdown(r: Results): string {
     for (const x of r.idle) out.push(`| ${x.connections} | ${x.system} | ${x.rssKBPerConnection} | ${x.marginalKB} | ${x.heapKBPerConnection} |`);
     out.push('');
   }
+  if (r.persistence) out.push(...persistenceMarkdown(r.persistence));
   if (r.realApp) {
     const a = r.realApp;
     out.push(`**Real app opens a ${a.shapes.toLocaleString('en')}-shape board** (${(a.stateBytes / 1e6).toFixed(1)} MB state; \`next start\` stack, fresh headless Chromium context per open, navigation until every shape is on the canvas; target ≤ 1,500 ms)`);

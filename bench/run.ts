@@ -1,11 +1,11 @@
 /**
  * `npm run bench` (root): Meshboard beside the systems users would pick instead, every party a real process
  * on 127.0.0.1, each row measured in the same run. Writes bench/results/<date>.json, .md and .svg.
- *   npm run bench -- --quick      N = 2 and 5, fan-out in three steps, a small cursor storm, joins, idle at 1,000
- *                                 (no real-app row)
+ *   npm run bench -- --quick      N = 2 and 5, fan-out in three steps, a small cursor storm, joins, idle at 1,000,
+ *                                 persistence with 5,000 edits (no real-app row)
  *   npm run bench                 the full run (N up to 100, cursor storm 20 boards x 10 people, idle at 1,000 and
- *                                 5,000, the real app on 50,000 shapes)
- *   --only=latency,cursors,join,fanout,idle,realapp    a subset
+ *                                 5,000, persistence with 100,000 edits, the real app on 50,000 shapes)
+ *   --only=latency,cursors,join,fanout,idle,persistence,realapp    a subset
  *   --only=latency --sizes=12 --caps=2,4,6,11    the cap sweep behind maxDirectPeers (Meshboard rows only)
  *   --only=latency --sizes=100 --processes=20    one size as the full run measures it (--sizes alone gives
  *                                                every client its own process)
@@ -20,6 +20,7 @@ import { cursorScenario } from './scenarios/cursors.js';
 import { joinScenario } from './scenarios/join.js';
 import { fanoutScenario } from './scenarios/fanout.js';
 import { idleScenario } from './scenarios/idle.js';
+import { persistenceScenario } from './scenarios/persistence.js';
 import { realAppScenario } from './scenarios/realapp.js';
 import { writeReport, type Results } from './report.js';
 
@@ -29,7 +30,7 @@ const onlyArg = args.find((a) => a.startsWith('--only='));
 const capsArg = args.find((a) => a.startsWith('--caps='));
 const sizesArg = args.find((a) => a.startsWith('--sizes='));
 const processesArg = args.find((a) => a.startsWith('--processes='));
-const only = new Set((onlyArg?.slice(7) ?? (quick ? 'latency,cursors,join,fanout,idle' : 'latency,cursors,join,fanout,idle,realapp')).split(','));
+const only = new Set((onlyArg?.slice(7) ?? (quick ? 'latency,cursors,join,fanout,idle,persistence' : 'latency,cursors,join,fanout,idle,persistence,realapp')).split(','));
 
 async function main() {
   const started = new Date();
@@ -38,7 +39,7 @@ async function main() {
     mode: quick ? 'quick' : 'full',
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '?', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadavgAtStart: os.loadavg().map((l) => Number(l.toFixed(2))) },
     versions: Object.fromEntries(
-      ['yjs', 'y-webrtc', 'y-websocket', '@y/websocket-server', '@hocuspocus/server', '@hocuspocus/provider', 'socket.io', '@roamhq/wrtc'].map((p) => [p, packageVersion(p)]),
+      ['yjs', 'y-webrtc', 'y-websocket', '@y/websocket-server', '@hocuspocus/server', '@hocuspocus/provider', '@hocuspocus/extension-database', 'pg', 'socket.io', '@roamhq/wrtc'].map((p) => [p, packageVersion(p)]),
     ),
     latency: [],
     cursors: [],
@@ -47,6 +48,22 @@ async function main() {
     idle: [],
   };
   log(`${results.mode} run, ${results.machine.cpus} cores, load ${results.machine.loadavgAtStart.join(' ')}`);
+  if (['latency', 'cursors', 'join', 'fanout'].some((s) => only.has(s))) await realtimeScenarios(results);
+  if (only.has('idle')) results.idle = await idleScenario(quick ? [1000] : [1000, 5000]);
+  if (only.has('persistence')) results.persistence = await persistenceScenario(quick ? { count: 5_000, rate: 2_000, timeoutMs: 60_000 } : { count: 100_000, rate: 2_000, timeoutMs: 300_000 });
+  if (only.has('realapp')) results.realApp = await realAppScenario({ shapes: 50_000, opens: quick ? 2 : 5 });
+  results.machine.loadavgAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
+  results.seconds = Math.round((Date.now() - started.getTime()) / 1000);
+  const dir = fileURLToPath(new URL('./results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const base = `${dir}${started.toISOString().replace(/[:]/g, '-').replace(/\..*$/, '')}${quick ? '-quick' : ''}`;
+  writeFileSync(`${base}.json`, JSON.stringify(results, null, 2));
+  writeReport(results, base);
+  log(`wrote ${base}.json, .md, .svg (${results.seconds} s)`);
+}
+
+/** edit latency and signaling fan-out: Meshboard, y-websocket's server and Hocuspocus started once for both */
+async function realtimeScenarios(results: Results) {
   const mb = await startMeshboard();
   const yws = await yWebsocketServer();
   const hp = await hocuspocusServer();
@@ -85,16 +102,6 @@ async function main() {
   } finally {
     await mb.stop();
   }
-  if (only.has('idle')) results.idle = await idleScenario(quick ? [1000] : [1000, 5000]);
-  if (only.has('realapp')) results.realApp = await realAppScenario({ shapes: 50_000, opens: quick ? 2 : 5 });
-  results.machine.loadavgAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
-  results.seconds = Math.round((Date.now() - started.getTime()) / 1000);
-  const dir = fileURLToPath(new URL('./results/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  const base = `${dir}${started.toISOString().replace(/[:]/g, '-').replace(/\..*$/, '')}${quick ? '-quick' : ''}`;
-  writeFileSync(`${base}.json`, JSON.stringify(results, null, 2));
-  writeReport(results, base);
-  log(`wrote ${base}.json, .md, .svg (${results.seconds} s)`);
 }
 
 main().then(

@@ -3,14 +3,17 @@ import { fileURLToPath } from 'node:url';
 
 const PEER_SCRIPT = fileURLToPath(new URL('../peer.ts', import.meta.url));
 
-/** one benchmark peer process (peer.ts) */
+/** one benchmark process driven over IPC: peer.ts by default, or another script speaking the same protocol */
 export class PeerProcess {
   private nextId = 0;
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   readonly ready: Promise<void>;
   readonly child: ChildProcess;
-  constructor(readonly name: string) {
-    this.child = fork(PEER_SCRIPT, [], { execArgv: ['--conditions=development', '--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  constructor(
+    readonly name: string,
+    script = PEER_SCRIPT,
+  ) {
+    this.child = fork(script, [], { execArgv: ['--conditions=development', '--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     this.ready = new Promise((resolve, reject) => {
       this.child.once('exit', (code) => reject(new Error(`peer ${name} exited ${code}`)));
       this.child.on('message', (raw: { ready?: boolean; id?: number; result?: unknown; error?: string }) => {

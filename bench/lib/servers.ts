@@ -1,7 +1,8 @@
 /**
  * Every system under test as a real process on 127.0.0.1, started the way its own README starts it:
  * Meshboard (persistence `dist/main.js` with embedded PGlite + signaling `dist/main.js`, the same helpers its
- * tests use), @y/websocket-server's bin, @hocuspocus/server with no extensions, y-webrtc's bin/server.js.
+ * tests use), @y/websocket-server's bin, @hocuspocus/server with no extensions (and with its database extension
+ * on PostgreSQL for the persistence scenario), y-webrtc's bin/server.js.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -73,6 +74,9 @@ export async function startMeshboard(extraEnv: Record<string, string> = {}): Pro
 export const yWebsocketServer = (env: Record<string, string> = {}) =>
   startScript('y-websocket', path.join(path.dirname(require.resolve('@y/websocket-server/package.json')), 'src', 'server.js'), 'ws', env);
 export const hocuspocusServer = (env: Record<string, string> = {}) => startScript('Hocuspocus', fileURLToPath(new URL('../servers/hocuspocus.mjs', import.meta.url)), 'ws', env);
+/** Hocuspocus with its database extension storing into PostgreSQL (the persistence scenario) */
+export const hocuspocusPostgresServer = (databaseUrl: string) =>
+  startScript('Hocuspocus (database extension, PostgreSQL)', fileURLToPath(new URL('../servers/hocuspocus-postgres.mjs', import.meta.url)), 'ws', { DATABASE_URL: databaseUrl });
 export const yWebrtcServer = (env: Record<string, string> = {}) =>
   startScript('y-webrtc server', path.join(path.dirname(require.resolve('y-webrtc')), '..', 'bin', 'server.js'), 'ws', env);
 

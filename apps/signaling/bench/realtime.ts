@@ -26,6 +26,7 @@ import { io as ioClient, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { startPeer, startService, type Peer, type ServiceProcess } from '../test/peers.js';
 import { startPersistence, type PersistenceProcess } from '../../../packages/sync/test/support/persistence.js';
+import { inspectEnv, measureIdle, type IdleResult } from './idle-memory.js';
 
 const require = createRequire(import.meta.url);
 const PEERS = Number(process.env.BENCH_PEERS ?? 5);
@@ -82,53 +83,6 @@ async function waitForPort(port: number, timeoutMs = 15_000) {
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-}
-function rssKiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!m) throw new Error('no VmRSS');
-  return Number(m[1]);
-}
-/**
- * Full garbage collection in another Node process through its inspector (started with
- * --inspect=127.0.0.1:<port>), so RSS readings compare live memory rather than the GC's timing.
- */
-async function collectGarbage(inspectPort: number): Promise<number> {
-  const [target] = (await fetch(`http://127.0.0.1:${inspectPort}/json/list`).then((r) => r.json())) as Array<{ webSocketDebuggerUrl: string }>;
-  const ws = new WebSocket(target!.webSocketDebuggerUrl);
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  const call = (id: number, method: string, params: Record<string, unknown> = {}) =>
-    new Promise<{ result?: { result?: { value?: unknown } } }>((resolve) => {
-      ws.on('message', (raw) => {
-        const reply = JSON.parse(String(raw)) as { id?: number; result?: { result?: { value?: unknown } } };
-        if (reply.id === id) resolve(reply);
-      });
-      ws.send(JSON.stringify({ id, method, params }));
-    });
-  await call(1, 'HeapProfiler.collectGarbage');
-  await call(2, 'HeapProfiler.collectGarbage');
-  const heap = await call(3, 'Runtime.evaluate', { expression: 'process.memoryUsage().heapUsed', returnByValue: true });
-  ws.close();
-  return Number(heap.result?.result?.value ?? NaN) / 1024;
-}
-const inspectEnv = (port: number) => ({ NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:${port}`.trim() });
-
-/** JS heap in use after a full GC (KiB), last read by settledRss, per process */
-const lastHeapKiB = new Map<number, number>();
-/** median of a few RSS readings over ~1.5 s, after a full GC */
-async function settledRss(pid: number, inspectPort: number): Promise<number> {
-  lastHeapKiB.set(pid, await collectGarbage(inspectPort));
-  return medianRss(pid);
-}
-async function medianRss(pid: number): Promise<number> {
-  const readings: number[] = [];
-  for (let i = 0; i < 6; i++) {
-    await sleep(250);
-    readings.push(rssKiB(pid));
-  }
-  return stats(readings).p50;
 }
 async function stopChild(child: ChildProcess) {
   if (child.exitCode !== null || child.signalCode !== null) return;
@@ -335,52 +289,6 @@ async function main() {
   if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify(results, null, 2));
 }
 
-interface IdleResult {
-  baselineKiB: number;
-  halfKiB: number;
-  loadedKiB: number;
-  /** (RSS at IDLE - RSS at 1) / IDLE: includes one-off growth (V8 young generation, JIT, pools) */
-  perConnectionKiB: number;
-  /** (RSS at IDLE - RSS at IDLE/2) / (IDLE/2): what one more idle connection costs */
-  marginalKiB: number;
-  /** as perConnectionKiB, but the loaded RSS read before forcing a GC (garbage of the burst included) */
-  withoutGcKiB: number;
-  /** live JS heap (heapUsed after a full GC) per connection, from 1 to IDLE: the least noisy of these */
-  heapKiB: number;
-}
-
-/** RSS of a fresh server process before and after IDLE idle connections (opened 50 at a time). */
-async function measureIdle(pid: number, inspectPort: number, open: (i: number) => Promise<() => void>): Promise<IdleResult> {
-  const closers: Array<() => void> = [];
-  closers.push(await open(-1)); // warm-up: the first connection loads lazy code paths
-  await sleep(1000);
-  const baselineKiB = await settledRss(pid, inspectPort);
-  const baselineHeap = lastHeapKiB.get(pid)!;
-  const half = Math.floor(IDLE / 2);
-  const openRange = async (from: number, to: number) => {
-    for (let i = from; i < to; i += 50) {
-      closers.push(...(await Promise.all(Array.from({ length: Math.min(50, to - i) }, (_, k) => open(i + k)))));
-    }
-  };
-  await openRange(0, half);
-  await sleep(3000); // idle: only heartbeats
-  const halfKiB = await settledRss(pid, inspectPort);
-  await openRange(half, IDLE);
-  await sleep(3000);
-  const loadedNoGcKiB = await medianRss(pid);
-  const loadedKiB = await settledRss(pid, inspectPort);
-  for (const close of closers) close();
-  return {
-    baselineKiB,
-    halfKiB,
-    loadedKiB,
-    perConnectionKiB: (loadedKiB - baselineKiB) / IDLE,
-    marginalKiB: (loadedKiB - halfKiB) / (IDLE - half),
-    withoutGcKiB: (loadedNoGcKiB - baselineKiB) / IDLE,
-    heapKiB: (lastHeapKiB.get(pid)! - baselineHeap) / IDLE,
-  };
-}
-
 async function idleMemory(store: PersistenceProcess, signalingEnv: Record<string, string>) {
   log(`idle memory: ${IDLE} connections (10 per board)`);
   const boards = await Promise.all(Array.from({ length: Math.ceil(IDLE / 10) + 1 }, (_, i) => store.createBoard(`idle ${i}`)));
@@ -392,7 +300,7 @@ async function idleMemory(store: PersistenceProcess, signalingEnv: Record<string
     const inspect = await freePort();
     const service = await startService({ ...signalingEnv, ...inspectEnv(inspect) });
     try {
-      out.meshboardSocketIo = await measureIdle(service.child.pid!, inspect, async (i) => {
+      out.meshboardSocketIo = await measureIdle(service.child.pid!, inspect, IDLE, async (i) => {
         const board = boardFor(i);
         const socket: Socket = ioClient(service.url, { transports: ['websocket'], forceNew: true, reconnection: false });
         await new Promise<void>((resolve, reject) => {
@@ -429,7 +337,7 @@ async function idleMemory(store: PersistenceProcess, signalingEnv: Record<string
     const inspect = await freePort();
     const service = await startService({ ...signalingEnv, ...inspectEnv(inspect) });
     try {
-      out.meshboardStockEndpoint = await measureIdle(service.child.pid!, inspect, (i) => {
+      out.meshboardStockEndpoint = await measureIdle(service.child.pid!, inspect, IDLE, (i) => {
         const board = boardFor(i);
         return openWs(`${service.url.replace('http', 'ws')}/y-webrtc?token=${board.editToken}`, board.id);
       });
@@ -441,7 +349,7 @@ async function idleMemory(store: PersistenceProcess, signalingEnv: Record<string
     const inspect = await freePort();
     const stock = await startStockServer(inspectEnv(inspect));
     try {
-      out.stockYwebrtcServer = await measureIdle(stock.child.pid!, inspect, (i) => openWs(stock.url, boardFor(i).id));
+      out.stockYwebrtcServer = await measureIdle(stock.child.pid!, inspect, IDLE, (i) => openWs(stock.url, boardFor(i).id));
     } finally {
       await stopChild(stock.child);
     }
@@ -451,7 +359,7 @@ async function idleMemory(store: PersistenceProcess, signalingEnv: Record<string
     const inspect = await freePort();
     const bareServer = await startBareServer(inspectEnv(inspect));
     try {
-      out.bareSocketIo = await measureIdle(bareServer.child.pid!, inspect, async (i) => {
+      out.bareSocketIo = await measureIdle(bareServer.child.pid!, inspect, IDLE, async (i) => {
         const socket: Socket = ioClient(bareServer.url, { transports: ['websocket'], forceNew: true, reconnection: false });
         await new Promise<void>((resolve, reject) => {
           socket.once('connect', resolve);
