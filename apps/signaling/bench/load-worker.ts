@@ -87,24 +87,39 @@ class SimClient {
     this.socket = socket;
     const user = this.user;
     const clientId = this.doc.clientID;
-    socket.on('connect', () => {
+    // as the real client (packages/sync connectBoard): a join without an answer starts the connection over, a
+    // refused one is asked again a second later; every attempt that fails is counted
+    let restarting = false;
+    const join = () => {
+      restarting = false;
+      if (this.leaving || !socket.connected) return;
       socket
-        .timeout(30_000)
+        .timeout(15_000)
         .emitWithAck('join', { boardId: this.spec.board.id, token: this.spec.board.editToken, user, clientId })
-        .then((ack: { ok: boolean }) => {
+        .then((ack: { ok: boolean; error?: { code?: string } }) => {
           if (!ack.ok) {
             counters.joinFailures++;
+            const code = `join:${ack.error?.code ?? 'unknown'}`;
+            counters.failures[code] = (counters.failures[code] ?? 0) + 1;
+            setTimeout(join, 1000);
             return;
           }
           counters.joined++;
           this.ready = true;
         })
-        .catch(() => counters.joinFailures++);
-    });
+        .catch(() => {
+          counters.joinFailures++;
+          counters.failures['join:timeout'] = (counters.failures['join:timeout'] ?? 0) + 1;
+          if (this.leaving) return;
+          restarting = true; // our own restart, not an unexpected disconnect
+          socket.disconnect().connect();
+        });
+    };
+    socket.on('connect', join);
     socket.io.on('reconnect', () => counters.reconnects++);
     socket.on('disconnect', (reason: string) => {
       this.ready = false;
-      if (this.leaving) return;
+      if (this.leaving || restarting) return;
       counters.unexpectedDisconnects++;
       counters.disconnectReasons[reason] = (counters.disconnectReasons[reason] ?? 0) + 1;
     });

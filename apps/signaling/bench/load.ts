@@ -23,7 +23,7 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,6 +41,7 @@ const EDIT_MEAN_S = num('LOAD_EDIT_MEAN_S', 10);
 const CHURN_PER_S = num('LOAD_CHURN_PER_S', 2);
 const WORKERS = num('LOAD_WORKERS', 4);
 const SAMPLE_S = num('LOAD_SAMPLE_S', 5);
+const STORE_LOG = process.env.LOAD_STORE_LOG ?? path.join(os.tmpdir(), `meshboard-load-persistence-${process.pid}.log`);
 const PG_URL = process.env.LOAD_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -136,6 +137,7 @@ async function main(): Promise<void> {
   const cleanups: Array<() => Promise<unknown> | unknown> = [];
   const database = `meshboard_load_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_URL });
+  admin.on('error', (error) => log(`admin connection to PostgreSQL: ${error.message}`)); // never fatal at the end of a run
   await admin.connect();
   await admin.query(`CREATE DATABASE ${database}`);
   cleanups.push(async () => {
@@ -144,6 +146,16 @@ async function main(): Promise<void> {
   });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'meshboard-load-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  // interrupted (Ctrl+C, kill): stop the services and workers too; they would go on loading the machine
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping the services and workers`);
+      void (async () => {
+        for (const c of [...cleanups].reverse()) await Promise.resolve(c()).catch(() => undefined);
+        process.exit(130);
+      })();
+    });
+  }
   try {
     // ------------------------------------------------------------------ servers
     const storePort = await freePort();
@@ -160,8 +172,10 @@ async function main(): Promise<void> {
         MESHBOARD_RATE_LIMIT_EXEMPT: '127.0.0.1/32,::1/128',
         LOG_LEVEL: 'warn',
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      // its warnings and errors (JSON lines) go to a file kept after the run: a failure count needs its causes
+      stdio: ['ignore', openSync(STORE_LOG, 'w'), 'inherit'],
     });
+    log(`persistence log (warnings and errors): ${STORE_LOG}`);
     cleanups.push(() => persistence.kill('SIGTERM'));
     for (let i = 0; ; i++) {
       if (persistence.exitCode !== null) throw new Error(`persistence exited ${persistence.exitCode}`);

@@ -267,7 +267,8 @@ export function onSocketConnection(hub: Hub, socket: IoSocket): void {
       if (!check.ok) return fail(check.reason.includes('own clientID') ? 'forbidden' : 'bad_request', check.reason, SocketEvent.awareness);
       hub.count('awareness', 'presence', bytes.byteLength);
       const target = parsed.data.to ? peerRoom(data.boardId!, parsed.data.to) : roomOf.board(data.boardId!);
-      socket.volatile.to(target).emit(SocketEvent.awareness, { from: socket.id, data: bytes });
+      // cursor moves volatile (a slow receiver skips stale ones), settled states reliably (see AwarenessFrameIn)
+      (parsed.data.settled ? socket : socket.volatile).to(target).emit(SocketEvent.awareness, { from: socket.id, data: bytes });
     }),
   );
 

@@ -233,8 +233,13 @@ export interface RelayFrameOut {
   chunk?: RelayChunk;
 }
 
-/** Client -> server `awareness` (volatile): one y-protocols awareness update (without the message type). */
-export const AwarenessFrameIn = z.object({ data: Binary, to: z.string().min(1).max(64).optional() }).strict();
+/** Client -> server `awareness`: one y-protocols awareness update (without the message type). */
+/**
+ * `settled`: a state the receivers must get (after a join, to a newcomer, a leave, a cursor at rest). The
+ * server forwards other frames volatile, dropped for a receiver whose connection is still writing (a newer
+ * cursor frame follows), and settled ones reliably.
+ */
+export const AwarenessFrameIn = z.object({ data: Binary, to: z.string().min(1).max(64).optional(), settled: z.boolean().optional() }).strict();
 export type AwarenessFrameIn = z.infer<typeof AwarenessFrameIn>;
 export interface AwarenessFrameOut {
   from: string;

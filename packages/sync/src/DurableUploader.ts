@@ -1,7 +1,7 @@
-import * as Y from 'yjs';
 import type { MeshboardError } from '@meshboard/protocol';
 import type { StoreAck } from './store-client.js';
 import { isFatalStoreError, toMeshboardError } from './store-client.js';
+import { mergeMany } from './merge-updates.js';
 
 export interface DurableUploaderHooks {
   /** appends one update to the store; resolves once it is durable */
@@ -24,7 +24,7 @@ export interface DurableUploaderHooks {
 
 /**
  * The durable path for this tab's own edits: queued, batched for `delayMs` (then merged with
- * `Y.mergeUpdates` while one request is in flight), appended to the store, retried with backoff until
+ * `mergeMany` while one request is in flight), appended to the store, retried with backoff until
  * acknowledged. Nothing here knows about peers.
  */
 export class DurableUploader {
@@ -74,13 +74,13 @@ export class DurableUploader {
   /** what is queued and not yet sent (in-flight bytes are on their way already), for a page-hide beacon */
   takeAll(): Uint8Array | null {
     if (this.pending.length === 0) return null;
-    return this.pending.length === 1 ? this.pending[0]! : Y.mergeUpdates(this.pending);
+    return this.pending.length === 1 ? this.pending[0]! : mergeMany(this.pending);
   }
 
   drain(): void {
     this.scheduled = false;
     if (this.inflight || this.pending.length === 0 || (this.hooks.stopped() && !this.flushing)) return;
-    const batch = this.pending.length === 1 ? this.pending[0]! : Y.mergeUpdates(this.pending);
+    const batch = this.pending.length === 1 ? this.pending[0]! : mergeMany(this.pending);
     this.pending = [];
     this.pendingSize = 0;
     this.inflightSize = batch.byteLength;
