@@ -23,6 +23,8 @@ export interface Results {
   persistence?: PersistenceResult;
   realApp?: RealAppResult;
   seconds?: number;
+  /** scenarios that threw; the run went on without their rows */
+  failures?: Array<{ scenario: string; error: string }>;
 }
 
 export function markdown(r: Results): string {
@@ -238,6 +240,7 @@ function niceCeil(x: number): number {
 }
 
 export function writeReport(r: Results, base: string): void {
-  writeFileSync(`${base}.md`, markdown(r) + '\n');
+  const failed = r.failures?.length ? `\n\n**Scenarios that failed in this run** (their rows are missing):\n${r.failures.map((f) => `- ${f.scenario}: ${f.error}`).join('\n')}` : '';
+  writeFileSync(`${base}.md`, markdown(r) + failed + '\n');
   writeFileSync(`${base}.svg`, svg(r) + '\n');
 }

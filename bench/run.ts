@@ -48,10 +48,24 @@ async function main() {
     idle: [],
   };
   log(`${results.mode} run, ${results.machine.cpus} cores, load ${results.machine.loadavgAtStart.join(' ')}`);
-  if (['latency', 'cursors', 'join', 'fanout'].some((s) => only.has(s))) await realtimeScenarios(results);
-  if (only.has('idle')) results.idle = await idleScenario(quick ? [1000] : [1000, 5000]);
-  if (only.has('persistence')) results.persistence = await persistenceScenario(quick ? { count: 5_000, rate: 2_000, timeoutMs: 60_000 } : { count: 100_000, rate: 2_000, timeoutMs: 300_000 });
-  if (only.has('realapp')) results.realApp = await realAppScenario({ shapes: 50_000, opens: quick ? 2 : 5 });
+  // A scenario that fails is recorded and the run goes on: one failure at the end of a 25-minute run used to
+  // throw every earlier row away (no results file was written).
+  const failures: Array<{ scenario: string; error: string }> = [];
+  const attempt = async (scenario: string, run: () => Promise<void>) => {
+    try {
+      await run();
+    } catch (error) {
+      log(`${scenario} failed: ${(error as Error)?.stack ?? String(error)}`);
+      failures.push({ scenario, error: String((error as Error)?.message ?? error) });
+    }
+  };
+  if (['latency', 'cursors', 'join', 'fanout'].some((s) => only.has(s))) await attempt('latency/cursors/join/fanout', () => realtimeScenarios(results));
+  if (only.has('idle')) await attempt('idle', async () => void (results.idle = await idleScenario(quick ? [1000] : [1000, 5000])));
+  if (only.has('persistence')) {
+    await attempt('persistence', async () => void (results.persistence = await persistenceScenario(quick ? { count: 5_000, rate: 2_000, timeoutMs: 60_000 } : { count: 100_000, rate: 2_000, timeoutMs: 300_000 })));
+  }
+  if (only.has('realapp')) await attempt('realapp', async () => void (results.realApp = await realAppScenario({ shapes: 50_000, opens: quick ? 2 : 5 })));
+  if (failures.length > 0) results.failures = failures;
   results.machine.loadavgAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
   results.seconds = Math.round((Date.now() - started.getTime()) / 1000);
   const dir = fileURLToPath(new URL('./results/', import.meta.url));
@@ -60,6 +74,10 @@ async function main() {
   writeFileSync(`${base}.json`, JSON.stringify(results, null, 2));
   writeReport(results, base);
   log(`wrote ${base}.json, .md, .svg (${results.seconds} s)`);
+  if (failures.length > 0) {
+    log(`${failures.length} scenario(s) failed: ${failures.map((f) => f.scenario).join(', ')}`);
+    process.exitCode = 1;
+  }
 }
 
 /** edit latency and signaling fan-out: Meshboard, y-websocket's server and Hocuspocus started once for both */
@@ -105,7 +123,7 @@ async function realtimeScenarios(results: Results) {
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (error: unknown) => {
     console.error(error);
     process.exit(1);
