@@ -108,6 +108,12 @@ describe('styles and labels through the web app', () => {
     try {
       await other.page.goto(boardUrl);
       await waitForShapeCount(other.page, 2, 30_000);
+      // the same camera on both: a newcomer's view may open fitted to the content (the editor's first reveal),
+      // which moved every pixel in about one CI run in three; "Zoom to fit" on both gives both one view
+      const dataView = (p: typeof page) => p.getAttribute('[data-testid="canvas"]', 'data-view');
+      await page.click('[data-testid="zoom-fit"]');
+      await other.page.click('[data-testid="zoom-fit"]');
+      await expect.poll(async () => (await dataView(other.page)) === (await dataView(page)) && (await dataView(page)) !== null, { timeout: 10_000, interval: 100 }).toBe(true);
       await expect.poll(async () => (await darkIn(other.page, region)).pixels, { timeout: 15_000 }).toBe((await darkIn(page, region)).pixels);
     } finally {
       await other.context.close();

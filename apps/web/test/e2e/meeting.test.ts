@@ -199,14 +199,19 @@ describe('live strokes and typing', () => {
       await a.page.keyboard.press('Escape');
     }
     await waitForShapeCount(b.page, before + 1);
+    // and on A's own canvas: the next test reads A's count as its baseline (CI caught it reading the count of
+    // before the commit, then failing "B has one shape more")
+    await waitForShapeCount(a.page, before + 1);
     await a.page.click('[data-testid="tool-select"]');
   });
 });
 
 describe('laser pointer', () => {
   it('everyone sees the trail for a moment; it fades, and it never enters the document or the store', async () => {
-    const before = await stored();
     const docBefore = await a.page.evaluate(() => document.querySelector('[data-testid="canvas"]')?.getAttribute('data-shape-count'));
+    // the baseline is taken once the store holds every shape (the previous test's text was still uploading)
+    await expect.poll(async () => (await stored()).shapes, { timeout: 15_000, interval: 100 }).toBe(Number(docBefore));
+    const before = await stored();
     const undoBefore = await a.page.isDisabled('[data-testid="undo"]');
     await a.page.click('[data-testid="tool-laser"]');
     expect(await a.page.getAttribute('[data-testid="tool-laser"]', 'aria-pressed')).toBe('true');
