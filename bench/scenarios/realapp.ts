@@ -53,7 +53,13 @@ export async function realAppScenario(o: { shapes: number; opens: number }): Pro
       editToken: string;
       viewToken: string;
     };
-    const store = new StoreClient(stack.storeUrl, { timeoutMs: 180_000 });
+    // fetch's own error carries the reason (reset, refused, timeout) in `cause`; StoreClient keeps only the message
+    const fetchWithCause: typeof fetch = (...args) =>
+      fetch(...args).catch((error: unknown) => {
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        throw new Error(`${(error as Error).message} (${cause?.code ?? ''} ${cause?.message ?? 'no cause'})`);
+      });
+    const store = new StoreClient(stack.storeUrl, { timeoutMs: 180_000, fetch: fetchWithCause });
     for (const update of updates) await store.appendUpdate(created.id, created.editToken, update);
     const stateBytes = Y.encodeStateAsUpdate(doc).byteLength;
     log(`real app: board of ${o.shapes} shapes uploaded (${(stateBytes / 1e6).toFixed(1)} MB state)`);
