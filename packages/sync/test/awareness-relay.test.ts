@@ -2,37 +2,23 @@
 // not at the 15 s awareness renewal, and a cursor's last position always arrives. Both were lost when every
 // awareness frame was volatile: Socket.IO drops a volatile packet while the socket is still writing (the
 // join's state-vector exchange, or the previous cursor frame). Found by the bench's cursor storm.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { connectBoard, type BoardConnection } from '../src/index.js';
-import { startPersistence, storeApi, type PersistenceProcess, type StoreApi } from './support/persistence.js';
-import { startSignaling, type SignalingProcess } from './support/signaling.js';
+import { useServices } from './support/services.js';
 
-const SECRET = 'sync-awareness-secret-'.padEnd(48, 'w');
-
-let persistence: PersistenceProcess;
-let signaling: SignalingProcess;
-let store: StoreApi;
+const services = useServices('sync-awareness-secret-'.padEnd(48, 'w'));
 let open: BoardConnection[] = [];
-beforeAll(async () => {
-  persistence = await startPersistence(SECRET);
-  store = storeApi(persistence.url);
-  signaling = await startSignaling({ secret: SECRET, persistenceUrl: persistence.url });
-}, 180_000);
 afterEach(async () => {
   await Promise.all(open.map((c) => c.destroy()));
   open = [];
 });
-afterAll(async () => {
-  await signaling?.stop();
-  await persistence?.close();
-}, 60_000);
 
 // relay only: y-webrtc allows one provider per board per process
 function connect(board: { id: string; editToken: string }, name: string) {
   const c = connectBoard(board.id, board.editToken, {
-    signalingUrl: signaling.url,
-    storeUrl: persistence.url,
+    signalingUrl: services.signaling.url,
+    storeUrl: services.persistence.url,
     user: { id: name, name, color: '#3366ff' },
     doc: new Y.Doc(),
     disableP2P: true,
@@ -47,7 +33,7 @@ const stateOf = (viewer: BoardConnection, other: BoardConnection) =>
 
 describe('awareness through the relay', () => {
   it('a newcomer sees who is there within 3 s, and everyone sees the newcomer, with nobody moving', async () => {
-    const board = await store.createBoard();
+    const board = await services.store.createBoard();
     const a = connect(board, 'ann');
     await a.whenSeeded();
     const b = connect(board, 'bob');
@@ -57,7 +43,7 @@ describe('awareness through the relay', () => {
   });
 
   it("a burst of cursor moves ends on the last position at the other peer", async () => {
-    const board = await store.createBoard();
+    const board = await services.store.createBoard();
     const a = connect(board, 'ann');
     const b = connect(board, 'bob');
     await Promise.all([a.whenSeeded(), b.whenSeeded()]);
