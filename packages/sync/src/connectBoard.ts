@@ -23,6 +23,7 @@ import { Timers } from './Timers.js';
 import { DurableUploader } from './DurableUploader.js';
 import { AntiEntropy } from './AntiEntropy.js';
 import { RelayTransport } from './RelayTransport.js';
+import { RelayAwareness } from './RelayAwareness.js';
 import { RelaySync } from './RelaySync.js';
 import { PeerTable } from './PeerTable.js';
 import { P2PProvider } from './P2PProvider.js';
@@ -51,9 +52,6 @@ import {
  * everyone); the data-channel copy still arrives, so a big paste also travels while signaling is down.
  */
 export const BIG_UPDATE_RELAY_BYTES = 1024 * 1024;
-
-/** after this long without a change of our awareness state, it is sent once more, reliably */
-const AWARENESS_SETTLE_MS = 250;
 
 const FATAL_JOIN = new Set(['unauthorized', 'forbidden', 'token_revoked', 'board_not_found', 'not_found', 'origin_not_allowed']);
 
@@ -197,22 +195,13 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
     send: (message, to) => relay.send(message, to),
     canAnswer: () => role === 'edit',
   });
-  /**
-   * Our awareness state through the relay. Volatile (dropped while the socket is still writing, here and at
-   * the server) only for the stream of cursor moves, where a newer frame follows; the state after a join, to a
-   * peer entering the relay, on leave, and the settled state after the moves stop are sent reliably and marked
-   * `settled`, which the server forwards reliably too. Volatile everywhere lost the first
-   * state behind the state-vector exchange, so relay peers saw nobody's name or cursor until they moved (up to
-   * the 15 s renewal), and a cursor's last position now and then (bench cursor storm: 14-55 % of positions lost).
-   */
-  const sendAwareness = (to?: string, volatile = false) => {
-    if (!joined) return;
-    const data = awarenessProtocol.encodeAwarenessUpdate(awareness, [doc.clientID]);
-    const frame = { data, ...(to ? { to } : {}), ...(volatile ? {} : { settled: true }) };
-    (volatile ? socket.volatile : socket).emit(SocketEvent.awareness, frame);
-  };
-  let awarenessSettle: ReturnType<typeof setTimeout> | null = null;
-  let awarenessChangedAt = 0;
+  const relayAwareness = new RelayAwareness(awareness, {
+    joined: () => joined,
+    emit: (frame, volatile) => (volatile ? socket.volatile : socket).emit(SocketEvent.awareness, frame),
+    hasRelayPeers: () => peerTable.relayTargets().length > 0,
+    later,
+  });
+  const sendAwareness = (to?: string) => relayAwareness.send(to);
 
   const onDocUpdate = (update: Uint8Array, _origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
     if (!tr.local) return; // remote data (peers, relay, store, indexeddb) is not ours to upload or relay
@@ -410,20 +399,7 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
   const onAwarenessUpdate = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
     if (origin === RELAY_ORIGIN || origin === PRESENCE_ORIGIN) return;
     const mine = [...added, ...updated, ...removed].includes(doc.clientID);
-    if (!mine || peerTable.relayTargets().length === 0) return;
-    sendAwareness(undefined, true);
-    awarenessChangedAt = Date.now();
-    awarenessSettle ??= later(settleAwareness, AWARENESS_SETTLE_MS);
-  };
-  // one timer per pause, not one per move: it waits until the state has not changed for AWARENESS_SETTLE_MS
-  const settleAwareness = () => {
-    const quietFor = Date.now() - awarenessChangedAt;
-    if (quietFor < AWARENESS_SETTLE_MS) {
-      awarenessSettle = later(settleAwareness, AWARENESS_SETTLE_MS - quietFor);
-      return;
-    }
-    awarenessSettle = null;
-    if (peerTable.relayTargets().length > 0) sendAwareness();
+    if (mine) relayAwareness.changed();
   };
   awareness.on('update', onAwarenessUpdate);
 
