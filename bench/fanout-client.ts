@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
+import { serveCommands } from './lib/command-child.js';
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 const PEER = randomUUID();
@@ -88,11 +89,5 @@ async function handle(msg: Msg): Promise<unknown> {
       throw new Error(`unknown command ${msg.cmd}`);
   }
 }
-process.on('message', (msg: Msg) => {
-  handle(msg).then(
-    (result) => process.send?.({ id: msg.id, result }),
-    (error: unknown) => process.send?.({ id: msg.id, error: String((error as Error)?.stack ?? error) }),
-  );
-});
-process.on('disconnect', () => process.exit(0));
-process.send?.({ ready: true });
+
+serveCommands(handle);

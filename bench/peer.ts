@@ -10,6 +10,7 @@
  */
 delete (globalThis as { BroadcastChannel?: unknown }).BroadcastChannel;
 import WebSocket from 'ws';
+import { serveCommands } from './lib/command-child.js';
 (globalThis as { WebSocket?: unknown }).WebSocket = WebSocket;
 
 const Y = await import('yjs');
@@ -106,11 +107,4 @@ async function handle(msg: Msg): Promise<unknown> {
   }
 }
 
-process.on('message', (msg: Msg) => {
-  handle(msg).then(
-    (result) => process.send?.({ id: msg.id, result }),
-    (error: unknown) => process.send?.({ id: msg.id, error: String((error as Error)?.stack ?? error) }),
-  );
-});
-process.on('disconnect', () => process.exit(0));
-process.send?.({ ready: true });
+serveCommands(handle);

@@ -18,6 +18,7 @@ import { HocuspocusProvider } from '@hocuspocus/provider';
 import { DurableUploader } from '../packages/sync/src/DurableUploader.js';
 import { StoreClient } from '../packages/sync/src/store-client.js';
 import { EDITOR_CLIENT_ID, prepareEdits } from './lib/edits.js';
+import { serveCommands } from './lib/command-child.js';
 
 type Msg = { id: number; cmd: string; [key: string]: unknown };
 const now = () => Number(process.hrtime.bigint()) / 1e6;
@@ -135,11 +136,5 @@ async function handle(msg: Msg): Promise<unknown> {
       throw new Error(`unknown command ${msg.cmd}`);
   }
 }
-process.on('message', (msg: Msg) => {
-  handle(msg).then(
-    (result) => process.send?.({ id: msg.id, result }),
-    (error: unknown) => process.send?.({ id: msg.id, error: String((error as Error)?.stack ?? error) }),
-  );
-});
-process.on('disconnect', () => process.exit(0));
-process.send?.({ ready: true });
+
+serveCommands(handle);
