@@ -5,6 +5,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { applyMigrations } from './migrate.js';
+import { withFastBytea } from './pglite-bytea.js';
 
 export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string } | { kind: 'pglite-instance'; pglite: PGlite };
 
@@ -38,7 +39,7 @@ export async function openDatabase(target: DatabaseTarget, migrationsDir: string
     pglite = target.pglite;
     ownsPglite = false;
   }
-  const factory: SqlMigrationAwareDriverAdapterFactory = new PrismaPGlite(pglite);
+  const factory: SqlMigrationAwareDriverAdapterFactory = new PrismaPGlite(withFastBytea(pglite));
   let appliedMigrations: string[];
   try {
     appliedMigrations = await applyMigrations(factory, migrationsDir);
@@ -46,7 +47,7 @@ export async function openDatabase(target: DatabaseTarget, migrationsDir: string
     if (ownsPglite) await pglite.close().catch(() => {});
     throw error;
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(withFastBytea(pglite)) });
   return wrap('pglite', prisma, appliedMigrations, async () => {
     if (ownsPglite && !pglite.closed) await pglite.close();
   });
