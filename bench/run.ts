@@ -9,6 +9,8 @@
  *   --only=latency --sizes=12 --caps=2,4,6,11    the cap sweep behind maxDirectPeers (Meshboard rows only)
  *   --only=latency --sizes=100 --processes=20    one size as the full run measures it (--sizes alone gives
  *                                                every client its own process)
+ *   --only=latency --sizes=100 --processes=20 --systems=meshboard    Meshboard's rows only (diagnosis)
+ *   BENCH_CPU_PROF=<dir>    every peer process writes a V8 CPU profile there when it exits
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -30,6 +32,7 @@ const onlyArg = args.find((a) => a.startsWith('--only='));
 const capsArg = args.find((a) => a.startsWith('--caps='));
 const sizesArg = args.find((a) => a.startsWith('--sizes='));
 const processesArg = args.find((a) => a.startsWith('--processes='));
+const systemsArg = args.find((a) => a.startsWith('--systems='));
 const only = new Set((onlyArg?.slice(7) ?? (quick ? 'latency,cursors,join,fanout,idle,persistence' : 'latency,cursors,join,fanout,idle,persistence,realapp')).split(','));
 
 async function main() {
@@ -96,6 +99,7 @@ async function realtimeScenarios(results: Results) {
           ...(sizesArg ? { sizes: sizesArg.slice(8).split(',').map(Number), maxProcesses: Math.max(base.maxProcesses, ...sizesArg.slice(8).split(',').map(Number)) } : {}),
           ...(capsArg ? { caps: capsArg.slice(7).split(',').map(Number) } : {}),
           ...(processesArg ? { maxProcesses: Number(processesArg.slice(12)) } : {}),
+          ...(systemsArg ? { systems: systemsArg.slice(10).toLowerCase().split(',') } : {}),
         },
         mb,
         yws,

@@ -13,7 +13,9 @@ export class PeerProcess {
     readonly name: string,
     script = PEER_SCRIPT,
   ) {
-    this.child = fork(script, [], { execArgv: ['--conditions=development', '--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    // BENCH_CPU_PROF=<dir>: every peer process writes a V8 CPU profile there when it exits (to find where client CPU goes)
+    const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+    this.child = fork(script, [], { execArgv: ['--conditions=development', '--import', 'tsx', ...profile], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     this.ready = new Promise((resolve, reject) => {
       this.child.once('exit', (code) => reject(new Error(`peer ${name} exited ${code}`)));
       this.child.on('message', (raw: { ready?: boolean; id?: number; result?: unknown; error?: string }) => {

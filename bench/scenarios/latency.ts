@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Meshboard, Proc } from '../lib/servers.js';
 import { startPeers, type PeerProcess } from '../lib/peers.js';
+import { readRefusals, refusalsSince, type Refusals } from '../lib/service-metrics.js';
 import { cpuSeconds, log, sleep, stats, type Stats } from '../lib/util.js';
 
 export interface LatencyOptions {
@@ -20,6 +21,8 @@ export interface LatencyOptions {
   relayRowUpTo: number;
   /** cap sweep (choosing maxDirectPeers): one Meshboard row per cap, no other systems */
   caps?: number[];
+  /** only these systems (lower-case name prefixes, e.g. ['meshboard']); all when unset */
+  systems?: string[];
 }
 export interface LatencyRow {
   n: number;
@@ -34,6 +37,8 @@ export interface LatencyRow {
   clientCpuSeconds: number;
   maxDirectConnections?: number;
   setupMs: number;
+  /** Meshboard rows: what its signaling service and store refused at this N (setup and measuring), by reason */
+  refusals?: Refusals;
 }
 
 interface System {
@@ -53,7 +58,10 @@ export async function latencyScenario(o: LatencyOptions, mb: Meshboard, yws: Pro
     const perProc = Array.from({ length: procs }, (_, i) => Math.floor(n / procs) + (i < n % procs ? 1 : 0));
     log(`latency N=${n}: ${procs} processes per system, ${o.updates} edits, one every ${o.intervalMs} ms`);
     const systems: System[] = [];
+    const serviceUrls = [mb.signaling.url, mb.store.url];
+    const refusedBefore = await readRefusals(serviceUrls);
     const setup = async (name: string, open: (p: PeerProcess, count: number, i: number) => Record<string, unknown>, serverPids: number[]) => {
+      if (o.systems && !o.systems.some((prefix) => name.toLowerCase().startsWith(prefix))) return;
       const t0 = Date.now();
       const list = await startPeers(procs, `${name}-${n}-`);
       const sys: System = { name, procs: list, clients: [], serverPids, setupMs: 0 };
@@ -115,6 +123,8 @@ export async function latencyScenario(o: LatencyOptions, mb: Meshboard, yws: Pro
         }
       }
       await sleep(3000);
+      const refusals = refusalsSince(refusedBefore, await readRefusals(serviceUrls));
+      if (Object.keys(refusals).length > 0) log(`   Meshboard's services refused at N=${n}: ${JSON.stringify(refusals)}`);
       for (const s of systems) {
         const samples = (await Promise.all(s.procs.map((p) => p.call<Array<[number, number]>>('samples', { prefix: `m-${s.name}-` })))).flat();
         const expected = o.updates * (n - 1);
@@ -131,6 +141,7 @@ export async function latencyScenario(o: LatencyOptions, mb: Meshboard, yws: Pro
           clientCpuSeconds: Number((clientCpu.get(s.name) ?? 0).toFixed(2)),
           ...(held.length ? { maxDirectConnections: Math.max(...held) } : {}),
           setupMs: s.setupMs,
+          ...(s.name.startsWith('Meshboard') ? { refusals } : {}),
         };
         rows.push(row);
         log(`   ${s.name.padEnd(22)} p50 ${row.latency.p50} ms  p99 ${row.latency.p99} ms  lost ${row.lost}/${expected}  server CPU ${row.serverCpuSeconds} s, clients ${row.clientCpuSeconds} s, max direct ${row.maxDirectConnections ?? '-'}, over ${((elapsed.get(s.name) ?? 0) / 1000).toFixed(1)} s`);

@@ -4,6 +4,7 @@ import type { ClientToServerEvents, ErrorCode, PresenceMode, PresenceUser, Role,
 import type { Logger } from '@meshboard/service-kit';
 import type { TokenAuthority } from './auth.js';
 import type { SignalingConfig } from './config.js';
+import type { CursorBatches } from './cursor-batches.js';
 import type { SignalingMetrics } from './metrics.js';
 import type { ConnectionLimits, IpLimits } from './rate.js';
 import type { PeerRevocations } from './revocation.js';
@@ -41,6 +42,8 @@ export interface Hub {
   authority: TokenAuthority;
   io: IoServer;
   limits: ConnectionLimits;
+  /** cursor moves gathered per board and tick (cursor-batches.ts) */
+  cursors: CursorBatches;
   ipLimits: IpLimits;
   revocations: PeerRevocations;
   peerIds: PeerIdClaims;
@@ -51,6 +54,8 @@ export interface Hub {
   /** count one refused frame or connection */
   rejected(code: ErrorCode | string): void;
   count(type: string, path: 'relay' | 'signaling' | 'presence' | 'control', bytes: number): void;
+  /** count one ended Socket.IO connection by Socket.IO's reason */
+  disconnected(reason: string): void;
 }
 
 /** The client address the per-IP limits count: the socket's peer, or the proxy's last X-Forwarded-For hop. */

@@ -13,6 +13,7 @@ export interface SignalingMetrics {
   rooms: Gauge;
   handlerErrors: Counter<'event'>;
   cut: Counter<'reason'>;
+  disconnects: Counter<'reason'>;
   peersRevoked: Counter;
 }
 
@@ -64,6 +65,12 @@ export function createSignalingMetrics(sample: () => { socketio: number; ws: num
     cut: new Counter({
       name: 'meshboard_signaling_connections_cut_total',
       help: 'Connections closed by the service, by reason (flood, failed_joins, handshake_timeout, revoked)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    disconnects: new Counter({
+      name: 'meshboard_signaling_disconnects_total',
+      help: "Socket.IO connections ended, by Socket.IO's reason ('ping timeout' = the client did not answer the heartbeat in time, 'transport close', 'client namespace disconnect', ...)",
       labelNames: ['reason'],
       registers: [registry],
     }),

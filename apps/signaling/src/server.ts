@@ -8,6 +8,7 @@ import { SocketEvent, errorBody, limits, roomOf, type SignalServerMessage, type 
 import { createLogger, healthBody, pathOnly, type Logger } from '@meshboard/service-kit';
 import { TokenAuthority } from './auth.js';
 import type { SignalingConfig } from './config.js';
+import { CursorBatches } from './cursor-batches.js';
 import { PeerIdClaims, clientIp, type Hub, type IoServer } from './hub.js';
 import { createSignalingMetrics, type SignalingMetrics } from './metrics.js';
 import { ConnectionLimits, IpLimits } from './rate.js';
@@ -145,6 +146,8 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
     if (redis) io.serverSideEmit(SERVER_SIDE_WS_PUBLISH, topic, message);
   };
 
+  // volatile: a receiver still writing the previous tick skips this one (the next carries newer positions)
+  const cursors = new CursorBatches((room, update) => io.volatile.to(room).emit(SocketEvent.awareness, { data: update }), config.cursorBatchMs);
   const hub: Hub = {
     config,
     logger,
@@ -152,12 +155,14 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
     authority,
     io,
     limits: connectionLimits,
+    cursors,
     ipLimits,
     revocations,
     peerIds: new PeerIdClaims(),
     cluster: { track: (sid, boardId) => cluster?.track(sid, boardId), untrack: (sid) => cluster?.untrack(sid) },
     publish,
     rejected: (code) => metrics.rejected.inc({ reason: code }),
+    disconnected: (reason) => metrics.disconnects.inc({ reason }),
     count: (type, path, bytes) => {
       metrics.messages.inc({ type, path });
       metrics.bytes.inc({ type, path }, bytes);
@@ -264,6 +269,7 @@ export function createSignalingServer(config: SignalingConfig, options: { logger
       clearInterval(sweeper);
       clearInterval(revalidator);
       stock.close();
+      cursors.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       http.closeAllConnections?.();
       await cluster?.stop();
