@@ -1,5 +1,6 @@
 import * as decoding from 'lib0/decoding';
 import { FORWARD_BOUNDS, jsonTextDepth } from '@meshboard/protocol';
+import type { AwarenessEntry } from './cursor-batches.js';
 
 /**
  * Checks one y-protocols awareness update before it is forwarded (defect 7 of issue 11): the server relayed
@@ -10,13 +11,13 @@ import { FORWARD_BOUNDS, jsonTextDepth } from '@meshboard/protocol';
  * Format (y-protocols/awareness encodeAwarenessUpdate): varUint n, then n x (varUint clientID, varUint clock,
  * varString JSON state or "null").
  */
-export function checkAwarenessUpdate(bytes: Uint8Array, ownClientId: number): { ok: true } | { ok: false; reason: string } {
+export function checkAwarenessUpdate(bytes: Uint8Array, ownClientId: number): ({ ok: true } & AwarenessEntry) | { ok: false; reason: string } {
   try {
     const decoder = decoding.createDecoder(bytes);
     const n = decoding.readVarUint(decoder);
     if (n < 1 || n > 1) return { ok: false, reason: 'an awareness update carries exactly one state: your own' };
     const clientId = decoding.readVarUint(decoder);
-    decoding.readVarUint(decoder); // clock
+    const clock = decoding.readVarUint(decoder);
     const state = decoding.readVarString(decoder);
     if (decoding.hasContent(decoder)) return { ok: false, reason: 'trailing bytes after the awareness update' };
     if (clientId !== ownClientId) return { ok: false, reason: 'awareness updates may only carry your own clientID' };
@@ -24,7 +25,7 @@ export function checkAwarenessUpdate(bytes: Uint8Array, ownClientId: number): { 
       return { ok: false, reason: `awareness state nested deeper than ${FORWARD_BOUNDS.maxDepth} levels` };
     }
     JSON.parse(state); // V8's JSON.parse is iterative; only well-formed JSON goes on to the receivers
-    return { ok: true };
+    return { ok: true, clientId, clock, state };
   } catch {
     return { ok: false, reason: 'not a y-protocols awareness update' };
   }

@@ -31,6 +31,8 @@ export interface SignalingConfig {
   /** Socket.IO heartbeat: a dead tab is removed after at most pingInterval + pingTimeout */
   pingIntervalMs: number;
   pingTimeoutMs: number;
+  /** cursor moves on a board are sent to it together, once per this many ms (cursor-batches.ts) */
+  cursorBatchMs: number;
   rate: RateLimit;
   /** how long a persistence answer about a token generation is trusted */
   generationCacheMs: number;
@@ -81,6 +83,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     idleTimeoutMs: envInt(env, 'SIGNALING_IDLE_TIMEOUT_MS', 60_000, { min: 1000 }),
     pingIntervalMs: envInt(env, 'SIGNALING_PING_INTERVAL_MS', 5_000, { min: 100 }),
     pingTimeoutMs: envInt(env, 'SIGNALING_PING_TIMEOUT_MS', 5_000, { min: 100 }),
+    // one slot of the client's own cursor throttle (packages/sync LiveAwareness): a move waits at most this long
+    cursorBatchMs: envInt(env, 'SIGNALING_CURSOR_BATCH_MS', 50, { min: 5, max: 1000 }),
     rate: {
       messagesPerSecond: envInt(env, 'SIGNALING_RATE_MESSAGES', defaultRate.messagesPerSecond, { min: 1 }),
       burstMessages: envInt(env, 'SIGNALING_BURST_MESSAGES', defaultRate.burstMessages, { min: 1 }),

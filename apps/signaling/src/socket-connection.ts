@@ -266,8 +266,12 @@ export function onSocketConnection(hub: Hub, socket: IoSocket): void {
       const check = checkAwarenessUpdate(bytes, data.clientId!);
       if (!check.ok) return fail(check.reason.includes('own clientID') ? 'forbidden' : 'bad_request', check.reason, SocketEvent.awareness);
       hub.count('awareness', 'presence', bytes.byteLength);
-      const target = parsed.data.to ? peerRoom(data.boardId!, parsed.data.to) : roomOf.board(data.boardId!);
-      // cursor moves volatile (a slow receiver skips stale ones), settled states reliably (see AwarenessFrameIn)
+      const boardRoom = roomOf.board(data.boardId!);
+      // cursor moves to the board wait for the tick's batch (cursor-batches.ts); settled states and frames for
+      // one peer go now and reliably (see AwarenessFrameIn), and a pending move of ours must not follow them
+      if (!parsed.data.settled && !parsed.data.to) return hub.cursors.add(boardRoom, socket.id, check);
+      if (!parsed.data.to) hub.cursors.forget(boardRoom, socket.id);
+      const target = parsed.data.to ? peerRoom(data.boardId!, parsed.data.to) : boardRoom;
       (parsed.data.settled ? socket : socket.volatile).to(target).emit(SocketEvent.awareness, { from: socket.id, data: bytes });
     }),
   );
@@ -358,12 +362,15 @@ export function onSocketConnection(hub: Hub, socket: IoSocket): void {
 
   socket.on(
     'disconnect',
-    guard('disconnect', () => {
+    guard('disconnect', (reason: string) => {
       clearTimeout(handshake);
+      hub.disconnected(reason);
       hub.cluster.untrack(socket.id);
       void budget.forget(key);
       const d = socket.data;
       if (d.boardId && d.peerId) hub.peerIds.release(d.boardId, d.peerId, socket);
+      // a move still waiting for the tick would bring back the cursor of someone who left
+      if (d.boardId) hub.cursors.forget(roomOf.board(d.boardId), socket.id);
       if (d.joined && d.boardId) {
         io.to(roomOf.board(d.boardId)).emit(SocketEvent.presenceLeave, { sid: socket.id });
         if (cutReason !== 'revoked' && d.claims && d.token && d.peerId) hub.revocations.closed(d.claims, d.token, [d.peerId]);

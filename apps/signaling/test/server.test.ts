@@ -4,7 +4,7 @@ import { issueToken } from '@meshboard/tokens';
 import { newBoardId, type FailureBody, type Presence } from '@meshboard/protocol';
 import type { SignalingServer } from '../src/server.js';
 import { storeApi } from '../../../packages/sync/test/support/persistence.js';
-import { awarenessUpdate, client, collect, connected, join, next, startServer, user, waitFor, type Client } from './support.js';
+import { awarenessStates, awarenessUpdate, client, collect, connected, join, next, startServer, user, waitFor, type Client } from './support.js';
 
 // the real persistence service (test/global-setup.ts)
 const store = storeApi(inject('persistenceUrl'));
@@ -136,6 +136,48 @@ describe('presence', () => {
     const before = got.length;
     a.socket.emit('awareness', { data: awarenessUpdate(4242, 500, { cursor: null }) });
     await waitFor(() => got.length === before + 1, 5000, 'frame after pause');
+  });
+
+  it("sends a tick's cursor moves to the board as one update: each sender's newest, settled states at once and never followed by an older move", async () => {
+    const board = await store.createBoard();
+    const people = await Promise.all([11, 12, 13].map((clientId) => joined(board.id, board.editToken, { clientId })));
+    const watcher = await joined(board.id, board.editToken, { clientId: 99 });
+    const got = collect<{ from?: string; data: Uint8Array }>(watcher.socket, 'awareness');
+    // within one tick (50 ms): three moves from each of three people
+    for (let i = 1; i <= 3; i++) for (const [k, p] of people.entries()) p.socket.emit('awareness', { data: awarenessUpdate(11 + k, i, { cursor: { x: i, y: k } }) });
+    await waitFor(() => got.flatMap((f) => awarenessStates(f.data)).length >= 3, 5000, 'the batch');
+    await new Promise((r) => setTimeout(r, 300));
+    const states = got.flatMap((f) => awarenessStates(f.data));
+    // nothing older than a newer position of the same person arrives after it, and the newest always arrives
+    for (const clientId of [11, 12, 13]) {
+      const clocks = states.filter((s) => s.clientId === clientId).map((s) => s.clock);
+      expect(clocks.at(-1)).toBe(3);
+      expect([...clocks].sort()).toEqual(clocks);
+    }
+    // far fewer packets than moves (one per tick; a slow machine may split the nine over two or three ticks)
+    expect(got.length).toBeLessThan(9);
+    expect(got.every((f) => f.from === undefined)).toBe(true);
+
+    // a move then a settled state in the same tick: the settled one goes out alone, with its sender, at once,
+    // and the move it replaced is not delivered after it
+    got.length = 0;
+    const [a] = people;
+    a!.socket.emit('awareness', { data: awarenessUpdate(11, 4, { cursor: { x: 4, y: 0 } }) });
+    a!.socket.emit('awareness', { data: awarenessUpdate(11, 5, { cursor: { x: 5, y: 0 } }), settled: true });
+    await waitFor(() => got.length >= 1, 5000, 'the settled state');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(got.map((f) => f.from)).toEqual([a!.socket.id]);
+    expect(awarenessStates(got[0]!.data)).toEqual([{ clientId: 11, clock: 5, state: { cursor: { x: 5, y: 0 } } }]);
+
+    // someone who leaves with a move still waiting: the move is dropped, not delivered after the leave
+    got.length = 0;
+    const b = people[1]!;
+    const left = next<{ sid: string }>(watcher.socket, 'presence:leave');
+    b.socket.emit('awareness', { data: awarenessUpdate(12, 9, { cursor: { x: 9, y: 9 } }) });
+    b.socket.disconnect();
+    await left;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(got.flatMap((f) => awarenessStates(f.data)).filter((s) => s.clientId === 12)).toEqual([]);
   });
 });
 

@@ -1,3 +1,4 @@
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, FailureBody, JoinAck, ServerToClientEvents } from '@meshboard/protocol';
@@ -73,6 +74,18 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, timeo
 export type { FailureBody };
 
 /** One y-protocols awareness update (as `encodeAwarenessUpdate` writes it) for `clientId`. */
+/** the states of one y-protocols awareness update as the service forwards it (one, or a tick's batch of several) */
+export function awarenessStates(data: Uint8Array | ArrayBuffer): Array<{ clientId: number; clock: number; state: unknown }> {
+  const decoder = decoding.createDecoder(data instanceof Uint8Array ? data : new Uint8Array(data));
+  const out: Array<{ clientId: number; clock: number; state: unknown }> = [];
+  for (let n = decoding.readVarUint(decoder); n > 0; n--) {
+    const clientId = decoding.readVarUint(decoder);
+    const clock = decoding.readVarUint(decoder);
+    out.push({ clientId, clock, state: JSON.parse(decoding.readVarString(decoder)) as unknown });
+  }
+  return out;
+}
+
 export function awarenessUpdate(clientId: number, clock: number, state: unknown): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, 1);

@@ -241,8 +241,13 @@ export interface RelayFrameOut {
  */
 export const AwarenessFrameIn = z.object({ data: Binary, to: z.string().min(1).max(64).optional(), settled: z.boolean().optional() }).strict();
 export type AwarenessFrameIn = z.infer<typeof AwarenessFrameIn>;
+/**
+ * Server -> client `awareness`: one y-protocols awareness update. `from` is the sender's connection for a
+ * settled state or a frame addressed to one peer; it is absent on the board's cursor batch, which carries the
+ * newest move of every sender of one tick (possibly the receiver's own, which y-protocols ignores by its clock).
+ */
 export interface AwarenessFrameOut {
-  from: string;
+  from?: string;
   data: Uint8Array | ArrayBuffer;
 }
 
