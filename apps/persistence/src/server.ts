@@ -27,6 +27,7 @@ import { defaultHttpLimits, type HttpLimits, type PersistenceConfig } from './co
 import { openDatabase, type Database, type DatabaseTarget } from './db/database.js';
 import { CREATE_SECRET_HEADER, authorizeBoard, checkCreateSecret, tokenKey, tokenOf, type Grant } from './http/access.js';
 import { clientErrorResponse, errorHeaders, toMeshboardError } from './http/errors.js';
+import { lingerBeforeClose } from './http/linger.js';
 import { installLimits, type StoreLimits } from './http/limits.js';
 import { BoardStore, type BoardRecord, type HistoryItem } from './store.js';
 import type { BlobStore } from './BlobStore.js';
@@ -209,12 +210,19 @@ export async function createPersistenceServer(config: PersistenceConfig, overrid
     if (mapped.code === 'internal' || (mapped.code === 'unavailable' && !(error instanceof MeshboardError))) {
       logger.error({ err: error, method: request.method, path: pathOnly(request.url) }, 'request failed');
     }
-    // Refused before the body was read: close the connection instead of reading (and discarding) the rest.
-    if (bodyPending(request)) void reply.header('connection', 'close');
+    // Refused before the body was read: close the connection instead of reading the rest, but only once the
+    // client can have read the answer (linger.ts)
+    if (bodyPending(request)) {
+      void reply.header('connection', 'close');
+      lingerBeforeClose(request.raw.socket);
+    }
     void reply.code(mapped.status).headers(errorHeaders(mapped)).send(mapped.toBody());
   });
   app.setNotFoundHandler((request, reply) => {
-    if (bodyPending(request)) void reply.header('connection', 'close');
+    if (bodyPending(request)) {
+      void reply.header('connection', 'close');
+      lingerBeforeClose(request.raw.socket);
+    }
     void reply.code(404).header('cache-control', 'no-store').send(errorBody('not_found', 'no such route'));
   });
 
