@@ -7,7 +7,7 @@
 // time under load. Restart the store: both stored.
 import { createServer, type Server } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -118,8 +118,10 @@ describe('Chromium: big updates peer-to-peer with the store stopped', () => {
       `Chromium P2P, store stopped: 2,000-shape paste arrived after ${arrived.paste! - t0} ms; ` +
         `5 MB update after ${arrived.big! - bigAt} ms from its write (${Date.now() - t0} ms for both, incl. polling)`,
     );
-    expect(arrived.paste! - t0).toBeLessThanOrEqual(3000);
-    expect(arrived.big! - bigAt).toBeLessThanOrEqual(3000);
+    // a miss names the machine's load: CI once measured 3.5 s where a quiet run takes 0.45 s
+    const load = `load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores`;
+    expect(arrived.paste! - t0, load).toBeLessThanOrEqual(3000);
+    expect(arrived.big! - bigAt, load).toBeLessThanOrEqual(3000);
     expect(await call(a, 'modes')).toEqual(['p2p']);
     expect(await call(b, 'modes')).toEqual(['p2p']);
     // the data channel carries the whole 5 MB update too (it is what arrives while signaling is down)
