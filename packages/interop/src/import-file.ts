@@ -41,12 +41,6 @@ export async function importJsonText(text: string, name = 'the file'): Promise<I
   return imported;
 }
 
-/** True when clipboard text looks like something `importJsonText` reads (cheap check before parsing). */
-export function looksLikeBoardJson(text: string): boolean {
-  const head = text.trimStart().slice(0, 400);
-  return head.startsWith('{') && /"type"\s*:\s*"(excalidraw|excalidraw\/clipboard|excalidrawlib|meshboard)"|"tldrawFileFormatVersion"/.test(head);
-}
-
 async function dispatch(value: unknown, name: string): Promise<ImportedBoard> {
   if (!isRecord(value)) throw new InteropError('unsupported_format', `${name} is JSON but not a board (${SUPPORTED})`);
   if (isBoardFile(value)) return readBoardFile(value);

@@ -13,6 +13,7 @@ export * from './excalidraw-import.js';
 export * from './excalidraw-export.js';
 export * from './tldraw-import.js';
 export * from './import-file.js';
+export * from './sniff.js';
 export * from './apply.js';
 export { svgHazard } from './svg-safety.js';
 export { parseJson } from './safe-json.js';

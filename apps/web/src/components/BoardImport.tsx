@@ -3,9 +3,14 @@
 import { useCallback, useEffect, useRef } from 'react';
 import type { Board } from '@meshboard/board';
 import type { CanvasEngine } from '@meshboard/canvas';
-import { applyImport, importJsonText, InteropError, looksLikeBoardJson } from '@meshboard/interop';
-import { describeImport, importFilesIntoBoard } from '../lib/import-files';
+import { looksLikeBoardJson } from '@meshboard/interop/sniff';
 import { Icon } from './icons';
+
+/**
+ * The importers (Excalidraw, tldraw, PNG/SVG scene readers: most of the page's JavaScript) load when a file or
+ * board JSON arrives, not with the board: they were ~0.1 s of script evaluation on every open (issue 15 item 3).
+ */
+const importers = () => Promise.all([import('@meshboard/interop'), import('../lib/import-files')]).then(([interop, files]) => ({ ...interop, ...files }));
 
 /** The centre of what the person sees, in board coordinates: where imports land. */
 function viewCentre(engine: CanvasEngine): { x: number; y: number } {
@@ -26,7 +31,9 @@ export function BoardImport({ board, engine, readOnly, onNotice }: { board: Boar
   const importFiles = useCallback(
     async (files: File[]) => {
       if (files.length === 0) return;
-      const outcome = await importFilesIntoBoard(board, files, viewCentre(engine));
+      const loaded = await importers().catch((error: unknown) => error as Error);
+      if (loaded instanceof Error) return onNotice(`Nothing was imported: the importer did not load (${loaded.message}).`);
+      const outcome = await loaded.importFilesIntoBoard(board, files, viewCentre(engine));
       if (outcome.ids.length > 0) engine.editor.setSelection(outcome.ids);
       onNotice(outcome.message);
     },
@@ -56,12 +63,14 @@ export function BoardImport({ board, engine, readOnly, onNotice }: { board: Boar
       event.stopImmediatePropagation();
       void (async () => {
         try {
+          const { applyImport, describeImport, importJsonText } = await importers();
           const imported = await importJsonText(text, 'the pasted content');
           const ids = await applyImport(board, imported, { at: viewCentre(engine) });
           engine.editor.setSelection(ids);
           onNotice(describeImport(imported, ids.length, 'clipboard'));
         } catch (error) {
-          onNotice(`The pasted content was not imported: ${error instanceof InteropError ? error.message : (error as Error).message}.`);
+          // an InteropError's message says what is wrong with the content; a failed chunk load says so too
+          onNotice(`The pasted content was not imported: ${(error as Error).message}.`);
         }
       })();
     };

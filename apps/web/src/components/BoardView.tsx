@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import Link from 'next/link';
+import dynamic from 'next/dynamic';
 import { Board, metaOf } from '@meshboard/board';
 import { CanvasEngine, type EngineState } from '@meshboard/canvas';
 import { MeshboardError, peekTokenClaims, type HistoryEntry } from '@meshboard/protocol';
@@ -19,7 +20,6 @@ import { HelpDialog } from './dialogs';
 import { ShareLinksDialog } from './ShareLinksDialog';
 import { HistoryDialog, HistoryIcon } from './HistoryDialog';
 import { BoardImport } from './BoardImport';
-import { ExportDialog } from './ExportDialog';
 import { RevokeLinks } from './RevokeLinks';
 import featureStyles from './features.module.css';
 import { ContextMenu, type MenuAt } from './ContextMenu';
@@ -30,6 +30,21 @@ import { ConnectionStatusView, PresenceList, StylePanel, Toolbar, ZoomAndHistory
 import { FollowBanner, PresentBar } from './MeetingControls';
 import { readPeople, type PeopleSnapshot } from '../lib/meeting';
 import { ThemeToggle } from './ThemeToggle';
+
+/**
+ * The exporters (SVG/PNG/PDF, pdf-lib, the PNG encoder) load when the dialog opens, not with the board: they
+ * were ~0.1 s of script evaluation on every open of a board (issue 15 item 3).
+ */
+const ExportDialog = dynamic(() => import('./ExportDialog').then((m) => m.ExportDialog), {
+  ssr: false,
+  loading: () => (
+    <div className="modal-backdrop">
+      <div className="modal card" role="status" data-testid="export-loading">
+        Loading export…
+      </div>
+    </div>
+  ),
+});
 import { UserBadge } from './UserBadge';
 import { CommentsLayer } from './CommentsLayer';
 
