@@ -84,6 +84,28 @@ export class P2PProvider {
     };
   }
 
+  /**
+   * Runs `apply` (a remote change going into the doc) without y-webrtc re-sending it, when no data channel is
+   * open yet. y-webrtc re-sends every document update to the BroadcastChannel and to every connection, whatever
+   * its origin: the board's first state from the store (11.5 MB for 50,000 shapes) was encoded again and
+   * posted whole to this browser's other tabs, which read the same board from the same store (~0.3 s of the
+   * real app's open, issue 15 item 3). With the room's update handler detached, Yjs does not encode the update
+   * at all when no other 'update' listener is left. Once a peer is connected the change goes out as usual.
+   */
+  withoutBroadcast(apply: () => void): void {
+    const room = this.provider.room;
+    const handler = room?._docUpdateHandler;
+    const anyConnected = [...(room?.webrtcConns.values() ?? [])].some((conn) => (conn as WebrtcConn).connected);
+    if (!room || !handler || anyConnected) return apply();
+    room.doc.off('update', handler);
+    try {
+      apply();
+    } finally {
+      // the handler in force now: broadcastOwnChangesOnly may have replaced it meanwhile (it detaches its own)
+      if (room._docUpdateHandler === handler) room.doc.on('update', handler);
+    }
+  }
+
   /** sends one own message to a connected peer; false when no open data channel to it exists */
   send(peerId: string, message: Uint8Array): boolean {
     const conn = this.provider.room?.webrtcConns.get(peerId);

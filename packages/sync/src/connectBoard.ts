@@ -462,7 +462,16 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
       try {
         const state = await store.getState(boardId, token);
         if (destroyed) return;
-        Y.applyUpdate(doc, state.update, STORE_ORIGIN);
+        // the board's first state: not ours to upload or relay (onDocUpdate ignores it, y-webrtc is told to),
+        // so with both listeners off Yjs never re-encodes it (P2PProvider.withoutBroadcast)
+        doc.off('update', onDocUpdate);
+        try {
+          const seed = () => Y.applyUpdate(doc, state.update, STORE_ORIGIN);
+          if (p2p) p2p.withoutBroadcast(seed);
+          else seed();
+        } finally {
+          if (!destroyed) doc.on('update', onDocUpdate);
+        }
         antiEntropy.storeSV = state.stateVector ?? Y.encodeStateVector(doc);
         storeState = 'synced';
         seededResolve();

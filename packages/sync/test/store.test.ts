@@ -109,6 +109,37 @@ describe('connectBoard durable path', () => {
     expect((await updateRequests()) - before).toBeLessThan(5);
   });
 
+  it("does not re-post the store's first state to this browser's other tabs (BroadcastChannel), but still posts own edits", async () => {
+    // Issue 15 item 3: y-webrtc re-sends every update on the room's BroadcastChannel, so the board's first state
+    // (11.5 MB for 50,000 shapes) was encoded again and posted whole on every open of an edit link.
+    const board = await store.createBoard();
+    const seed = new Y.Doc();
+    for (let i = 0; i < 200; i++) seed.getMap('m').set(`k${i}`, 'x'.repeat(5_000));
+    await store.append(board.id, board.editToken, Y.encodeStateAsUpdate(seed));
+    const posted: number[] = [];
+    const tab = new BroadcastChannel(board.id); // the room's channel, as another tab of this browser has it
+    tab.onmessage = (event: MessageEvent) => posted.push((event.data as ArrayBuffer | Uint8Array).byteLength);
+    try {
+      const c = connectBoard(board.id, board.editToken, {
+        signalingUrl: DEAD_SIGNALING,
+        storeUrl: store.url,
+        user: { id: 'u', name: 'Ada', color: '#ff0000' },
+        offline: false,
+      });
+      open.push(c);
+      await c.whenSeeded();
+      expect(c.doc.getMap('m').size).toBe(200);
+      await waitFor(() => posted.length > 0, 5_000, 'the room to say hello on the BroadcastChannel');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(Math.max(...posted)).toBeLessThan(10_000); // the seed is ~1 MB
+      const before = posted.length;
+      c.doc.getMap('m').set('own', 'y'.repeat(20_000));
+      await waitFor(() => posted.slice(before).some((bytes) => bytes > 20_000), 5_000, 'own edit on the BroadcastChannel');
+    } finally {
+      tab.close();
+    }
+  });
+
   it('anti-entropy: edits it only received (author gone) reach the store, exactly the difference', async () => {
     const board = await store.createBoard();
     const c = connect(board.id, board.editToken);
