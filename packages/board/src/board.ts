@@ -467,7 +467,9 @@ export class Board {
     const touched = new Set<string>();
     for (const event of events) {
       if (event.target === this.shapes) {
-        for (const key of event.changes.keys.keys()) touched.add(key);
+        // keysChanged is what the transaction recorded; `event.changes.keys` would also classify each key
+        // (added / updated / deleted) by walking its items, ~0.1 s for the 50,000 keys of a board's first state
+        for (const key of (event as Y.YMapEvent<unknown>).keysChanged) if (key !== null) touched.add(key);
       } else {
         const id = event.path[0];
         if (typeof id === 'string') touched.add(id);
