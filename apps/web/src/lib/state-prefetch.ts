@@ -22,7 +22,9 @@ export function statePrefetchScript(storeUrl: string, boardId: string): string {
   return (
     `(function(){try{var h=decodeURIComponent(location.hash.replace(/^#/,'')).trim();` +
     `var t=h.indexOf('token=')===0?h.slice(6):h;if(!t)return;var u=${url};` +
-    `var r=fetch(u,{headers:{authorization:'Bearer '+t}});r.catch(function(){});` +
+    `var r=fetch(u,{headers:{authorization:'Bearer '+t}}).then(function(s){` +
+    `return s.arrayBuffer().then(function(b){return new Response(b,{status:s.status,statusText:s.statusText,headers:s.headers});});});` +
+    `r.catch(function(){});` +
     `window.${GLOBAL}={url:u,token:t,response:r};}catch(e){}})();`
   );
 }
