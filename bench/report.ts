@@ -13,7 +13,7 @@ import { ratio } from './lib/util.js';
 export interface Results {
   date: string;
   mode: 'quick' | 'full';
-  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; loadavgAtStart: number[]; loadavgAtEnd?: number[] };
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; loadavgAtStart: number[]; loadavgAtEnd?: number[]; loadavgBefore?: Record<string, number[]> };
   versions: Record<string, string>;
   latency: LatencyRow[];
   cursors: CursorRow[];
@@ -32,7 +32,8 @@ export function markdown(r: Results): string {
   out.push(`### ${r.mode} run, ${r.date}`);
   out.push('');
   out.push(
-    `Machine: ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}; load average ${r.machine.loadavgAtStart.join(' / ')} at start, ${r.machine.loadavgAtEnd?.join(' / ') ?? '?'} at end; ${r.seconds ?? '?'} s.`,
+    `Machine: ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}; load average ${r.machine.loadavgAtStart.join(' / ')} at start, ${r.machine.loadavgAtEnd?.join(' / ') ?? '?'} at end; ${r.seconds ?? '?'} s.` +
+      (r.machine.loadavgBefore ? ` Load as each scenario started: ${Object.entries(r.machine.loadavgBefore).map(([s, l]) => `${s} ${l[0]}`).join(', ')}.` : ''),
   );
   out.push(`Versions: ${Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
   out.push('');

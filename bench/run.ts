@@ -55,6 +55,11 @@ async function main() {
   // throw every earlier row away (no results file was written).
   const failures: Array<{ scenario: string; error: string }> = [];
   const attempt = async (scenario: string, run: () => Promise<void>) => {
+    // the machine's load as each scenario starts: the 02:11 full run's real-app row (5.3-9.4 s) was 3x what
+    // the same scenario measured alone (1.7-2.7 s), and a busy machine must show in the results, not be guessed
+    const load = os.loadavg().map((l) => Number(l.toFixed(2)));
+    (results.machine.loadavgBefore ??= {})[scenario] = load;
+    log(`${scenario}: starting, load ${load.join(' ')}`);
     try {
       await run();
     } catch (error) {
