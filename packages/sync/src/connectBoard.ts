@@ -501,7 +501,8 @@ export function connectBoard(boardId: string, token: string, options: ConnectBoa
     live = true;
     startProvider();
     // y-webrtc opens its room (and picks the peer id we announce in presence) a microtask later
-    void (p2p?.whenRoomReady() ?? Promise.resolve()).then(() => {
+    // and the ICE servers, when the caller is still minting TURN credentials: no negotiation starts without them
+    void Promise.all([p2p?.whenRoomReady(), options.iceServersReady?.catch(() => undefined)]).then(() => {
       if (!destroyed) socket.connect();
     });
   };

@@ -18,6 +18,12 @@ export interface ConnectBoardOptions {
   doc?: Y.Doc;
   /** default []: TURN from compose goes here */
   iceServers?: RTCIceServer[];
+  /**
+   * Resolves once `iceServers` holds what P2P needs (e.g. TURN credentials still being minted; the array is
+   * read again for every new RTCPeerConnection, so it may be filled in place). Signaling, and with it every
+   * WebRTC negotiation, waits for it; the store's state does not.
+   */
+  iceServersReady?: Promise<unknown>;
   /** extra RTCConfiguration (merged over { iceServers }); e.g. iceTransportPolicy */
   rtcConfiguration?: RTCConfiguration;
   /** a present editor not WebRTC-connected after this long is served through the relay (default 3000) */

@@ -140,13 +140,13 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
       const metaRequest = getBoardMeta(config.storeUrl, boardId, token);
       metaRequest.catch(() => undefined); // awaited below; not unhandled while the TURN credentials arrive
       // time-limited TURN credentials for this board (signaling mints them for a valid token; renewed before expiry)
-      const ice = await liveIceServers(config.signalingUrl, token, config.iceServers);
-      if (cancelled) return ice.stop();
+      const ice = liveIceServers(config.signalingUrl, token, config.iceServers);
       const conn = connectBoard(boardId, token, {
         signalingUrl: config.signalingUrl,
         storeUrl: config.storeUrl,
         user: { id: me.id, name: me.name, color: me.color },
         iceServers: ice.servers,
+        iceServersReady: ice.ready,
         ...(config.iceTransportPolicy ? { rtcConfiguration: { iceTransportPolicy: config.iceTransportPolicy } } : {}),
         // editors keep a local copy (y-indexeddb): edits made offline survive a closed tab and are uploaded later
         offline: claims.r !== 'view',

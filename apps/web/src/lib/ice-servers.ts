@@ -10,6 +10,8 @@ import { ICE_SERVERS_PATH, IceServersResponse } from '@meshboard/protocol';
  */
 export interface LiveIceServers {
   servers: RTCIceServer[];
+  /** the first minting is over (its credentials are in `servers`, or it failed and the static ones stay) */
+  ready: Promise<void>;
   stop(): void;
 }
 
@@ -30,7 +32,11 @@ async function mint(signalingUrl: string, token: string): Promise<IceServersResp
   }
 }
 
-export async function liveIceServers(signalingUrl: string, token: string, staticServers: RTCIceServer[]): Promise<LiveIceServers> {
+/**
+ * Starts minting and returns at once: the board's state downloads and draws meanwhile (it was one round trip to
+ * signaling later, issue 15 item 3); connectBoard holds signaling, and so every WebRTC negotiation, until `ready`.
+ */
+export function liveIceServers(signalingUrl: string, token: string, staticServers: RTCIceServer[]): LiveIceServers {
   const servers: RTCIceServer[] = [...staticServers];
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
@@ -43,9 +49,9 @@ export async function liveIceServers(signalingUrl: string, token: string, static
     if (left === null && minted) return; // nothing expires
     timer = setTimeout(() => void refresh(), left !== null ? Math.max(RETRY_MS, left * 0.8) : RETRY_MS);
   };
-  await refresh();
   return {
     servers,
+    ready: refresh(),
     stop: () => {
       stopped = true;
       clearTimeout(timer);
