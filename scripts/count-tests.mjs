@@ -39,7 +39,11 @@ for (const dir of workspaceDirs) {
       const rel = path.relative(dir, file.name ?? '');
       const failedTests = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
       if (file.status === 'failed' && failedTests.length === 0) {
-        console.log(`  FAILED ${rel}: ${firstLine(file.message)}`);
+        // vitest's JSON keeps no error of a suite's own hooks: an empty message there is a beforeAll/afterAll
+        // that failed (CI once printed only "FAILED test/admin.test.ts: "), so say that and what it skipped
+        const skipped = (file.assertionResults ?? []).filter((test) => test.status !== 'passed').length;
+        const why = file.message ? firstLine(file.message) : `a beforeAll/afterAll hook failed (its error is in the log above); ${skipped} test(s) skipped`;
+        console.log(`  FAILED ${rel}: ${why}`);
       }
       for (const test of failedTests) {
         console.log(`  FAILED ${rel} > ${test.fullName ?? test.title}: ${firstLine(test.failureMessages?.[0])}`);
