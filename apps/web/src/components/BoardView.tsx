@@ -28,8 +28,10 @@ import { FramesList } from './FramesList';
 import { Icon } from './icons';
 import { ConnectionStatusView, PresenceList, StylePanel, Toolbar, ZoomAndHistory, type PresenceEntry } from './panels';
 import { FollowBanner, PresentBar } from './MeetingControls';
-import { readPeople, type PeopleSnapshot } from '../lib/meeting';
+import { type PeopleSnapshot } from '../lib/meeting';
+import { peopleRefresher, type Follow, type FollowView } from '../lib/follow';
 import { ThemeToggle } from './ThemeToggle';
+import { usePresentation } from './usePresentation';
 
 /**
  * The exporters (SVG/PNG/PDF, pdf-lib, the PNG encoder) load when the dialog opens, not with the board: they
@@ -57,14 +59,6 @@ interface Session {
   engine: CanvasEngine;
   token: string;
   role: 'edit' | 'view';
-}
-
-/** Whom this tab follows: a person clicked in the presence list, or a presenter who asked everyone. */
-interface Follow {
-  clientId: number;
-  reason: 'click' | 'present';
-  /** the presentation request this follows (a dismissed one is not followed again) */
-  since?: number;
 }
 
 /** The token is the URL fragment (`#<token>`), so it never reaches any server's logs. */
@@ -103,8 +97,7 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
   const dismissedPresentRef = useRef<number | null>(null);
   const peopleRef = useRef<PeopleSnapshot | null>(null);
   const refreshRef = useRef<(() => void) | null>(null);
-  const [follow, setFollow] = useState<{ clientId: number; name: string; color: string; presenting: boolean } | null>(null);
-  const [presenting, setPresenting] = useState<{ since: number; index: number } | null>(null);
+  const [follow, setFollow] = useState<FollowView | null>(null);
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
@@ -233,10 +226,6 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
       meta.observe(syncTitle);
       syncTitle();
 
-      const selfClientId = conn.doc.clientID;
-      let lastEntriesJson = '';
-      let lastFollowJson = '';
-      let lastAppliedView = '';
       const stopFollowing = () => {
         const current = followRef.current;
         if (current?.reason === 'present' && current.since !== undefined) dismissedPresentRef.current = current.since;
@@ -244,47 +233,19 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
         refreshRef.current?.();
       };
       stopFollowingRef.current = stopFollowing;
-      const refreshPeople = (s: ConnectionStatus) => {
-        const selfUser = (conn.awareness.getLocalState() as { user?: LocalUser } | null)?.user ?? me;
-        const self = { clientId: selfClientId, id: selfUser.id, name: selfUser.name, color: selfUser.color, role };
-        // a presenter asks everyone to follow (unless this person stopped following that presentation)
-        let people = readPeople(conn.awareness.getStates(), s.peers, self, followRef.current?.clientId ?? null);
-        const presenter = people.presenter;
-        const current = followRef.current;
-        if (presenter && dismissedPresentRef.current !== presenter.since && !(current?.clientId === presenter.clientId)) {
-          followRef.current = { clientId: presenter.clientId, reason: 'present', since: presenter.since };
-        } else if (current?.reason === 'present' && (!presenter || presenter.clientId !== current.clientId)) {
-          followRef.current = null; // the presentation ended
-        } else if (current && !people.states.has(current.clientId)) {
-          followRef.current = null; // the person left
-        }
-        if (followRef.current?.clientId !== current?.clientId) people = readPeople(conn.awareness.getStates(), s.peers, self, followRef.current?.clientId ?? null);
-        peopleRef.current = people;
-        engine.setRemoteCursors(people.cursors);
-        engine.setRemoteLive(people.live);
-        const entriesJson = JSON.stringify(people.entries);
-        if (entriesJson !== lastEntriesJson) {
-          lastEntriesJson = entriesJson;
-          setPresence(people.entries);
-        }
-        const target = followRef.current;
-        const leader = target ? people.states.get(target.clientId) : undefined;
-        const shown = target ? people.entries.find((e) => e.following) : undefined;
-        const followView = target ? { clientId: target.clientId, name: shown?.name ?? leader?.user?.name ?? 'Someone', color: shown?.color ?? leader?.user?.color ?? '#868e96', presenting: target.reason === 'present' } : null;
-        const followJson = JSON.stringify(followView);
-        if (followJson !== lastFollowJson) {
-          lastFollowJson = followJson;
-          setFollow(followView);
-          lastAppliedView = '';
-        }
-        if (target && leader?.view) {
-          const viewJson = JSON.stringify(leader.view);
-          if (viewJson !== lastAppliedView) {
-            lastAppliedView = viewJson;
-            engine.setView(leader.view);
-          }
-        }
-      };
+      const refreshPeople = peopleRefresher({
+        conn,
+        engine,
+        self: () => {
+          const selfUser = (conn.awareness.getLocalState() as { user?: LocalUser } | null)?.user ?? me;
+          return { clientId: conn.doc.clientID, id: selfUser.id, name: selfUser.name, color: selfUser.color, role };
+        },
+        follow: followRef,
+        dismissedPresentation: dismissedPresentRef,
+        people: peopleRef,
+        onEntries: setPresence,
+        onFollow: setFollow,
+      });
       refreshRef.current = () => refreshPeople(conn.status());
       const onAwareness = () => refreshPeople(conn.status());
       conn.awareness.on('change', onAwareness);
@@ -463,64 +424,13 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
     }
   }, []);
 
-  // ---- presentation: this tab walks the board's frames in order and everyone follows its view.
-  // The order is the frames' names, numbers compared as numbers ("Frame 2" before "Frame 10"): new frames are
-  // named in creation order, and renaming ("1 Intro", "2 Plan") reorders a talk without moving anything.
-  const presentationFrames = useCallback(
-    () => (session ? [...session.engine.frames()].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }) || a.id.localeCompare(b.id)) : []),
-    [session],
-  );
-  const showFrame = useCallback(
-    (index: number) => {
-      if (!session) return;
-      const frames = presentationFrames();
-      const frame = frames[index] ? session.board.getShape(frames[index].id) : null;
-      if (!frame) return;
-      const pad = Math.max(frame.w, frame.h) * 0.05;
-      session.engine.setView({ x: frame.x - pad, y: frame.y - pad, w: frame.w + pad * 2, h: frame.h + pad * 2 });
-    },
-    [session, presentationFrames],
-  );
-  const startPresenting = useCallback(() => {
-    if (!session) return;
-    const since = Date.now();
-    const total = presentationFrames().length;
+  const followNobody = useCallback(() => {
     followRef.current = null;
     refreshRef.current?.();
-    setPresenting({ since, index: 0 });
-    if (total > 0) showFrame(0);
-    session.conn.setPresent({ since, frame: total > 0 ? 0 : null });
-  }, [session, showFrame, presentationFrames]);
-  const movePresentation = useCallback(
-    (delta: number) => {
-      if (!session || !presenting) return;
-      const total = presentationFrames().length;
-      const index = Math.min(Math.max(presenting.index + delta, 0), Math.max(total - 1, 0));
-      setPresenting({ ...presenting, index });
-      showFrame(index);
-      session.conn.setPresent({ since: presenting.since, frame: total > 0 ? index : null });
-    },
-    [session, presenting, showFrame, presentationFrames],
-  );
-  const endPresenting = useCallback(() => {
-    setPresenting(null);
-    session?.conn.setPresent(null);
-  }, [session]);
-  useEffect(() => {
-    if (!presenting) return;
-    const onKey = (e: KeyboardEvent) => {
-      const target = e.target as HTMLElement | null;
-      if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
-      if (e.key === 'Escape') endPresenting();
-      else if (e.key === 'ArrowRight' || e.key === 'PageDown') movePresentation(1);
-      else if (e.key === 'ArrowLeft' || e.key === 'PageUp') movePresentation(-1);
-      else return;
-      e.preventDefault();
-      e.stopPropagation();
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [presenting, endPresenting, movePresentation]);
+  }, []);
+  // a presenter follows no one
+  const { presenting, presentationFrames, startPresenting, movePresentation, endPresenting } = usePresentation(session, followNobody);
+
   useEffect(() => {
     if (!session) return;
     const onKey = (e: KeyboardEvent) => {
