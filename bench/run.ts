@@ -16,7 +16,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { hocuspocusServer, packageVersion, startMeshboard, yWebrtcServer, yWebsocketServer } from './lib/servers.js';
-import { log } from './lib/util.js';
+import { log, waitForQuiet } from './lib/util.js';
 import { latencyScenario } from './scenarios/latency.js';
 import { cursorScenario } from './scenarios/cursors.js';
 import { joinScenario } from './scenarios/join.js';
@@ -57,9 +57,11 @@ async function main() {
   const attempt = async (scenario: string, run: () => Promise<void>) => {
     // the machine's load as each scenario starts: the 02:11 full run's real-app row (5.3-9.4 s) was 3x what
     // the same scenario measured alone (1.7-2.7 s), and a busy machine must show in the results, not be guessed
+    const t0 = Date.now();
+    const busy = await waitForQuiet();
     const load = os.loadavg().map((l) => Number(l.toFixed(2)));
     (results.machine.loadavgBefore ??= {})[scenario] = load;
-    log(`${scenario}: starting, load ${load.join(' ')}`);
+    log(`${scenario}: starting, load ${load.join(' ')}, machine ${(busy * 100).toFixed(0)} % busy after ${((Date.now() - t0) / 1000).toFixed(0)} s waiting for quiet`);
     try {
       await run();
     } catch (error) {
@@ -112,6 +114,7 @@ async function realtimeScenarios(results: Results) {
       );
     }
     if (only.has('cursors')) {
+      await waitForQuiet();
       results.cursors = await cursorScenario(
         quick ? { boards: 4, people: 10, hz: 30, seconds: 5, processes: 4 } : { boards: 20, people: 10, hz: 30, seconds: 20, processes: 10 },
         mb,
@@ -119,12 +122,14 @@ async function realtimeScenarios(results: Results) {
         hp,
       );
     }
+    if (only.has('join')) await waitForQuiet();
     if (only.has('join')) results.join = await joinScenario({ shapes: 10_000, repetitions: quick ? 3 : 10, holders: 5 }, mb, yws);
   } finally {
     await hp.stop();
     await yws.stop();
   }
   try {
+    if (only.has('fanout')) await waitForQuiet();
     if (only.has('fanout')) results.fanout = await fanoutScenario(quick ? { rates: [250, 1000, 4000], stepSeconds: 3 } : { rates: [250, 500, 1000, 2000, 4000, 8000, 16000, 32000], stepSeconds: 5 }, mb, yWebrtcServer);
   } finally {
     await mb.stop();

@@ -51,3 +51,29 @@ export function rssKiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : NaN;
 }
+
+/** the whole machine's busy share (0..1) over `ms`, from /proc/stat (all CPUs; idle + iowait count as idle) */
+export async function machineBusy(ms = 1000): Promise<number> {
+  const read = () => {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const idle = cpu[3]! + (cpu[4] ?? 0);
+    return { idle, total: cpu.reduce((a, b) => a + b, 0) };
+  };
+  const a = read();
+  await sleep(ms);
+  const b = read();
+  return b.total > a.total ? 1 - (b.idle - a.idle) / (b.total - a.total) : 0;
+}
+
+/**
+ * Waits until the machine is quiet (under `threshold` busy for one second), at most `timeoutMs`, and returns the
+ * busy share it settled at. What a scenario leaves behind (PostgreSQL's checkpoint and autovacuum after 100,000
+ * inserts, a store compacting) otherwise lands in the next scenario's numbers: the 04:48 run's real-app opens
+ * took 1.6-2.1 s right after the persistence scenario, 1.4-1.6 s on their own.
+ */
+export async function waitForQuiet(threshold = 0.15, timeoutMs = 120_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let busy = await machineBusy();
+  while (busy > threshold && Date.now() < deadline) busy = await machineBusy();
+  return busy;
+}

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { Meshboard, Proc } from '../lib/servers.js';
 import { startPeers, type PeerProcess } from '../lib/peers.js';
 import { readRefusals, refusalsSince, type Refusals } from '../lib/service-metrics.js';
-import { cpuSeconds, log, sleep, stats, type Stats } from '../lib/util.js';
+import { cpuSeconds, log, sleep, stats, waitForQuiet, type Stats } from '../lib/util.js';
 
 export interface LatencyOptions {
   sizes: number[];
@@ -54,6 +54,7 @@ const BLOCK = 10;
 export async function latencyScenario(o: LatencyOptions, mb: Meshboard, yws: Proc, hp: Proc): Promise<LatencyRow[]> {
   const rows: LatencyRow[] = [];
   for (const n of o.sizes) {
+    await waitForQuiet(); // the previous size's peers and store work are gone
     const procs = Math.min(n, o.maxProcesses);
     const perProc = Array.from({ length: procs }, (_, i) => Math.floor(n / procs) + (i < n % procs ? 1 : 0));
     log(`latency N=${n}: ${procs} processes per system, ${o.updates} edits, one every ${o.intervalMs} ms`);
