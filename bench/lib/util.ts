@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createServer, connect as tcpConnect } from 'node:net';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-export const log = (...args: unknown[]) => console.error('[bench]', ...args);
+const startedAt = Date.now();
+/** progress on stderr, with the seconds since the run started (what each phase costs, e.g. for --quick's 3 minutes) */
+export const log = (...args: unknown[]) => console.error(`[bench +${((Date.now() - startedAt) / 1000).toFixed(0)}s]`, ...args);
 export const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 export interface Stats {
