@@ -5,12 +5,10 @@
  *
  *   npx tsx profile-realapp.ts [--opens=3] [--shapes=50000] [--top=40]
  */
-import * as Y from 'yjs';
-import { Board } from '@meshboard/board';
 import { StoreClient } from '@meshboard/sync';
 import { startStack } from '../apps/web/test/e2e/harness.js';
 import { launch, newPeer } from '../apps/web/test/e2e/browser.js';
-import { generateShapes } from '../packages/canvas/bench/shapes.js';
+import { bigBoardUpdates } from './lib/big-board.js';
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const opens = arg('opens', 3);
@@ -60,15 +58,7 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const doc = new Y.Doc();
-const board = new Board(doc, { userId: 'profile' });
-const shapes = generateShapes(count);
-const updates: Uint8Array[] = [];
-for (let i = 0; i < shapes.length; i += 5000) {
-  const before = Y.encodeStateVector(doc);
-  board.addShapes(shapes.slice(i, i + 5000));
-  updates.push(Y.encodeStateAsUpdate(doc, before));
-}
+const { updates } = bigBoardUpdates(count, 'profile');
 const stack = await startStack();
 const browser = await launch();
 try {

@@ -6,12 +6,10 @@
  * the page as performance.now() (ms since navigation start) right after the frame that showed them.
  * The first open after the upload is reported apart (the store compacts the board on that read).
  */
-import * as Y from 'yjs';
-import { Board } from '@meshboard/board';
 import { StoreClient } from '@meshboard/sync';
 import { startStack } from '../../apps/web/test/e2e/harness.js';
 import { launch, newPeer } from '../../apps/web/test/e2e/browser.js';
-import { generateShapes } from '../../packages/canvas/bench/shapes.js';
+import { bigBoardUpdates } from '../lib/big-board.js';
 import { log, stats, type Stats } from '../lib/util.js';
 
 export interface Phase {
@@ -33,18 +31,8 @@ export interface RealAppResult {
 }
 
 export async function realAppScenario(o: { shapes: number; opens: number }): Promise<RealAppResult> {
-  // The board is built before anything talks to the store: generating 50,000 shapes blocks this process for
-  // seconds, long enough for the store to close the idle keep-alive connection of the create request while
-  // undici, not having run, still counts it as open; the first upload then failed with "fetch failed".
-  const doc = new Y.Doc();
-  const board = new Board(doc, { userId: 'bench' });
-  const shapes = generateShapes(o.shapes);
-  const updates: Uint8Array[] = [];
-  for (let i = 0; i < shapes.length; i += 5000) {
-    const before = Y.encodeStateVector(doc);
-    board.addShapes(shapes.slice(i, i + 5000));
-    updates.push(Y.encodeStateAsUpdate(doc, before));
-  }
+  // built before anything talks to the store (lib/big-board.ts says why)
+  const { updates, stateBytes } = bigBoardUpdates(o.shapes);
   const stack = await startStack();
   const browser = await launch();
   try {
@@ -61,7 +49,6 @@ export async function realAppScenario(o: { shapes: number; opens: number }): Pro
       });
     const store = new StoreClient(stack.storeUrl, { timeoutMs: 180_000, fetch: fetchWithCause });
     for (const update of updates) await store.appendUpdate(created.id, created.editToken, update);
-    const stateBytes = Y.encodeStateAsUpdate(doc).byteLength;
     log(`real app: board of ${o.shapes} shapes uploaded (${(stateBytes / 1e6).toFixed(1)} MB state)`);
     const breakdown: Phase[] = [];
     const open = async (token: string) => {
