@@ -28,10 +28,12 @@ import { FramesList } from './FramesList';
 import { Icon } from './icons';
 import { ConnectionStatusView, PresenceList, StylePanel, Toolbar, ZoomAndHistory, type PresenceEntry } from './panels';
 import { FollowBanner, PresentBar } from './MeetingControls';
-import { type PeopleSnapshot } from '../lib/meeting';
+import type { PeopleSnapshot } from '../lib/meeting';
 import { peopleRefresher, type Follow, type FollowView } from '../lib/follow';
 import { ThemeToggle } from './ThemeToggle';
 import { usePresentation } from './usePresentation';
+import { UserBadge } from './UserBadge';
+import { CommentsLayer } from './CommentsLayer';
 
 /**
  * The exporters (SVG/PNG/PDF, pdf-lib, the PNG encoder) load when the dialog opens, not with the board: they
@@ -47,8 +49,6 @@ const ExportDialog = dynamic(() => import('./ExportDialog').then((m) => m.Export
     </div>
   ),
 });
-import { UserBadge } from './UserBadge';
-import { CommentsLayer } from './CommentsLayer';
 
 /** `switchTo`: a newer link to this board that this browser knows; "Try again" opens the board with it. */
 type Phase = { kind: 'loading' } | { kind: 'error'; title: string; message: string; retry: boolean; switchTo?: string } | { kind: 'ready' };
@@ -131,7 +131,7 @@ export function BoardView({ boardId, config }: { boardId: string; config: Runtim
       // connection is dropped again if the metadata says the board cannot be opened.
       const me = loadUser();
       const metaRequest = getBoardMeta(config.storeUrl, boardId, token);
-      metaRequest.catch(() => undefined); // awaited below; not unhandled while the TURN credentials arrive
+      metaRequest.catch(() => undefined); // awaited below, once the connection exists: never an unhandled rejection
       // time-limited TURN credentials for this board (signaling mints them for a valid token; renewed before expiry)
       const ice = liveIceServers(config.signalingUrl, token, config.iceServers);
       const conn = connectBoard(boardId, token, {
