@@ -8,7 +8,7 @@
 import { StoreClient } from '@meshboard/sync';
 import { startStack } from '../apps/web/test/e2e/harness.js';
 import { launch, newPeer } from '../apps/web/test/e2e/browser.js';
-import { bigBoardUpdates } from './lib/big-board.js';
+import { bigBoardUpdates, openUntilDrawn } from './lib/big-board.js';
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const opens = arg('opens', 3);
@@ -52,6 +52,10 @@ function printTimeline(events: TraceEvent[]): void {
   }
 }
 
+/** a script by its path under /_next/static/ (or '(native)' for V8's own entries) */
+const scriptOf = (url: string) => url.replace(/^.*\/_next\/static\//, '').replace(/^https?:\/\/[^/]+/, '') || '(native)';
+const nameOf = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'}  ${scriptOf(n.callFrame.url)}:${n.callFrame.lineNumber}`;
+
 interface Profile {
   nodes: ProfileNode[];
   samples: number[];
@@ -79,25 +83,22 @@ try {
   let total = 0;
   for (let i = 0; i <= opens; i++) {
     const { context, page } = await newPeer(browser, stack.webUrl);
-    const cdp = await context.newCDPSession(page);
+    const link = `${stack.webUrl}/b/${created.id}#${created.editToken}`;
     if (trace) {
       // the main thread's long tasks in order, with what ran in them (a timeline, not self times)
       await browser.startTracing(page, { categories: ['devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline'] });
-      await page.goto(`${stack.webUrl}/b/${created.id}#${created.editToken}`, { waitUntil: 'commit' });
-      await page.waitForFunction((n) => document.querySelector('[data-testid="canvas"]')?.getAttribute('data-shape-count') === String(n), count, { polling: 'raf', timeout: 120_000 });
-      const ms = await page.evaluate(() => new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now()))));
+      const ms = await openUntilDrawn(page, link, count);
       const events = (JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] }).traceEvents;
       await context.close();
       console.log(`open ${i}: ${ms.toFixed(0)} ms (traced)`);
       printTimeline(events);
       continue;
     }
+    const cdp = await context.newCDPSession(page);
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
     await cdp.send('Profiler.start');
-    await page.goto(`${stack.webUrl}/b/${created.id}#${created.editToken}`, { waitUntil: 'commit' });
-    await page.waitForFunction((n) => document.querySelector('[data-testid="canvas"]')?.getAttribute('data-shape-count') === String(n), count, { polling: 'raf', timeout: 120_000 });
-    const ms = await page.evaluate(() => new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now()))));
+    const ms = await openUntilDrawn(page, link, count);
     const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Profile };
     await context.close();
     console.log(`open ${i}: ${ms.toFixed(0)} ms${i === 0 ? ' (first after upload: not counted)' : ''}`);
@@ -105,21 +106,17 @@ try {
     const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
     const parent = new Map<number, number>();
     for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-    const name = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'}  ${n.callFrame.url.replace(/^.*\/_next\/static\//, '').replace(/^https?:\/\/[^/]+/, '')}:${n.callFrame.lineNumber}`;
     profile.samples.forEach((id, k) => {
-      const seen = new Set<string>();
-      for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) seen.add(name(nodes.get(at)!));
-      for (const key of seen) inclusive.set(key, (inclusive.get(key) ?? 0) + (profile.timeDeltas[k] ?? 0));
-    });
-    profile.samples.forEach((id, k) => {
-      const node = nodes.get(id)!;
       const us = profile.timeDeltas[k] ?? 0;
-      const { functionName, url, lineNumber } = node.callFrame;
-      const script = url.replace(/^.*\/_next\/static\//, '').replace(/^https?:\/\/[^/]+/, '') || '(native)';
-      const key = `${functionName || '(anonymous)'}  ${script}:${lineNumber}`;
-      byFunction.set(key, (byFunction.get(key) ?? 0) + us);
+      const node = nodes.get(id)!;
+      const script = scriptOf(node.callFrame.url);
+      byFunction.set(nameOf(node), (byFunction.get(nameOf(node)) ?? 0) + us);
       byScript.set(script, (byScript.get(script) ?? 0) + us);
       total += us;
+      // every function on the stack once, however deep it recurses
+      const seen = new Set<string>();
+      for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) seen.add(nameOf(nodes.get(at)!));
+      for (const key of seen) inclusive.set(key, (inclusive.get(key) ?? 0) + us);
     });
   }
   const print = (title: string, map: Map<string, number>, n: number) => {

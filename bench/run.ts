@@ -123,8 +123,10 @@ async function realtimeScenarios(results: Results) {
         hp,
       );
     }
-    if (only.has('join')) await waitForQuiet();
-    if (only.has('join')) results.join = await joinScenario({ shapes: 10_000, repetitions: quick ? 3 : 10, holders: 5 }, mb, yws);
+    if (only.has('join')) {
+      await waitForQuiet();
+      results.join = await joinScenario({ shapes: 10_000, repetitions: quick ? 3 : 10, holders: 5 }, mb, yws);
+    }
   } finally {
     await hp.stop();
     await yws.stop();

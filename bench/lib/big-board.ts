@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import * as Y from 'yjs';
 import { Board } from '@meshboard/board';
 import { generateShapes } from '../../packages/canvas/bench/shapes.js';
@@ -22,4 +23,14 @@ export function bigBoardUpdates(count: number, userId = 'bench'): { updates: Uin
   board.destroy();
   doc.destroy();
   return { updates, stateBytes };
+}
+
+/**
+ * Navigates `page` to `url` (a board link) and waits until the canvas reports all `shapes`; returns ms from
+ * navigation start to the frame after the one that showed them (performance.now() in the page).
+ */
+export async function openUntilDrawn(page: Page, url: string, shapes: number): Promise<number> {
+  await page.goto(url, { waitUntil: 'commit' });
+  await page.waitForFunction((n) => document.querySelector('[data-testid="canvas"]')?.getAttribute('data-shape-count') === String(n), shapes, { polling: 'raf', timeout: 120_000 });
+  return page.evaluate(() => new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now()))));
 }

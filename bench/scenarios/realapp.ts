@@ -9,7 +9,7 @@
 import { StoreClient } from '@meshboard/sync';
 import { startStack } from '../../apps/web/test/e2e/harness.js';
 import { launch, newPeer } from '../../apps/web/test/e2e/browser.js';
-import { bigBoardUpdates } from '../lib/big-board.js';
+import { bigBoardUpdates, openUntilDrawn } from '../lib/big-board.js';
 import { log, stats, type Stats } from '../lib/util.js';
 
 export interface Phase {
@@ -58,10 +58,7 @@ export async function realAppScenario(o: { shapes: number; opens: number }): Pro
         if (r.method() === 'GET' && r.url().endsWith('/state')) stateRequests++;
       });
       try {
-        await page.goto(`${stack.webUrl}/b/${created.id}#${token}`, { waitUntil: 'commit' });
-        await page.waitForFunction((n) => document.querySelector('[data-testid="canvas"]')?.getAttribute('data-shape-count') === String(n), o.shapes, { polling: 'raf', timeout: 120_000 });
-        // the frame after the one that set the count
-        const ms = await page.evaluate(() => new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now()))));
+        const ms = await openUntilDrawn(page, `${stack.webUrl}/b/${created.id}#${token}`, o.shapes);
         // the page's prefetch and the connection share one download (apps/web/src/lib/state-prefetch.ts)
         if (stateRequests !== 1) log(`   ${stateRequests} state downloads in one open (expected 1)`);
         const phases = await page.evaluate(() => {
